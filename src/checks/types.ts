@@ -1,0 +1,42 @@
+/**
+ * The small interface every check kind implements. A check returns a result; it never prints.
+ */
+import type { Dispatcher } from 'undici';
+import type { LoadedPlan } from '../plan/load.js';
+import type { TemplateScope } from '../plan/template.js';
+import type { Redactor } from '../report/redact.js';
+import type { CheckResult, CheckStatus, StepResult } from '../result.js';
+import type { ServiceHandle } from '../run/service.js';
+
+/** What a check may use while it runs. */
+export interface CheckContext {
+  loaded: LoadedPlan;
+  runId: string;
+  /** A directory for this run's files (service log, JUnit reports). */
+  runDir: string;
+  redactor: Redactor;
+  /** Aborted when the run is cancelled or the check timed out. */
+  signal: AbortSignal;
+  /** Starts the service on first call (shared by every check); throws ServiceError. */
+  service: () => Promise<ServiceHandle>;
+  /** A fresh template scope with the plan's variables. */
+  scope: (serviceUrl: string) => TemplateScope;
+  dispatcher: Dispatcher;
+  onStepEnd: (path: string, step: StepResult) => void;
+}
+
+/** What a check's run returns; the scheduler adds id, kind, blocking and duration. */
+export type CheckOutcome = Omit<CheckResult, 'id' | 'kind' | 'blocking' | 'duration_ms' | 'status'> & {
+  status: Exclude<CheckStatus, 'warn'>;
+};
+
+/** A check ready to be scheduled. */
+export interface CheckDefinition {
+  id: string;
+  kind: string;
+  blocking: boolean;
+  /** Ids of checks that must pass first. */
+  needs: string[];
+  timeoutMs: number;
+  run: (ctx: CheckContext) => Promise<CheckOutcome>;
+}

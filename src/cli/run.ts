@@ -1,0 +1,136 @@
+/**
+ * `preflight run`: the whole checklist, a verdict, and the reports asked for.
+ */
+import path from 'node:path';
+import { SelectionError } from '../checks/registry.js';
+import { writeJsonResult } from '../report/json.js';
+import { writeJunit } from '../report/junit.js';
+import { writeRecord } from '../report/record.js';
+import { Redactor } from '../report/redact.js';
+import { createMultiplexer, type Reporter } from '../report/reporter.js';
+import { createTerminalReporter, detectTerminalMode } from '../report/terminal.js';
+import type { RunResult } from '../result.js';
+import { killAllGroupsSync } from '../run/process.js';
+import { runPlan } from '../run/run.js';
+import { EXIT } from './exit-codes.js';
+import { loadPlanOrReport, stderrColor } from './plan-errors.js';
+
+export interface RunFlags {
+  plan: string;
+  only?: string;
+  json?: string;
+  junit?: string;
+  record?: string | boolean;
+  baseUrl?: string;
+  shard?: string;
+  concurrency: string;
+  verbose?: boolean;
+  color?: boolean;
+}
+
+/** Run the plan and return the exit code. */
+export async function runCommand(flags: RunFlags): Promise<number> {
+  const usage = checkFlags(flags);
+  if (usage) {
+    process.stderr.write(`preflight run: ${usage}\n`);
+    return EXIT.USAGE;
+  }
+  const loaded = await loadPlanOrReport(flags.plan, stderrColor(flags.color));
+  if (!loaded) return EXIT.USAGE;
+  const redactor = new Redactor();
+  const mode = detectTerminalMode(process.stdout);
+  const terminal = createTerminalReporter({
+    stream: process.stdout,
+    color: flags.color !== false && mode.color,
+    live: flags.color !== false && mode.live,
+    redactor,
+    verbose: flags.verbose === true,
+  });
+  const files = fileReporter(flags, resolveRecordDir(flags, loaded.plan.record?.dir, loaded.dir), redactor);
+  const reporter = createMultiplexer([files, terminal], (error, name) => {
+    process.stderr.write(`preflight: the ${name} reporter failed: ${redactor.redact((error as Error).message ?? String(error))}\n`);
+  });
+  const controller = new AbortController();
+  const interrupted = handleSignals(controller);
+  try {
+    const result = await runPlan({
+      loaded,
+      redactor,
+      reporter,
+      signal: controller.signal,
+      concurrency: Number(flags.concurrency),
+      ...(flags.only ? { only: flags.only.split(',').map((s) => s.trim()).filter(Boolean) } : {}),
+      ...(flags.baseUrl ? { baseUrl: flags.baseUrl } : {}),
+      ...(flags.shard ? { shard: parseShard(flags.shard) as { index: number; total: number } } : {}),
+    });
+    await reporter.onRunEnd(result);
+    return interrupted.signal ? (interrupted.signal === 'SIGINT' ? EXIT.SIGINT : EXIT.SIGTERM) : result.exit_code;
+  } catch (error) {
+    if (error instanceof SelectionError) {
+      process.stderr.write(`preflight run: ${error.message}\n`);
+      return EXIT.USAGE;
+    }
+    throw error;
+  } finally {
+    interrupted.dispose();
+  }
+}
+
+/** Writes --json, --junit and the record; sets `record_file` on the result first. */
+function fileReporter(flags: RunFlags, recordDir: string | undefined, redactor: Redactor): Reporter {
+  return {
+    name: 'files',
+    async onRunEnd(result: RunResult) {
+      if (recordDir) {
+        const file = await writeRecord(recordDir, result, redactor);
+        result.record_file = path.relative(process.cwd(), file) || file;
+      }
+      if (flags.json) await writeJsonResult(flags.json, result, redactor);
+      if (flags.junit) await writeJunit(flags.junit, result, redactor);
+    },
+  };
+}
+
+/** `--record DIR` is relative to the working directory; a bare `--record` uses the plan's `record.dir`. */
+function resolveRecordDir(flags: RunFlags, planDir: string | undefined, base: string): string | undefined {
+  if (typeof flags.record === 'string') return path.resolve(flags.record);
+  if (flags.record === true) return path.resolve(base, planDir ?? 'launches/');
+  return undefined;
+}
+
+function checkFlags(flags: RunFlags): string | null {
+  if (flags.shard && !parseShard(flags.shard)) return `--shard expects i/n with 1 <= i <= n (got "${flags.shard}")`;
+  const n = Number(flags.concurrency);
+  if (!Number.isInteger(n) || n < 1 || n > 64) return `--concurrency expects a whole number from 1 to 64 (got "${flags.concurrency}")`;
+  if (flags.baseUrl && !/^https?:\/\/[^/]+/.test(flags.baseUrl)) return `--base-url expects an http(s) URL (got "${flags.baseUrl}")`;
+  return null;
+}
+
+function parseShard(text: string): { index: number; total: number } | null {
+  const m = /^(\d+)\/(\d+)$/.exec(text);
+  if (!m) return null;
+  const index = Number(m[1]);
+  const total = Number(m[2]);
+  return index >= 1 && index <= total ? { index, total } : null;
+}
+
+/** First SIGINT/SIGTERM cancels the run gracefully; a second one stops everything at once. */
+function handleSignals(controller: AbortController): { signal: NodeJS.Signals | null; dispose: () => void } {
+  const state: { signal: NodeJS.Signals | null; dispose: () => void } = { signal: null, dispose: () => {} };
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (state.signal) {
+      killAllGroupsSync();
+      process.exit(signal === 'SIGINT' ? EXIT.SIGINT : EXIT.SIGTERM);
+    }
+    state.signal = signal;
+    process.stderr.write(`\npreflight: ${signal} received, stopping the run (again to force)\n`);
+    controller.abort(new Error(`${signal} received`));
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  state.dispose = () => {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  };
+  return state;
+}

@@ -1,0 +1,137 @@
+/**
+ * Evaluating a step's `expect` block against a received response. Each kind of
+ * assertion is a small function; every assertion that does not hold becomes one
+ * AssertionFailure with what was expected, what came, and a sentence saying so.
+ */
+import type { Matcher, StepExpect } from '../plan/schema.js';
+import type { AssertionFailure } from '../result.js';
+import { describeValue } from './describe-value.js';
+import { queryJsonPath } from './json-path.js';
+import { type MatcherFailure, type MatchOptions, matchValue, toRegExp } from './matcher.js';
+import type { ReceivedResponse } from './response.js';
+import { validateSchema, valueAtPointer } from './schema-check.js';
+import { formatMs } from './timing.js';
+
+/** Characters of the body shown as `actual` when it should have been JSON. */
+const NOT_JSON_EXCERPT = 200;
+
+/** At most this many schema violations are reported per step. */
+const MAX_SCHEMA_FAILURES = 20;
+
+type Evaluate<K extends keyof StepExpect> = (spec: NonNullable<StepExpect[K]>, res: ReceivedResponse) => AssertionFailure[];
+
+const ASSERTIONS: { [K in keyof StepExpect]-?: Evaluate<K> } = {
+  status: assertStatus,
+  headers: assertHeaders,
+  body: assertBody,
+  json: assertJson,
+  schema: assertSchema,
+  max_ms: assertMaxMs,
+};
+
+/** Every assertion of `expect` that does not hold for `response` (empty: all hold). */
+export function evaluateExpect(expect: StepExpect, response: ReceivedResponse): AssertionFailure[] {
+  const failures: AssertionFailure[] = [];
+  for (const key of Object.keys(ASSERTIONS) as (keyof StepExpect)[]) {
+    const spec = expect[key];
+    if (spec === undefined) continue;
+    const evaluate = ASSERTIONS[key] as Evaluate<typeof key>;
+    failures.push(...evaluate(spec as never, response));
+  }
+  return failures;
+}
+
+/** One AssertionFailure per matcher operator that does not hold. */
+export function assertMatcher(
+  assertion: string,
+  actual: unknown,
+  matcher: Matcher,
+  options?: MatchOptions,
+): AssertionFailure[] {
+  return matchValue(actual, matcher, options).map((f: MatcherFailure) => ({
+    assertion,
+    expected: f.expected,
+    actual,
+    message: `${assertion}: ${f.message}`,
+  }));
+}
+
+function assertStatus(spec: number | number[], res: ReceivedResponse): AssertionFailure[] {
+  const allowed = Array.isArray(spec) ? spec : [spec];
+  if (allowed.includes(res.status)) return [];
+  const words = allowed.length === 1 ? `${allowed[0]}` : `one of ${allowed.join(', ')}`;
+  return [{ assertion: 'status', expected: spec, actual: res.status, message: `status: expected ${words}, got ${res.status}` }];
+}
+
+function assertHeaders(spec: Record<string, Matcher>, res: ReceivedResponse): AssertionFailure[] {
+  return Object.entries(spec).flatMap(([name, matcher]) => {
+    // Header values are text: a literal 5 or true in the plan means "5" or "true".
+    const textual = typeof matcher === 'number' || typeof matcher === 'boolean' ? String(matcher) : matcher;
+    return assertMatcher(`header ${name.toLowerCase()}`, res.header(name), textual, { numericStrings: true });
+  });
+}
+
+function assertBody(spec: NonNullable<StepExpect['body']>, res: ReceivedResponse): AssertionFailure[] {
+  const text = res.text;
+  const failures: AssertionFailure[] = [];
+  const add = (assertion: string, expected: string, words: string): void => {
+    failures.push({ assertion, expected, actual: excerpt(text), message: `${assertion}: ${words}` });
+  };
+  if (spec.contains !== undefined && !text.includes(spec.contains)) {
+    add('body contains', spec.contains, `expected the body to contain ${describeValue(spec.contains)}`);
+  }
+  if (spec.not_contains !== undefined && text.includes(spec.not_contains)) {
+    add('body not_contains', spec.not_contains, `expected the body not to contain ${describeValue(spec.not_contains)}`);
+  }
+  if (spec.match !== undefined) {
+    const outcome = safeTest(spec.match, text);
+    if (outcome !== true) add('body match', spec.match, outcome || `expected the body to match /${spec.match}/`);
+  }
+  return failures;
+}
+
+function assertJson(spec: Record<string, Matcher>, res: ReceivedResponse): AssertionFailure[] {
+  const body = res.json();
+  if (!body.ok) return [notJson('json', res, body.reason)];
+  return Object.entries(spec).flatMap(([path, matcher]) => {
+    const query = queryJsonPath(body.value, path);
+    if (!query.ok) return [{ assertion: `json ${path}`, expected: matcher, actual: undefined, message: query.reason }];
+    return assertMatcher(`json ${path}`, query.value, matcher);
+  });
+}
+
+function assertSchema(spec: Record<string, unknown>, res: ReceivedResponse): AssertionFailure[] {
+  const body = res.json();
+  if (!body.ok) return [notJson('schema', res, body.reason)];
+  const check = validateSchema(spec, body.value);
+  if (!check.ok) return [{ assertion: 'schema', expected: 'a valid JSON Schema', actual: undefined, message: check.reason }];
+  return check.violations.slice(0, MAX_SCHEMA_FAILURES).map((v) => {
+    const assertion = `schema ${v.instancePath || '/'}`;
+    const actual = valueAtPointer(body.value, v.instancePath);
+    const message = `${assertion}: ${v.message} (${v.keyword}), got ${describeValue(actual)}`;
+    return { assertion, expected: { keyword: v.keyword, params: v.params }, actual, message };
+  });
+}
+
+function assertMaxMs(spec: number, res: ReceivedResponse): AssertionFailure[] {
+  if (res.durationMs <= spec) return [];
+  const message = `max_ms: expected at most ${formatMs(spec)}, took ${formatMs(res.durationMs)}`;
+  return [{ assertion: 'max_ms', expected: spec, actual: res.durationMs, message }];
+}
+
+function notJson(assertion: string, res: ReceivedResponse, reason: string): AssertionFailure {
+  return { assertion, expected: 'a JSON body', actual: excerpt(res.text), message: `${assertion}: ${reason}` };
+}
+
+/** true when `source` matches, else a message: '' for no match, the reason for an invalid regex. */
+function safeTest(source: string, text: string): true | string {
+  try {
+    return toRegExp(source).test(text) || '';
+  } catch (error) {
+    return `invalid regular expression /${source}/: ${error instanceof Error ? error.message : error}`;
+  }
+}
+
+function excerpt(text: string): string {
+  return text.length > NOT_JSON_EXCERPT ? `${text.slice(0, NOT_JSON_EXCERPT)}…` : text;
+}

@@ -1,0 +1,53 @@
+/**
+ * One attempt of a step: add the path's cookies, send, store the Set-Cookie lines,
+ * then judge the response with the step's check (expect and captures, or `until`).
+ */
+import type { Dispatcher } from 'undici';
+import type { AssertionFailure, RunError } from '../result.js';
+import { type PathCookies, withCookieHeader } from './cookies.js';
+import type { ReceivedResponse } from './response.js';
+import { type PreparedRequest, sendRequest } from './send.js';
+
+/** How a response is judged: the failures, and the values captured when it passed. */
+export interface Judgement {
+  failures: AssertionFailure[];
+  captured?: Map<string, unknown>;
+}
+
+/** What one attempt ended with. */
+export type AttemptOutcome =
+  | { kind: 'response'; request: PreparedRequest; response: ReceivedResponse; judgement: Judgement }
+  | { kind: 'error'; request: PreparedRequest; error: RunError; ttfbMs?: number }
+  | { kind: 'cancelled'; request: PreparedRequest };
+
+/** An attempt that ran to its end (it was not cancelled). */
+export type CompletedAttempt = Exclude<AttemptOutcome, { kind: 'cancelled' }>;
+
+/** What an attempt needs from its step and path. */
+export interface AttemptContext {
+  cookies: PathCookies;
+  dispatcher: Dispatcher;
+  timeoutMs: number;
+  bodyLimit: number;
+  signal: AbortSignal;
+  judge: (response: ReceivedResponse) => Promise<Judgement>;
+}
+
+/** Send `prepared` once and judge what came back; never throws. */
+export async function runAttempt(prepared: PreparedRequest, ctx: AttemptContext): Promise<AttemptOutcome> {
+  const request = { ...prepared, headers: withCookieHeader(prepared.headers, await ctx.cookies.cookieHeader(prepared.url)) };
+  const sent = await sendRequest(request, ctx);
+  if (sent.kind === 'cancelled') return { kind: 'cancelled', request };
+  if (sent.kind === 'error') {
+    const outcome: AttemptOutcome = { kind: 'error', request, error: sent.error };
+    if (sent.ttfbMs !== undefined) outcome.ttfbMs = sent.ttfbMs;
+    return outcome;
+  }
+  await ctx.cookies.store(request.url, sent.response.headerValues('set-cookie'));
+  return { kind: 'response', request, response: sent.response, judgement: await ctx.judge(sent.response) };
+}
+
+/** Whether an attempt is done: it got a response and nothing failed. */
+export function attemptPassed(outcome: AttemptOutcome): boolean {
+  return outcome.kind === 'response' && outcome.judgement.failures.length === 0;
+}

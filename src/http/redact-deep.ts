@@ -1,0 +1,33 @@
+/**
+ * The last pass over a step result: every string (and any number that spells a
+ * secret as a whole) in its excerpts, failures and error goes through the redactor, after the
+ * step's captures have registered their secrets.
+ */
+import { REDACTED, type Redactor } from '../report/redact.js';
+import type { StepResult } from '../result.js';
+
+/** Deep copy of a JSON-like value with every registered secret replaced. */
+export function redactDeep(value: unknown, redactor: Redactor): unknown {
+  if (typeof value === 'string') return redactor.redact(value);
+  // A number is hidden only when it is a secret as a whole (a captured numeric id marked secret).
+  if (typeof value === 'number') return redactor.redact(String(value)) === REDACTED ? REDACTED : value;
+  if (Array.isArray(value)) return value.map((item) => redactDeep(item, redactor));
+  if (value !== null && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [key, item] of Object.entries(value)) out[redactor.redact(key)] = redactDeep(item, redactor);
+    return out;
+  }
+  return value;
+}
+
+/** A step result with its free-form parts (excerpts, failures, error, reason) redacted. */
+export function redactStepResult(result: StepResult, redactor: Redactor): StepResult {
+  if (redactor.size === 0) return result;
+  const out: StepResult = { ...result };
+  if (out.request) out.request = redactDeep(out.request, redactor) as StepResult['request'];
+  if (out.response) out.response = redactDeep(out.response, redactor) as StepResult['response'];
+  if (out.failures) out.failures = redactDeep(out.failures, redactor) as StepResult['failures'];
+  if (out.error) out.error = redactDeep(out.error, redactor) as StepResult['error'];
+  if (out.skip_reason) out.skip_reason = redactor.redact(out.skip_reason);
+  return out;
+}

@@ -1,0 +1,116 @@
+/**
+ * Running one critical path: its steps in order, with one cookie jar and one scope
+ * per run, captures feeding later steps, and the rest skipped after a step that
+ * failed, errored or was cancelled. Everything ends as a PathResult; nothing throws.
+ */
+import { Agent, type Dispatcher } from 'undici';
+import type { CriticalPath, Duration, Step } from '../plan/schema.js';
+import type { TemplateScope } from '../plan/template.js';
+import type { PathResult, SourceRef, StepResult, StepStatus } from '../result.js';
+import { PathCookies } from './cookies.js';
+import { toRunError } from './prepare.js';
+import { type StepContext, type StepOutcome, runStep } from './run-step.js';
+import { elapsedMs } from './timing.js';
+
+/** Bytes of a response body kept by default. */
+export const DEFAULT_BODY_LIMIT = 1024 * 1024;
+
+/** How to run a critical path. */
+export interface PathRunOptions {
+  /** e.g. http://127.0.0.1:41234; step URLs are relative to it unless absolute. */
+  baseUrl: string;
+  /** Base scope; its vars are copied per path run, then path variables and captures are added. */
+  scope: TemplateScope;
+  /** Default per-step timeout. */
+  settings: { step_timeout: Duration };
+  /** Run cancellation: remaining steps are skipped with reason `run cancelled`. */
+  signal: AbortSignal;
+  /** Shared keep-alive dispatcher; a private Agent is created (and closed) when absent. */
+  dispatcher?: Dispatcher;
+  /** Where each step is in the plan file. */
+  locate?: (stepIndex: number) => SourceRef | undefined;
+  /** Max bytes of a response body kept (default 1 MiB); the rest is not read. */
+  bodyLimit?: number;
+}
+
+/** Run a critical path's steps in order and return its result; never throws. */
+export async function runCriticalPath(path: CriticalPath, options: PathRunOptions): Promise<PathResult> {
+  const start = performance.now();
+  const ownAgent = options.dispatcher ? undefined : new Agent();
+  try {
+    const dispatcher = options.dispatcher ?? (ownAgent as Agent);
+    const steps = await runSteps(path, options, dispatcher);
+    return {
+      name: path.name,
+      owner: path.owner,
+      expect: path.expect,
+      rollback: path.rollback,
+      status: pathStatus(steps),
+      flaky: steps.some((step) => step.flaky),
+      duration_ms: elapsedMs(start),
+      steps,
+    };
+  } finally {
+    await ownAgent?.close().catch(() => undefined);
+  }
+}
+
+async function runSteps(path: CriticalPath, options: PathRunOptions, dispatcher: Dispatcher): Promise<StepResult[]> {
+  const scope: TemplateScope = { ...options.scope, vars: new Map(options.scope.vars) };
+  for (const [name, value] of Object.entries(path.variables ?? {})) scope.vars.set(name, value);
+  const shared = { scope, cookies: new PathCookies(), dispatcher, baseUrl: options.baseUrl, signal: options.signal };
+  const results: StepResult[] = [];
+  let skipReason: string | undefined;
+  for (const [index, step] of path.steps.entries()) {
+    const source = options.locate?.(index);
+    if (skipReason === undefined && options.signal.aborted) skipReason = 'run cancelled';
+    if (skipReason !== undefined) {
+      results.push(skipped(step, skipReason, source));
+      continue;
+    }
+    const ctx: StepContext = {
+      ...shared,
+      defaultTimeout: options.settings.step_timeout,
+      bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
+      ...(source ? { source } : {}),
+    };
+    const { result, captured } = await safeRunStep(step, ctx);
+    results.push(result);
+    for (const [name, value] of captured) scope.vars.set(name, value);
+    skipReason = reasonToSkipRest(result);
+  }
+  return results;
+}
+
+/** runStep, with anything unexpected it throws turned into an errored step. */
+async function safeRunStep(step: Step, ctx: StepContext): Promise<StepOutcome> {
+  const start = performance.now();
+  try {
+    return await runStep(step, ctx);
+  } catch (error) {
+    const result: StepResult = { name: step.name, status: 'error', duration_ms: elapsedMs(start), attempts: 0, flaky: false };
+    result.error = toRunError(error, 'INTERNAL_ERROR');
+    result.error.message = ctx.scope.redactor.redact(result.error.message);
+    if (ctx.source) result.source = ctx.source;
+    return { result, captured: new Map() };
+  }
+}
+
+function reasonToSkipRest(result: StepResult): string | undefined {
+  if (result.status === 'fail') return `step "${result.name}" failed`;
+  if (result.status === 'error') return `step "${result.name}" errored`;
+  if (result.status === 'skip') return result.skip_reason ?? 'run cancelled';
+  return undefined;
+}
+
+function skipped(step: Step, reason: string, source: SourceRef | undefined): StepResult {
+  const result: StepResult = { name: step.name, status: 'skip', duration_ms: 0, attempts: 0, flaky: false };
+  result.skip_reason = reason;
+  if (source) result.source = source;
+  return result;
+}
+
+/** A path's status: the status of its first step that did not pass, else `pass`. */
+export function pathStatus(steps: StepResult[]): StepStatus {
+  return steps.find((step) => step.status !== 'pass')?.status ?? 'pass';
+}

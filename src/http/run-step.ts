@@ -1,0 +1,151 @@
+/**
+ * One step of a critical path: render it, send it (with retries or polling), judge
+ * the final response, take its captures, and write a redacted StepResult.
+ */
+import type { Dispatcher } from 'undici';
+import { renderTemplate, type TemplateScope } from '../plan/template.js';
+import { type Duration, type Step, type StepExpect, toMs } from '../plan/schema.js';
+import type { AssertionFailure, SourceRef, StepResult } from '../result.js';
+import { evaluateExpect } from './assert.js';
+import { type AttemptContext, type AttemptOutcome, type Judgement, runAttempt } from './attempt.js';
+import { captureValues } from './capture.js';
+import type { PathCookies } from './cookies.js';
+import { requestExcerpt, responseExcerpt } from './excerpt.js';
+import { prepareRequest, toRunError } from './prepare.js';
+import { redactStepResult } from './redact-deep.js';
+import type { ReceivedResponse } from './response.js';
+import { type RetryOutcome, withRetry } from './retry.js';
+import type { PreparedRequest } from './send.js';
+import { elapsedMs } from './timing.js';
+
+/** What a step needs from its path run. */
+export interface StepContext {
+  baseUrl: string;
+  /** The path run's scope: its `vars` hold path variables and earlier captures. */
+  scope: TemplateScope;
+  cookies: PathCookies;
+  dispatcher: Dispatcher;
+  /** Per-attempt timeout when the step sets none. */
+  defaultTimeout: Duration;
+  bodyLimit: number;
+  signal: AbortSignal;
+  source?: SourceRef;
+}
+
+/** The step's result and the values it captured (empty unless it passed). */
+export interface StepOutcome {
+  result: StepResult;
+  captured: Map<string, unknown>;
+}
+
+interface RenderedStep {
+  request: PreparedRequest;
+  expect: StepExpect | undefined;
+  until: StepExpect | undefined;
+}
+
+/** Run one step; never throws. */
+export async function runStep(step: Step, ctx: StepContext): Promise<StepOutcome> {
+  const start = performance.now();
+  let rendered: RenderedStep;
+  try {
+    rendered = renderStep(step, ctx);
+  } catch (error) {
+    const result = base(step, ctx, 'error', start, 0);
+    result.error = toRunError(error, 'TEMPLATE_ERROR');
+    return { result: redactStepResult(result, ctx.scope.redactor), captured: new Map() };
+  }
+  const judgeOwn = (response: ReceivedResponse) => judgeExpect(step, rendered.expect, response, ctx);
+  const until = rendered.until;
+  const judge = until ? async (response: ReceivedResponse) => ({ failures: evaluateExpect(until, response) }) : judgeOwn;
+  const retry = await withRetry(() => runAttempt(rendered.request, attemptContext(step, ctx, judge)), {
+    count: step.retry?.count ?? 0,
+    intervalMs: toMs(step.retry?.interval ?? 0),
+    signal: ctx.signal,
+  });
+  const final = until && retry.last?.kind === 'response' ? await judgeAfterPolling(retry.last, judgeOwn) : undefined;
+  return finish(step, ctx, { retry, final, polled: until !== undefined, start });
+}
+
+function renderStep(step: Step, ctx: StepContext): RenderedStep {
+  const prepared = prepareRequest(step.request, ctx.scope, ctx.baseUrl);
+  if (!prepared.ok) throw Object.assign(new Error(prepared.error.message), { code: prepared.error.code });
+  // Expectations may use earlier captures too, e.g. `json: { "$.id": "{{ order_id }}" }`.
+  const expect = step.expect ? renderTemplate(step.expect, ctx.scope) : undefined;
+  const until = step.retry?.until ? renderTemplate(step.retry.until, ctx.scope) : undefined;
+  return { request: prepared.request, expect, until };
+}
+
+function attemptContext(step: Step, ctx: StepContext, judge: AttemptContext['judge']): AttemptContext {
+  const timeoutMs = toMs(step.timeout ?? ctx.defaultTimeout);
+  return { cookies: ctx.cookies, dispatcher: ctx.dispatcher, timeoutMs, bodyLimit: ctx.bodyLimit, signal: ctx.signal, judge };
+}
+
+/** The step's own expect, then (when it holds) its captures. */
+async function judgeExpect(
+  step: Step,
+  expect: StepExpect | undefined,
+  response: ReceivedResponse,
+  ctx: StepContext,
+): Promise<Judgement> {
+  const failures = expect ? evaluateExpect(expect, response) : [];
+  if (failures.length > 0 || !step.capture) return { failures, captured: new Map() };
+  const captureContext = { response, cookies: ctx.cookies, url: response.url, redactor: ctx.scope.redactor };
+  const captured = await captureValues(step.capture, captureContext);
+  return { failures: captured.failures, captured: captured.values };
+}
+
+/** After polling: `until` failures (if it never held) plus the own expect on the final response. */
+async function judgeAfterPolling(
+  last: Extract<AttemptOutcome, { kind: 'response' }>,
+  judgeOwn: (response: ReceivedResponse) => Promise<Judgement>,
+): Promise<Judgement> {
+  const untilFailures: AssertionFailure[] = last.judgement.failures.map((f) => ({
+    ...f,
+    assertion: `until ${f.assertion}`,
+    message: `until ${f.message} (still after polling)`,
+  }));
+  const own = await judgeOwn(last.response);
+  const failures = [...untilFailures, ...own.failures];
+  return failures.length > 0 ? { failures } : own;
+}
+
+interface Finished {
+  retry: RetryOutcome;
+  /** The judgement after polling; undefined when the step did not poll. */
+  final: Judgement | undefined;
+  polled: boolean;
+  start: number;
+}
+
+function finish(step: Step, ctx: StepContext, done: Finished): StepOutcome {
+  const { retry, final } = done;
+  const last = retry.last;
+  if (!last) {
+    const result = base(step, ctx, 'skip', done.start, retry.attempts);
+    result.skip_reason = 'run cancelled';
+    return { result, captured: new Map() };
+  }
+  const result = base(step, ctx, 'error', done.start, retry.attempts);
+  result.request = requestExcerpt(last.request, ctx.scope.redactor);
+  let captured = new Map<string, unknown>();
+  if (last.kind === 'error') {
+    result.error = last.error;
+    if (last.ttfbMs !== undefined) result.ttfb_ms = last.ttfbMs;
+  } else {
+    const judgement = final ?? last.judgement;
+    result.status = judgement.failures.length > 0 ? 'fail' : 'pass';
+    result.flaky = result.status === 'pass' && !done.polled && retry.attempts > 1;
+    result.ttfb_ms = last.response.ttfbMs;
+    result.response = responseExcerpt(last.response, ctx.scope.redactor);
+    if (judgement.failures.length > 0) result.failures = judgement.failures;
+    else captured = judgement.captured ?? captured;
+  }
+  return { result: redactStepResult(result, ctx.scope.redactor), captured };
+}
+
+function base(step: Step, ctx: StepContext, status: StepResult['status'], start: number, attempts: number): StepResult {
+  const result: StepResult = { name: step.name, status, duration_ms: elapsedMs(start), attempts, flaky: false };
+  if (ctx.source) result.source = ctx.source;
+  return result;
+}

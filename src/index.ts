@@ -1,0 +1,20 @@
+/**
+ * preflight as a library: `import { loadPlan, runPlan } from 'preflight'`.
+ */
+export { decideVerdict } from './run/verdict.js';
+export { type LoadedPlan, loadPlan, PlanError, parsePlan } from './plan/load.js';
+export { formatDiagnostic, type Diagnostic } from './plan/diagnostic.js';
+export { planJsonSchema, PlanSpec, type Plan } from './plan/schema.js';
+export { type RunOptions, runPlan } from './run/run.js';
+export type * from './result.js';
+export { Redactor } from './report/redact.js';
+export type { Reporter } from './report/reporter.js';
+
+import { loadPlan } from './plan/load.js';
+import type { RunResult } from './result.js';
+import { type RunOptions, runPlan } from './run/run.js';
+
+/** Load the plan file and run it: the one-call library entry point. */
+export async function run(planFile: string, options: Omit<RunOptions, 'loaded'> = {}): Promise<RunResult> {
+  return runPlan({ ...options, loaded: await loadPlan(planFile) });
+}

@@ -1,0 +1,89 @@
+/**
+ * Loading a plan: YAML with positions -> schema validation -> semantic checks.
+ * Every problem is collected and reported at once.
+ */
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { SourceRef } from '../result.js';
+import type { Diagnostic } from './diagnostic.js';
+import { type Plan, PlanSpec } from './schema.js';
+import { issuesToDiagnostics } from './schema-errors.js';
+import { checkSemantics } from './semantics.js';
+import { type PathKey, YamlSource } from './yaml-source.js';
+
+/** A plan that validated, with what is needed to point back into its file. */
+export interface LoadedPlan {
+  plan: Plan;
+  file: string;
+  dir: string;
+  hash: string;
+  source: YamlSource;
+  /** Warnings found while loading (errors make loading fail). */
+  warnings: Diagnostic[];
+  /** Where a node of the plan is, e.g. `locate(['critical_paths', 0, 'steps', 1])`. */
+  locate: (path: readonly PathKey[]) => SourceRef;
+}
+
+export class PlanError extends Error {
+  readonly code = 'PLAN_INVALID';
+  readonly diagnostics: Diagnostic[];
+  readonly source: string;
+  constructor(diagnostics: Diagnostic[], source: string) {
+    const errors = diagnostics.filter((d) => d.severity === 'error').length;
+    super(`the plan has ${errors} error${errors === 1 ? '' : 's'}`);
+    this.name = 'PlanError';
+    this.diagnostics = diagnostics;
+    this.source = source;
+  }
+}
+
+export class PlanNotFoundError extends Error {
+  readonly code = 'PLAN_NOT_FOUND';
+  constructor(file: string, cause: unknown) {
+    super(`cannot read the plan ${file}: ${(cause as Error).message}`, { cause });
+    this.name = 'PlanNotFoundError';
+  }
+}
+
+/** Read, parse and validate a plan file. Throws PlanError with every diagnostic. */
+export async function loadPlan(file: string, displayName = file): Promise<LoadedPlan> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    throw new PlanNotFoundError(displayName, error);
+  }
+  return parsePlan(text, { file: path.resolve(file), displayName });
+}
+
+/** Validate plan text. `displayName` is the file name shown in diagnostics. */
+export function parsePlan(text: string, options: { file: string; displayName: string }): LoadedPlan {
+  const source = new YamlSource(options.displayName, text);
+  const syntax = source.syntaxDiagnostics();
+  if (syntax.length > 0) throw new PlanError(syntax, text);
+  const data = source.doc.toJS({ maxAliasCount: 100 }) as unknown;
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) {
+    throw new PlanError(
+      [{ code: 'PLAN_WRONG_TYPE', severity: 'error', message: 'a plan is a mapping with at least "version" and "service"', file: options.displayName, line: 1, column: 1, length: 1 }],
+      text,
+    );
+  }
+  const parsed = PlanSpec.safeParse(data, { reportInput: true });
+  if (!parsed.success) throw new PlanError(sortDiagnostics(issuesToDiagnostics(parsed.error.issues, source, data)), text);
+  const semantic = sortDiagnostics(checkSemantics(parsed.data, source));
+  if (semantic.some((d) => d.severity === 'error')) throw new PlanError(semantic, text);
+  return {
+    plan: parsed.data,
+    file: options.file,
+    dir: path.dirname(options.file),
+    hash: createHash('sha256').update(text).digest('hex').slice(0, 16),
+    source,
+    warnings: semantic,
+    locate: (at) => source.ref(at),
+  };
+}
+
+function sortDiagnostics(list: Diagnostic[]): Diagnostic[] {
+  return [...list].sort((a, b) => a.line - b.line || a.column - b.column);
+}

@@ -1,0 +1,186 @@
+/**
+ * The plan schema: the single source of truth for `preflight.yaml`.
+ * Types, validation and the published JSON Schema are all derived from it.
+ */
+import { z } from 'zod';
+
+/** A duration: a number of milliseconds, or a string such as `500ms`, `30s`, `2m`. */
+export const DurationSpec = z
+  .union([z.number().nonnegative(), z.string().regex(/^\d+(\.\d+)?\s*(ms|s|m)$/)])
+  .describe('milliseconds, or a string such as "500ms", "30s", "2m"');
+
+const Scalar = z.union([z.string(), z.number(), z.boolean(), z.null()]);
+
+/** A matcher: a literal (equality) or an object of operators, all of which must hold. */
+export const MatcherSpec = z.union([
+  Scalar,
+  z.strictObject({
+    eq: z.unknown().optional(),
+    ne: z.unknown().optional(),
+    gt: z.number().optional(),
+    gte: z.number().optional(),
+    lt: z.number().optional(),
+    lte: z.number().optional(),
+    type: z.enum(['string', 'number', 'integer', 'boolean', 'null', 'array', 'object']).optional(),
+    match: z.string().optional().describe('a regular expression the value (as text) must match'),
+    contains: z.unknown().optional().describe('substring of a string, or element of an array'),
+    exists: z.boolean().optional(),
+    length: z.number().int().nonnegative().optional(),
+    in: z.array(z.unknown()).optional(),
+  }),
+]);
+
+export const StatusSpec = z.union([z.number().int().min(100).max(599), z.array(z.number().int().min(100).max(599)).min(1)]);
+
+/** What a response must satisfy. */
+export const ExpectSpec = z.strictObject({
+  status: StatusSpec.optional(),
+  headers: z.record(z.string(), MatcherSpec).optional().describe('header name -> matcher'),
+  json: z.record(z.string(), MatcherSpec).optional().describe('JSONPath (e.g. "$.items[0].id") -> matcher'),
+  body: z
+    .strictObject({
+      contains: z.string().optional(),
+      not_contains: z.string().optional(),
+      match: z.string().optional(),
+    })
+    .optional(),
+  schema: z.record(z.string(), z.unknown()).optional().describe('a JSON Schema the response body must satisfy'),
+  max_ms: z.number().positive().optional().describe('the step fails when the response takes longer'),
+});
+
+export const HttpMethod = z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS']);
+
+export const RequestSpec = z.strictObject({
+  method: HttpMethod.default('GET'),
+  url: z.string().min(1).describe('absolute, or relative to the service URL'),
+  headers: z.record(z.string(), z.string()).optional(),
+  query: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
+  json: z.unknown().optional(),
+  body: z.string().optional(),
+  form: z.record(z.string(), z.string()).optional(),
+});
+
+export const CaptureSpec = z.union([
+  z.string().min(1).describe('a JSONPath into the response body'),
+  z.strictObject({
+    json: z.string().optional(),
+    header: z.string().optional(),
+    cookie: z.string().optional(),
+    regex: z.string().optional().describe('the first group (or the whole match) in the body'),
+    secret: z.boolean().optional().describe('redact the captured value in every output'),
+  }),
+]);
+
+export const RetrySpec = z.strictObject({
+  count: z.number().int().min(1).max(100),
+  interval: DurationSpec.default('500ms'),
+  until: ExpectSpec.optional().describe('poll until this holds; a step that polls is not called flaky'),
+});
+
+export const StepSpec = z.strictObject({
+  name: z.string().min(1),
+  request: RequestSpec,
+  expect: ExpectSpec.optional(),
+  capture: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/), CaptureSpec).optional(),
+  retry: RetrySpec.optional(),
+  timeout: DurationSpec.optional(),
+});
+
+export const SloSpec = z.strictObject({
+  p50_ms: z.number().positive().optional(),
+  p95_ms: z.number().positive().optional(),
+  p99_ms: z.number().positive().optional(),
+  errors: z.number().min(0).optional().describe('maximum error rate, in percent'),
+});
+
+export const CriticalPathSpec = z.strictObject({
+  name: z.string().min(1),
+  owner: z.string().min(1).describe('who answers for this path at launch'),
+  expect: z.string().min(1).describe('the expected result, in words'),
+  rollback: z.string().min(1).describe('how to roll back if this path breaks after launch'),
+  slo: SloSpec.optional(),
+  variables: z.record(z.string(), Scalar).optional(),
+  steps: z.array(StepSpec).min(1),
+});
+
+export const ReadySpec = z.union([
+  z.string().regex(/^(GET|HEAD)\s+\S+$/).describe('e.g. "GET /healthz"'),
+  z.strictObject({
+    path: z.string().min(1),
+    method: z.enum(['GET', 'HEAD']).default('GET'),
+    timeout: DurationSpec.optional(),
+    interval: DurationSpec.optional(),
+  }),
+]);
+
+export const ServiceSpec = z.strictObject({
+  name: z.string().min(1),
+  owner: z.string().min(1).optional(),
+  version: z.string().optional().describe('defaults to `git describe --tags --always`'),
+  start: z.string().min(1).optional().describe('command that starts the service; {port} is replaced by a free port'),
+  url: z.string().url().optional().describe('an already running service; overrides start'),
+  cwd: z.string().optional().describe('working directory of start, relative to the plan'),
+  ready: ReadySpec.default('GET /'),
+  ready_timeout: DurationSpec.default('30s'),
+  env: z.record(z.string(), z.string()).optional(),
+});
+
+export const CommandCheckSpec = z.strictObject({
+  run: z.string().min(1).describe('shell command; {junit} is replaced by a report file path'),
+  parse: z.enum(['ruff', 'junit', 'none']).default('none'),
+  blocking: z.boolean().default(true),
+  timeout: DurationSpec.default('10m'),
+  cwd: z.string().optional(),
+  env: z.record(z.string(), z.string()).optional(),
+  needs: z.array(z.string()).optional().describe('checks that must pass first; "service" starts the service'),
+});
+
+export const PathsSettingsSpec = z.strictObject({
+  blocking: z.boolean().default(true),
+  concurrency: z.number().int().min(1).max(64).default(4),
+  step_timeout: DurationSpec.default('10s'),
+});
+
+export const PlanSpec = z.strictObject({
+  $schema: z.string().optional(),
+  version: z.literal(1),
+  service: ServiceSpec,
+  secrets: z
+    .strictObject({ file: z.string().optional().describe('dotenv file, git-ignored, read after the environment') })
+    .optional(),
+  variables: z.record(z.string(), Scalar).optional(),
+  checks: z.record(z.string().regex(/^[a-z][a-z0-9_-]*$/), CommandCheckSpec).optional(),
+  paths: PathsSettingsSpec.optional(),
+  critical_paths: z.array(CriticalPathSpec).optional(),
+  assumptions: z.array(z.string()).optional(),
+  release: z.strictObject({ tag: z.string().default('v{version}') }).optional(),
+  record: z.strictObject({ dir: z.string().default('launches/') }).optional(),
+});
+
+export type Plan = z.output<typeof PlanSpec>;
+export type ServiceConfig = z.output<typeof ServiceSpec>;
+export type CriticalPath = z.output<typeof CriticalPathSpec>;
+export type Step = z.output<typeof StepSpec>;
+export type StepRequest = z.output<typeof RequestSpec>;
+export type StepExpect = z.output<typeof ExpectSpec>;
+export type Matcher = z.output<typeof MatcherSpec>;
+export type Capture = z.output<typeof CaptureSpec>;
+export type Retry = z.output<typeof RetrySpec>;
+export type CommandCheck = z.output<typeof CommandCheckSpec>;
+export type PathsSettings = z.output<typeof PathsSettingsSpec>;
+export type Duration = z.output<typeof DurationSpec>;
+
+/** Convert a plan duration to milliseconds. */
+export function toMs(duration: Duration): number {
+  if (typeof duration === 'number') return duration;
+  const m = /^(\d+(?:\.\d+)?)\s*(ms|s|m)$/.exec(duration);
+  if (!m) throw new Error(`invalid duration ${duration}`);
+  const n = Number(m[1]);
+  return m[2] === 'ms' ? n : m[2] === 's' ? n * 1000 : n * 60_000;
+}
+
+/** The JSON Schema of the plan, for editors (`# yaml-language-server: $schema=...`). */
+export function planJsonSchema(): Record<string, unknown> {
+  const schema = z.toJSONSchema(PlanSpec, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+  return { ...schema, $id: 'https://preflight.dev/schema/plan.json', title: 'preflight plan' };
+}

@@ -1,0 +1,103 @@
+/**
+ * A parsed YAML document that keeps positions: every value of the plan can be traced
+ * back to its line and column, so errors and results point into the file.
+ */
+import { type Document, isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
+import type { SourceRef } from '../result.js';
+import type { Diagnostic } from './diagnostic.js';
+
+export type PathKey = string | number;
+
+export interface Span {
+  line: number;
+  column: number;
+  length: number;
+}
+
+/** A YAML file with its document and line counter. */
+export class YamlSource {
+  readonly file: string;
+  readonly text: string;
+  readonly doc: Document.Parsed;
+  readonly #lines: LineCounter;
+
+  constructor(file: string, text: string) {
+    this.file = file;
+    this.text = text;
+    this.#lines = new LineCounter();
+    this.doc = parseDocument(text, { lineCounter: this.#lines, prettyErrors: false, uniqueKeys: true });
+  }
+
+  /** YAML syntax errors, as diagnostics. */
+  syntaxDiagnostics(): Diagnostic[] {
+    return this.doc.errors.map((e) => {
+      const pos = this.#lines.linePos(e.pos[0]);
+      const firstLine = e.message.split('\n')[0] ?? e.message;
+      return {
+        code: e.code === 'DUPLICATE_KEY' ? 'PLAN_DUPLICATE_KEY' : 'PLAN_YAML_SYNTAX',
+        severity: 'error' as const,
+        message: firstLine.replace(/ at line \d+, column \d+:?$/, ''),
+        file: this.file,
+        line: pos.line,
+        column: pos.col,
+        length: Math.max(1, e.pos[1] - e.pos[0]),
+      };
+    });
+  }
+
+  /** The span of the value at `path`, or of its nearest existing ancestor. */
+  spanOf(path: readonly PathKey[]): Span {
+    const { node } = this.#walk(path);
+    return this.#spanOfNode(node);
+  }
+
+  /** The span of the key `key` of the map at `path` (for unknown keys). */
+  spanOfKey(path: readonly PathKey[], key: string): Span {
+    const { node, depth } = this.#walk(path);
+    if (depth === path.length && isMap(node)) {
+      const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === key);
+      if (pair && isScalar(pair.key)) return this.#spanOfNode(pair.key as Node);
+    }
+    return this.#spanOfNode(node);
+  }
+
+  /** Whether the node at `path` exists in the document. */
+  has(path: readonly PathKey[]): boolean {
+    return this.#walk(path).depth === path.length;
+  }
+
+  /** A source reference for the value at `path`. */
+  ref(path: readonly PathKey[]): SourceRef {
+    const span = this.spanOf(path);
+    return { file: this.file, line: span.line, column: span.column };
+  }
+
+  #walk(path: readonly PathKey[]): { node: Node | null; depth: number } {
+    let node = this.doc.contents as Node | null;
+    let depth = 0;
+    for (const key of path) {
+      let next: unknown;
+      if (isMap(node)) {
+        const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(key));
+        next = pair?.value ?? (pair ? pair.key : undefined);
+      } else if (isSeq(node) && typeof key === 'number') {
+        next = node.items[key];
+      }
+      if (!next || typeof next !== 'object') break;
+      node = next as Node;
+      depth++;
+    }
+    return { node, depth };
+  }
+
+  #spanOfNode(node: Node | null): Span {
+    const range = node?.range;
+    if (!range) return { line: 1, column: 1, length: 1 };
+    const start = this.#lines.linePos(range[0]);
+    // Underline scalars whole; for collections only their first line.
+    const text = this.text.slice(range[0], range[1]);
+    const firstLine = text.split('\n')[0] ?? '';
+    const length = isScalar(node) ? Math.max(1, firstLine.trimEnd().length) : Math.max(1, Math.min(firstLine.trimEnd().length, 1));
+    return { line: start.line, column: start.col, length };
+  }
+}

@@ -1,0 +1,24 @@
+/**
+ * Reporters: terminal, JSON, JUnit and the Markdown launch record. Every output goes
+ * through a Redactor; reporters show results and never recompute them.
+ */
+export { excerpt, formatDuration, formatValue } from './format.js';
+export { renderJson, writeJsonResult } from './json.js';
+export { renderJunit, writeJunit } from './junit.js';
+export { recordFileName, renderRecord, writeRecord } from './record.js';
+export { isSecretHeader, isSecretName, REDACTED, Redactor } from './redact.js';
+export {
+  type CheckRef,
+  createMultiplexer,
+  type Reporter,
+  type ReporterErrorHandler,
+  type RunStartInfo,
+} from './reporter.js';
+export { createSink, type OutputSink, type SinkOptions, writeFileRedacted } from './sink.js';
+export {
+  createTerminalReporter,
+  detectTerminalMode,
+  helpers,
+  type TerminalOptions,
+  type TerminalStream,
+} from './terminal.js';

@@ -1,0 +1,153 @@
+/**
+ * The sections of the launch record about what ran: critical paths, failed steps, checks,
+ * commands, findings and step timings. Each returns Markdown blocks drawn from the result.
+ */
+import type { CheckResult, PathResult, RunResult, StepResult } from '../result.js';
+import { excerpt, findingLocation, formatDuration, formatExit, formatValue, plural } from './format.js';
+import { mdCode, mdFence, mdTable, mdText } from './markdown.js';
+
+const MAX_FINDINGS = 50;
+
+/** "Critical paths": name | owner | status | expect | rollback. */
+export function pathsSection(result: RunResult): string[] {
+  if (result.paths.length === 0) return ['## Critical paths', 'No critical path ran.'];
+  const rows = result.paths.map((path) => [
+    mdText(path.name),
+    mdText(path.owner),
+    statusCell(path.status, path.flaky),
+    mdText(path.expect),
+    mdText(path.rollback),
+  ]);
+  return ['## Critical paths', mdTable(['name', 'owner', 'status', 'expect', 'rollback'], rows)];
+}
+
+/** A section per failed critical path: its failed steps, requests, assertions and responses. */
+export function failedPathSections(result: RunResult): string[] {
+  const blocks: string[] = [];
+  for (const path of result.paths) {
+    if (path.status !== 'fail' && path.status !== 'error') continue;
+    blocks.push(
+      `### Critical path ${mdCode(path.name)}: ${path.status}`,
+      [
+        `- **Owner:** ${mdText(path.owner)}`,
+        `- **Expect:** ${mdText(path.expect)}`,
+        `- **Rollback:** ${mdText(path.rollback)}`,
+      ].join('\n'),
+    );
+    for (const step of path.steps) {
+      if (step.status === 'fail' || step.status === 'error') blocks.push(...failedStep(step));
+    }
+  }
+  return blocks;
+}
+
+function failedStep(step: StepResult): string[] {
+  const blocks = [`#### Step ${mdCode(step.name)}: ${step.status} after ${formatDuration(step.duration_ms)}`];
+  const facts: string[] = [];
+  if (step.request) facts.push(`- **Request:** ${mdCode(`${step.request.method} ${step.request.url}`)}`);
+  if (step.attempts > 1) facts.push(`- **Attempts:** ${step.attempts}`);
+  if (step.source)
+    facts.push(
+      `- **Defined at:** ${mdCode(`${step.source.file}:${step.source.line}:${step.source.column}`)}`,
+    );
+  if (step.error) facts.push(`- **Error:** ${mdCode(step.error.code)} ${mdText(step.error.message)}`);
+  if (facts.length > 0) blocks.push(facts.join('\n'));
+  const failures = step.failures ?? [];
+  if (failures.length > 0) {
+    const rows = failures.map((f) => [
+      mdText(f.assertion),
+      mdCode(formatValue(f.expected)),
+      mdCode(formatValue(f.actual)),
+      mdText(f.message),
+    ]);
+    blocks.push(mdTable(['assertion', 'expected', 'actual', 'message'], rows));
+  }
+  if (step.response) {
+    const body = excerpt(step.response.body);
+    const cut = body.cut || step.response.truncated ? ', first lines' : '';
+    blocks.push(`Response ${step.response.status} (${step.response.size} bytes${cut}):`, mdFence(body.text));
+  }
+  return blocks;
+}
+
+/** "Checks": check | kind | status | blocking | duration | summary. */
+export function checksSection(result: RunResult): string[] {
+  const rows = result.checks.map((check) => [
+    mdText(check.id),
+    mdText(check.kind),
+    statusCell(check.status, false),
+    check.blocking ? 'blocking' : 'advisory',
+    formatDuration(check.duration_ms),
+    mdText(check.summary),
+  ]);
+  if (rows.length === 0) return ['## Checks', 'No check ran.'];
+  return ['## Checks', mdTable(['check', 'kind', 'status', 'blocking', 'duration', 'summary'], rows)];
+}
+
+/** "Commands": every command a check ran, with its exit code and duration. */
+export function commandsSection(result: RunResult): string[] {
+  const rows: string[][] = [];
+  for (const check of result.checks) {
+    const cmd = check.command;
+    if (!cmd) continue;
+    rows.push([
+      mdText(check.id),
+      mdCode(cmd.command),
+      mdCode(cmd.cwd),
+      formatExit(cmd),
+      formatDuration(cmd.duration_ms),
+    ]);
+  }
+  if (rows.length === 0) return ['## Commands', 'No check ran a command.'];
+  return ['## Commands', mdTable(['check', 'command', 'cwd', 'exit code', 'duration'], rows)];
+}
+
+/** "Findings": per check, `file:line rule message`, at most 50 each. */
+export function findingsSection(result: RunResult): string[] {
+  const blocks: string[] = [];
+  for (const check of result.checks) {
+    const findings = check.findings ?? [];
+    if (findings.length === 0 && !check.tests) continue;
+    blocks.push(`### ${mdText(check.id)} (${plural(findings.length, 'finding')})`);
+    if (check.tests) blocks.push(testsLine(check));
+    if (findings.length === 0) continue;
+    const items = findings.slice(0, MAX_FINDINGS).map((finding) => {
+      const location = findingLocation(finding, false);
+      return `- ${location ? `${mdCode(location)} ` : ''}${mdCode(finding.rule)} ${mdText(finding.message)}`;
+    });
+    if (findings.length > MAX_FINDINGS)
+      items.push(`- … and ${findings.length - MAX_FINDINGS} more (${findings.length} in all)`);
+    blocks.push(items.join('\n'));
+  }
+  return blocks.length > 0 ? ['## Findings', ...blocks] : [];
+}
+
+function testsLine(check: CheckResult): string {
+  const t = check.tests;
+  if (!t) return '';
+  return `Tests: ${t.total} in all, ${t.passed} passed, ${t.failed} failed, ${t.errors} errors, ${t.skipped} skipped.`;
+}
+
+/** "Step timings": a table per critical path (step, status, ms, attempts, flaky). */
+export function timingsSection(result: RunResult): string[] {
+  if (result.paths.length === 0) return [];
+  const blocks = ['## Step timings'];
+  for (const path of result.paths) blocks.push(`### ${mdText(path.name)}`, stepTable(path));
+  return blocks;
+}
+
+function stepTable(path: PathResult): string {
+  const rows = path.steps.map((step) => [
+    mdText(step.name),
+    step.status,
+    String(Math.round(step.duration_ms)),
+    String(step.attempts),
+    step.flaky ? 'flaky' : '',
+  ]);
+  return mdTable(['step', 'status', 'ms', 'attempts', 'flaky'], rows);
+}
+
+function statusCell(status: string, flaky: boolean): string {
+  const text = status === 'pass' ? 'pass' : `**${status}**`;
+  return flaky ? `${text} (flaky)` : text;
+}

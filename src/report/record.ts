@@ -1,0 +1,135 @@
+/**
+ * The launch record: a Markdown file, one per recorded run, meant to be committed and read
+ * by another developer. It says what was decided and why, who owns what, what ran, and how
+ * to repeat it. Drawn from the result; nothing is recomputed.
+ */
+import { join } from 'node:path';
+import type { RunResult } from '../result.js';
+import { formatDuration } from './format.js';
+import { mdCode, mdFence, mdText } from './markdown.js';
+import {
+  checksSection,
+  commandsSection,
+  failedPathSections,
+  findingsSection,
+  pathsSection,
+  timingsSection,
+} from './record-sections.js';
+import type { Redactor } from './redact.js';
+import { writeFileRedacted } from './sink.js';
+
+/** The Markdown launch record of a result. Redact the result first (`writeRecord` does). */
+export function renderRecord(result: RunResult): string {
+  const blocks = [
+    ...titleSection(result),
+    ...summarySection(result),
+    ...pathsSection(result),
+    ...failedPathSections(result),
+    ...checksSection(result),
+    ...commandsSection(result),
+    ...findingsSection(result),
+    ...timingsSection(result),
+    ...filesSection(result),
+    ...assumptionsSection(result),
+    ...repeatSection(result),
+  ];
+  return `${blocks.join('\n\n')}\n`;
+}
+
+/** `YYYY-MM-DD-SERVICE-VERSION-RUNIDSHORT.md`, every part limited to `[A-Za-z0-9._-]`. */
+export function recordFileName(result: RunResult): string {
+  const date = /^\d{4}-\d{2}-\d{2}/.exec(result.started_at)?.[0] ?? 'undated';
+  const parts = [result.service.name, result.service.version ?? 'unversioned', result.run_id.slice(0, 8)];
+  return `${[date, ...parts.map(sanitise)].join('-')}.md`;
+}
+
+/** Write the launch record of `result` into `dir` (created if needed), redacted; returns its path. */
+export async function writeRecord(dir: string, result: RunResult, redactor: Redactor): Promise<string> {
+  // Redact the values before they are escaped or cut, so every form of a secret is caught.
+  const safe = redactor.redactValue(result);
+  const file = join(dir, recordFileName(safe));
+  await writeFileRedacted(file, renderRecord(safe), redactor);
+  return file;
+}
+
+function sanitise(part: string): string {
+  return part.replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^[.-]+/, '') || '_';
+}
+
+function titleSection(result: RunResult): string[] {
+  const verdict = verdictWord(result);
+  const version = result.service.version ? ` ${mdText(result.service.version)}` : '';
+  return [
+    `# Launch record: ${mdText(result.service.name)}${version} — ${verdict}`,
+    `**${verdict}**: ${mdText(result.reason)}`,
+  ];
+}
+
+function summarySection(result: RunResult): string[] {
+  const { service, git, plan } = result;
+  const items = [
+    `- **Verdict:** ${verdictWord(result)} (exit code ${result.exit_code})`,
+    `- **Reason:** ${mdText(result.reason)}`,
+    `- **Date:** ${mdText(result.started_at)} to ${mdText(result.finished_at)}`,
+    `- **Run id:** ${mdCode(result.run_id)}`,
+    `- **Duration:** ${formatDuration(result.duration_ms)}`,
+    `- **Service:** ${mdText(service.name)}${service.version ? ` ${mdText(service.version)}` : ' (no version)'}` +
+      `${service.owner ? `, owned by ${mdText(service.owner)}` : ''}${service.url ? `, at ${mdCode(service.url)}` : ''}`,
+    ...gitItems(result),
+    `- **Plan:** ${mdCode(plan.file)} (hash ${mdCode(plan.hash)})`,
+    `- **Tool:** ${mdText(result.tool.name)} ${mdText(result.tool.version)}`,
+  ];
+  if (result.shard) items.push(`- **Shard:** ${result.shard.index}/${result.shard.total}`);
+  if (result.service_log) items.push(`- **Service log:** ${mdCode(result.service_log)}`);
+  if (!git) items.push('- **Git:** no git information was recorded');
+  return ['## Summary', items.join('\n')];
+}
+
+function gitItems(result: RunResult): string[] {
+  const git = result.git;
+  if (!git) return [];
+  return [
+    `- **Git commit:** ${git.commit ? mdCode(git.commit) : 'unknown'}`,
+    `- **Git branch:** ${git.branch ? mdCode(git.branch) : 'none (detached)'}`,
+    `- **Git describe:** ${git.describe ? mdCode(git.describe) : 'none'}`,
+    `- **Working tree:** ${git.dirty ? 'dirty (uncommitted changes were part of this run)' : 'clean'}`,
+  ];
+}
+
+function filesSection(result: RunResult): string[] {
+  const git = result.git;
+  if (!git) return ['## Files touched', 'No git information was recorded.'];
+  const heading = git.last_tag ? `## Files touched since ${mdCode(git.last_tag)}` : '## Files touched';
+  const blocks = [heading];
+  if (!git.last_tag) blocks.push('No tag yet: all tracked files since the first commit.');
+  const files = git.files_touched;
+  blocks.push(files.length > 0 ? files.map((file) => `- ${mdCode(file)}`).join('\n') : 'None.');
+  return blocks;
+}
+
+function assumptionsSection(result: RunResult): string[] {
+  const items = result.assumptions.map((assumption) => `- ${mdText(assumption)}`);
+  return ['## Assumptions', items.length > 0 ? items.join('\n') : 'None recorded.'];
+}
+
+function repeatSection(result: RunResult): string[] {
+  const commit = result.git?.commit;
+  const shard = result.shard ? ` --shard ${result.shard.index}/${result.shard.total}` : '';
+  const lines = [
+    ...(commit ? [`git checkout ${shellQuote(commit)}`] : []),
+    `npx preflight run --plan ${shellQuote(result.plan.file)}${shard}`,
+  ];
+  const blocks = ['## How to repeat', mdFence(lines.join('\n'), 'sh')];
+  if (!commit) blocks.push('The git commit of this run is unknown.');
+  if (result.git?.dirty)
+    blocks.push('The working tree was dirty: the checked-out commit lacks the uncommitted changes.');
+  return blocks;
+}
+
+function verdictWord(result: RunResult): string {
+  return result.verdict === 'go' ? 'GO' : 'NO-GO';
+}
+
+function shellQuote(text: string): string {
+  return /^[A-Za-z0-9._/:=@%+-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
+}

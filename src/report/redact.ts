@@ -1,0 +1,76 @@
+/**
+ * Redaction: every output (terminal, JSON, JUnit, Markdown, HTML, store) passes through
+ * a Redactor, so a secret that reached a response body or a log line is still hidden.
+ */
+
+export const REDACTED = '[redacted]';
+
+/** Headers whose values are always secret. */
+const SECRET_HEADERS = new Set(['authorization', 'proxy-authorization', 'cookie', 'set-cookie', 'x-api-key']);
+
+/** Values shorter than this are not redacted by value (they would mask ordinary text). */
+const MIN_SECRET_LENGTH = 4;
+
+/** Collects secret values and hides them in any text. */
+export class Redactor {
+  #values = new Set<string>();
+  #pattern: RegExp | null = null;
+
+  /** Register a secret value; it and its JSON- and URL-encoded forms are hidden from now on. */
+  add(value: unknown): void {
+    if (value === undefined || value === null) return;
+    const text = typeof value === 'string' ? value : JSON.stringify(value);
+    if (text.length < MIN_SECRET_LENGTH) return;
+    const forms = [text, JSON.stringify(text).slice(1, -1), encodeURIComponent(text)];
+    for (const form of forms) {
+      if (!this.#values.has(form)) {
+        this.#values.add(form);
+        this.#pattern = null;
+      }
+    }
+  }
+
+  /** Whether any secret is registered. */
+  get size(): number {
+    return this.#values.size;
+  }
+
+  /** Replace every registered secret in `text`. */
+  redact(text: string): string {
+    if (this.#values.size === 0 || text.length === 0) return text;
+    if (!this.#pattern) {
+      // Longest first, so a secret that contains another is replaced whole.
+      const sorted = [...this.#values].sort((a, b) => b.length - a.length);
+      this.#pattern = new RegExp(sorted.map(escapeRegExp).join('|'), 'g');
+    }
+    return text.replace(this.#pattern, REDACTED);
+  }
+
+  /** Copy of `headers` with secret headers masked and secret values redacted. */
+  redactHeaders(headers: Record<string, string>): Record<string, string> {
+    const out: Record<string, string> = {};
+    for (const [name, value] of Object.entries(headers)) {
+      out[name] = isSecretHeader(name) ? REDACTED : this.redact(value);
+    }
+    return out;
+  }
+
+  /** Deep copy of a JSON-like value with every string redacted. */
+  redactValue<T>(value: T): T {
+    return JSON.parse(this.redact(JSON.stringify(value) ?? 'null')) as T;
+  }
+}
+
+/** Whether a header's value is always treated as a secret. */
+export function isSecretHeader(name: string): boolean {
+  return SECRET_HEADERS.has(name.toLowerCase());
+}
+
+/** Whether a variable or capture name looks like it holds a secret. */
+export function isSecretName(name: string): boolean {
+  return /(token|secret|password|passwd|session|cookie|api[_-]?key|auth|credential|private)/i.test(name);
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

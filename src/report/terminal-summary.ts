@@ -1,0 +1,133 @@
+/**
+ * The end-of-run terminal summary: a block per failed critical path, a block per failed
+ * check, flaky steps as warnings, then the verdict. Drawn from the result; decides nothing.
+ */
+import type { CheckResult, PathResult, RunResult, StepResult } from '../result.js';
+import { excerpt, findingLocation, formatDuration, formatExit, formatValue, plural, tail } from './format.js';
+import { type Colors, paint, statusSymbol } from './terminal-lines.js';
+
+/** Options of `renderSummary`. */
+export interface SummaryOptions {
+  colors: Colors;
+  /** Show the output tail of every failed command, not only of errored ones. */
+  verbose: boolean;
+}
+
+const MAX_FINDINGS = 20;
+const TAIL_LINES = 20;
+const RULE_WIDTH = 60;
+
+/** The summary lines printed at the end of a run (without trailing newlines). */
+export function renderSummary(result: RunResult, options: SummaryOptions): string[] {
+  const lines: string[] = [];
+  for (const path of result.paths) {
+    if (path.status === 'fail' || path.status === 'error') lines.push('', ...pathBlock(path, options.colors));
+  }
+  for (const check of result.checks) {
+    if (check.status === 'fail' || check.status === 'error') lines.push(...checkBlock(check, options));
+  }
+  lines.push(...flakyWarnings(result.paths, options.colors));
+  lines.push('', ...verdictBlock(result, options.colors));
+  return lines;
+}
+
+function pathBlock(path: PathResult, c: Colors): string[] {
+  const lines = [
+    `${paint(path.status, `${statusSymbol(path.status)} critical path ${path.name}  ${path.status}`, c)}  ${c.dim(formatDuration(path.duration_ms))}`,
+    `  owner     ${path.owner}`,
+    `  expect    ${path.expect}`,
+    `  rollback  ${path.rollback}`,
+  ];
+  for (const step of path.steps) {
+    if (step.status === 'fail' || step.status === 'error') lines.push(...stepBlock(step, c));
+  }
+  return lines;
+}
+
+function stepBlock(step: StepResult, c: Colors): string[] {
+  const attempts = step.attempts > 1 ? `, ${step.attempts} attempts` : '';
+  const lines = [
+    `  ${paint(step.status, `step ${step.name}  ${step.status}`, c)}  ${c.dim(`${formatDuration(step.duration_ms)}${attempts}`)}`,
+  ];
+  if (step.source) lines.push(c.dim(`    --> ${step.source.file}:${step.source.line}:${step.source.column}`));
+  if (step.request) lines.push(`    ${c.bold(step.request.method)} ${step.request.url}`);
+  for (const failure of step.failures ?? []) {
+    lines.push(
+      `    ${c.red('✘')} ${failure.assertion}: expected ${c.green(formatValue(failure.expected))} / actual ${c.red(formatValue(failure.actual))}`,
+    );
+    if (failure.message) lines.push(c.dim(`      ${failure.message}`));
+  }
+  if (step.error) lines.push(`    ${c.red(`error[${step.error.code}]`)}: ${step.error.message}`);
+  if (step.response) {
+    const body = excerpt(step.response.body);
+    const size = `${step.response.size} bytes${step.response.truncated ? ', truncated' : ''}`;
+    lines.push(`    response ${step.response.status} (${size})`);
+    lines.push(...quote(body.text, c), ...(body.cut ? [c.dim('      │ …')] : []));
+  }
+  return lines;
+}
+
+function checkBlock(check: CheckResult, options: SummaryOptions): string[] {
+  const c = options.colors;
+  const body: string[] = [];
+  if (check.command) {
+    const cmd = check.command;
+    body.push(
+      `  $ ${cmd.command}  ${c.dim(`(exit ${formatExit(cmd)}, ${formatDuration(cmd.duration_ms)})`)}`,
+    );
+  }
+  const findings = check.findings ?? [];
+  for (const finding of findings.slice(0, MAX_FINDINGS)) {
+    const location = findingLocation(finding);
+    body.push(`  ${location ? `${location} ` : ''}${c.bold(finding.rule)} ${finding.message}`);
+  }
+  if (findings.length > MAX_FINDINGS) body.push(c.dim(`  … and ${findings.length - MAX_FINDINGS} more`));
+  if (check.tests) {
+    const t = check.tests;
+    body.push(
+      `  tests: ${t.failed} failed, ${t.errors} errors, ${t.skipped} skipped, ${t.passed} passed of ${t.total}`,
+    );
+  }
+  if (check.error) body.push(`  ${c.red(`error[${check.error.code}]`)}: ${check.error.message}`);
+  const explained = findings.length > 0 || check.tests !== undefined;
+  if (check.command?.output_tail && (check.status === 'error' || !explained || options.verbose)) {
+    const out = tail(check.command.output_tail, TAIL_LINES);
+    body.push(`  output${out.cut ? ` (last ${TAIL_LINES} lines)` : ''}:`, ...quote(out.text, c, 4));
+  }
+  // A check with nothing more to say was already shown by its one-line form.
+  if (body.length === 0) return [];
+  const head = `${statusSymbol(check.status)} check ${check.id}  ${check.status}`;
+  return ['', `${paint(check.status, head, c)}  ${check.summary}`, ...body];
+}
+
+function flakyWarnings(paths: PathResult[], c: Colors): string[] {
+  const lines: string[] = [];
+  for (const path of paths) {
+    for (const step of path.steps) {
+      if (!step.flaky) continue;
+      const outcome = step.status === 'pass' ? 'passed' : step.status;
+      lines.push(
+        c.yellow(`⚠ flaky: ${path.name} › ${step.name} ${outcome} after ${plural(step.attempts, 'attempt')}`),
+      );
+    }
+  }
+  return lines.length > 0 ? ['', ...lines] : [];
+}
+
+function verdictBlock(result: RunResult, c: Colors): string[] {
+  const go = result.verdict === 'go';
+  const word = go ? ' GO ' : ' NO-GO ';
+  const badge = go ? c.bgGreen(c.black(c.bold(word))) : c.bgRed(c.white(c.bold(word)));
+  const version = result.service.version ? ` ${result.service.version}` : '';
+  const rule = c.dim('═'.repeat(RULE_WIDTH));
+  const lines = [rule, `${badge} ${c.bold(`${result.service.name}${version}`)}: ${result.reason}`, rule];
+  if (result.record_file) lines.push(`launch record: ${result.record_file}`);
+  if (result.service_log) lines.push(c.dim(`service log:   ${result.service_log}`));
+  return lines;
+}
+
+function quote(text: string, c: Colors, indent = 6): string[] {
+  const bar = c.dim(`${' '.repeat(indent)}│`);
+  if (text === '') return [`${bar} ${c.dim('(empty)')}`];
+  return text.split('\n').map((line) => `${bar} ${line}`);
+}

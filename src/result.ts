@@ -1,0 +1,151 @@
+/**
+ * Result types: what checks return and reporters show. The JSON result (`--json`)
+ * is a serialised `RunResult`; its JSON Schema is in `schema/result.schema.json`.
+ */
+
+export type CheckStatus = 'pass' | 'fail' | 'warn' | 'skip' | 'error';
+export type StepStatus = 'pass' | 'fail' | 'error' | 'skip';
+export type Verdict = 'go' | 'no-go';
+
+/** Where a plan node came from. */
+export interface SourceRef {
+  file: string;
+  line: number;
+  column: number;
+}
+
+/** A problem found by a check in the user's code (a lint finding, a failed test). */
+export interface Finding {
+  rule: string;
+  message: string;
+  severity: 'error' | 'warning';
+  file?: string;
+  line?: number;
+  column?: number;
+}
+
+/** One command that a check ran. */
+export interface CommandRun {
+  command: string;
+  cwd: string;
+  exit_code: number | null;
+  signal: string | null;
+  duration_ms: number;
+  timed_out: boolean;
+  /** The last lines of stdout+stderr, redacted. */
+  output_tail: string;
+}
+
+/** An error that kept something from running (as opposed to an assertion that failed). */
+export interface RunError {
+  code: string;
+  message: string;
+}
+
+export interface TestCounts {
+  total: number;
+  passed: number;
+  failed: number;
+  errors: number;
+  skipped: number;
+}
+
+export interface CheckResult {
+  id: string;
+  kind: string;
+  status: CheckStatus;
+  blocking: boolean;
+  duration_ms: number;
+  summary: string;
+  command?: CommandRun;
+  findings?: Finding[];
+  tests?: TestCounts;
+  error?: RunError;
+  skip_reason?: string;
+}
+
+/** An assertion that did not hold: expected vs actual. */
+export interface AssertionFailure {
+  /** What was asserted, e.g. `status`, `json $.token`, `header content-type`, `max_ms`. */
+  assertion: string;
+  expected: unknown;
+  actual: unknown;
+  message: string;
+}
+
+export interface RequestExcerpt {
+  method: string;
+  url: string;
+  headers: Record<string, string>;
+  body?: string;
+}
+
+export interface ResponseExcerpt {
+  status: number;
+  headers: Record<string, string>;
+  /** The first bytes of the body (bounded), redacted. */
+  body: string;
+  /** The full body size in bytes, as received (bounded by the capture limit). */
+  size: number;
+  truncated: boolean;
+}
+
+export interface StepResult {
+  name: string;
+  status: StepStatus;
+  duration_ms: number;
+  /** Time to the response headers, of the last attempt. */
+  ttfb_ms?: number;
+  attempts: number;
+  flaky: boolean;
+  request?: RequestExcerpt;
+  response?: ResponseExcerpt;
+  failures?: AssertionFailure[];
+  error?: RunError;
+  skip_reason?: string;
+  source?: SourceRef;
+}
+
+export interface PathResult {
+  name: string;
+  owner: string;
+  expect: string;
+  rollback: string;
+  status: StepStatus;
+  flaky: boolean;
+  duration_ms: number;
+  steps: StepResult[];
+  source?: SourceRef;
+}
+
+export interface GitInfo {
+  commit: string | null;
+  branch: string | null;
+  describe: string | null;
+  last_tag: string | null;
+  dirty: boolean;
+  files_touched: string[];
+}
+
+export interface RunResult {
+  schema_version: 1;
+  tool: { name: 'preflight'; version: string };
+  run_id: string;
+  plan: { file: string; hash: string };
+  service: { name: string; owner: string | null; version: string | null; url: string | null };
+  git: GitInfo | null;
+  started_at: string;
+  finished_at: string;
+  duration_ms: number;
+  verdict: Verdict;
+  /** 0 GO, 1 NO-GO, 3 could not run. */
+  exit_code: 0 | 1 | 3;
+  reason: string;
+  checks: CheckResult[];
+  paths: PathResult[];
+  assumptions: string[];
+  /** Path of the service's captured output for this run, if it was started. */
+  service_log?: string;
+  record_file?: string;
+  shard?: { index: number; total: number };
+}

@@ -1,0 +1,147 @@
+/**
+ * One run of a plan: plan -> checks -> graph -> results -> verdict -> reporters.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { Agent } from 'undici';
+import { buildChecks, type CheckSelection } from '../checks/registry.js';
+import type { CheckContext } from '../checks/types.js';
+import type { LoadedPlan } from '../plan/load.js';
+import { renderTemplate, type TemplateScope } from '../plan/template.js';
+import { isSecretName, Redactor } from '../report/redact.js';
+import type { Reporter } from '../report/reporter.js';
+import type { CheckResult, PathResult, RunResult } from '../result.js';
+import { VERSION } from '../version.js';
+import { readGitInfo } from './git.js';
+import { runGraph } from './scheduler.js';
+import { createSecretLookup } from './secrets.js';
+import { type ServiceHandle, startService } from './service.js';
+import { decideVerdict } from './verdict.js';
+
+export interface RunOptions {
+  loaded: LoadedPlan;
+  /** Check ids or kinds to run (`--only`). */
+  only?: string[];
+  /** An already running service (`--base-url`). */
+  baseUrl?: string;
+  /** `--shard i/n`: run every n-th critical path. */
+  shard?: { index: number; total: number };
+  reporter?: Reporter;
+  signal?: AbortSignal;
+  env?: NodeJS.ProcessEnv;
+  /** Checks that run at once (default 4). */
+  concurrency?: number;
+  redactor?: Redactor;
+}
+
+/** Run a loaded plan and return its result. Reporters are called along the way. */
+export async function runPlan(options: RunOptions): Promise<RunResult> {
+  const { loaded } = options;
+  const { plan } = loaded;
+  const env = options.env ?? process.env;
+  const signal = options.signal ?? new AbortController().signal;
+  const reporter = options.reporter;
+  const runId = `${new Date().toISOString().replace(/[-:]/g, '').slice(0, 15)}-${randomBytes(3).toString('hex')}`;
+  const runDir = path.join(loaded.dir, '.preflight', 'runs', runId);
+  await mkdir(runDir, { recursive: true });
+  const redactor = options.redactor ?? new Redactor();
+  const secret = createSecretLookup(loaded.dir, plan.secrets?.file, env);
+  const started = performance.now();
+  const startedAt = new Date();
+  const paths: PathResult[] = [];
+  const selection: CheckSelection = { only: options.only, shard: options.shard };
+  const checks = buildChecks(plan, selection, (results) => paths.push(...results));
+  const dispatcher = new Agent({ keepAliveTimeout: 10_000, connections: 64 });
+  const makeScope = (serviceUrl: string): TemplateScope => ({
+    env,
+    secret,
+    run: { id: runId, dir: runDir },
+    service: { url: serviceUrl },
+    vars: new Map(Object.entries(plan.variables ?? {})),
+    redactor,
+  });
+  let service: Promise<ServiceHandle> | null = null;
+  const serviceLog = path.join(runDir, 'service.log');
+  const getService = (): Promise<ServiceHandle> => {
+    service ??= startService({
+      config: plan.service,
+      planDir: loaded.dir,
+      logFile: serviceLog,
+      env: serviceEnv(plan.service.env ?? {}, makeScope(''), redactor),
+      ...(options.baseUrl ? { baseUrl: options.baseUrl } : {}),
+      signal,
+      dispatcher,
+    });
+    return service;
+  };
+  reporter?.onRunStart?.({ runId, planFile: relativePlan(loaded), service: plan.service.name, checks: checks.map((c) => ({ id: c.id, kind: c.kind })) });
+  let results: CheckResult[];
+  try {
+    results = await runGraph(checks, {
+      concurrency: options.concurrency ?? 4,
+      signal,
+      context: (checkSignal): CheckContext => ({
+        loaded,
+        runId,
+        runDir,
+        redactor,
+        signal: checkSignal,
+        service: getService,
+        scope: makeScope,
+        dispatcher,
+        onStepEnd: (p, step) => reporter?.onStepEnd?.(p, step),
+      }),
+      onCheckStart: (c) => reporter?.onCheckStart?.({ id: c.id, kind: c.kind }),
+      onCheckEnd: (r) => reporter?.onCheckEnd?.(redactor.redactValue(r)),
+    });
+  } finally {
+    const handle = service ? await (service as Promise<ServiceHandle>).catch(() => null) : null;
+    await handle?.stop();
+    await dispatcher.close().catch(() => {});
+  }
+  const git = await readGitInfo(loaded.dir);
+  const verdict = decideVerdict(results, signal.aborted);
+  const result: RunResult = {
+    schema_version: 1,
+    tool: { name: 'preflight', version: VERSION },
+    run_id: runId,
+    plan: { file: relativePlan(loaded), hash: loaded.hash },
+    service: {
+      name: plan.service.name,
+      owner: plan.service.owner ?? null,
+      version: plan.service.version ?? git?.describe ?? null,
+      url: options.baseUrl ?? plan.service.url ?? null,
+    },
+    git,
+    started_at: startedAt.toISOString(),
+    finished_at: new Date().toISOString(),
+    duration_ms: Math.round((performance.now() - started) * 100) / 100,
+    ...verdict,
+    checks: results,
+    paths: orderPaths(paths, plan.critical_paths?.map((p) => p.name) ?? []),
+    assumptions: plan.assumptions ?? [],
+    ...(service ? { service_log: path.relative(loaded.dir, serviceLog) } : {}),
+    ...(options.shard ? { shard: options.shard } : {}),
+  };
+  return redactor.redactValue(result);
+}
+
+function serviceEnv(spec: Record<string, string>, scope: TemplateScope, redactor: Redactor): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(spec)) {
+    const rendered = String(renderTemplate(value, scope));
+    if (isSecretName(key)) redactor.add(rendered);
+    out[key] = rendered;
+  }
+  return out;
+}
+
+function orderPaths(paths: PathResult[], order: string[]): PathResult[] {
+  return [...paths].sort((a, b) => order.indexOf(a.name) - order.indexOf(b.name));
+}
+
+function relativePlan(loaded: LoadedPlan): string {
+  return path.relative(process.cwd(), loaded.file) || loaded.file;
+}

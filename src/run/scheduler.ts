@@ -1,0 +1,108 @@
+/**
+ * The run graph: checks start when what they need has passed, independent ones in
+ * parallel (bounded), each wrapped by `runCheck` with its timeout and cancellation.
+ */
+import { performance } from 'node:perf_hooks';
+import type { CheckContext, CheckDefinition } from '../checks/types.js';
+import type { CheckResult } from '../result.js';
+
+export interface ScheduleOptions {
+  concurrency: number;
+  signal: AbortSignal;
+  context: (signal: AbortSignal) => CheckContext;
+  onCheckStart?: (check: CheckDefinition) => void;
+  onCheckEnd?: (result: CheckResult) => void;
+}
+
+/** Run every check of the graph; results come back in definition order. */
+export async function runGraph(checks: CheckDefinition[], options: ScheduleOptions): Promise<CheckResult[]> {
+  const results = new Map<string, CheckResult>();
+  const pending = new Map(checks.map((c) => [c.id, c]));
+  const running = new Map<string, Promise<void>>();
+  while (pending.size > 0 || running.size > 0) {
+    for (const check of [...pending.values()]) {
+      if (running.size >= options.concurrency) break;
+      const blockedBy = check.needs.find((n) => results.has(n) && !passed(results.get(n)));
+      if (blockedBy || options.signal.aborted) {
+        pending.delete(check.id);
+        const reason = options.signal.aborted ? 'run cancelled' : `needs "${blockedBy}", which did not pass`;
+        finish(results, options, skipped(check, reason));
+        continue;
+      }
+      if (!check.needs.every((n) => results.has(n) || !pending.has(n) && !running.has(n))) continue;
+      pending.delete(check.id);
+      options.onCheckStart?.(check);
+      const task = runCheck(check, options).then((result) => {
+        running.delete(check.id);
+        finish(results, options, result);
+      });
+      running.set(check.id, task);
+    }
+    if (running.size === 0 && pending.size > 0) {
+      // Only a dependency cycle can leave checks pending with nothing running.
+      for (const check of pending.values()) finish(results, options, skipped(check, 'dependency cycle'));
+      pending.clear();
+    }
+    if (running.size > 0) await Promise.race(running.values());
+  }
+  return checks.map((c) => results.get(c.id) as CheckResult);
+}
+
+function finish(results: Map<string, CheckResult>, options: ScheduleOptions, result: CheckResult): void {
+  results.set(result.id, result);
+  options.onCheckEnd?.(result);
+}
+
+function passed(result: CheckResult | undefined): boolean {
+  return result?.status === 'pass' || result?.status === 'warn';
+}
+
+/** Run one check with its timeout; never throws: a thrown error becomes status `error`. */
+export async function runCheck(check: CheckDefinition, options: ScheduleOptions): Promise<CheckResult> {
+  const controller = new AbortController();
+  const onAbort = (): void => controller.abort(options.signal.reason);
+  options.signal.addEventListener('abort', onAbort, { once: true });
+  const started = performance.now();
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<'timeout'>((resolve) => {
+    timer = setTimeout(() => {
+      controller.abort(new Error('check timed out'));
+      resolve('timeout');
+    }, check.timeoutMs);
+  });
+  const base = { id: check.id, kind: check.kind, blocking: check.blocking };
+  try {
+    const work = check.run(options.context(controller.signal));
+    const first = await Promise.race([work, timeout]);
+    // After a timeout the check is aborted; give it a moment to clean up its processes.
+    const outcome = first === 'timeout' ? await Promise.race([work.catch(() => null), delay(5000)]) : first;
+    const duration_ms = round(performance.now() - started);
+    if (first === 'timeout') {
+      const message = `the check did not finish within ${check.timeoutMs / 1000} s`;
+      return { ...base, ...(outcome ?? {}), status: 'error', duration_ms, summary: message, error: { code: 'CHECK_TIMEOUT', message } };
+    }
+    const result: CheckResult = { ...base, ...(outcome as object), duration_ms } as CheckResult;
+    if (result.status === 'fail' && !check.blocking) result.status = 'warn';
+    return result;
+  } catch (error) {
+    const e = error as { code?: string; message?: string; tail?: string };
+    const message = e.message ?? String(error);
+    const tail = e.tail ? `\n${e.tail}` : '';
+    return { ...base, status: 'error', duration_ms: round(performance.now() - started), summary: message, error: { code: e.code ?? 'CHECK_CRASHED', message: `${message}${tail}` } };
+  } finally {
+    clearTimeout(timer);
+    options.signal.removeEventListener('abort', onAbort);
+  }
+}
+
+function skipped(check: CheckDefinition, reason: string): CheckResult {
+  return { id: check.id, kind: check.kind, blocking: check.blocking, status: 'skip', duration_ms: 0, summary: reason, skip_reason: reason };
+}
+
+function delay(ms: number): Promise<null> {
+  return new Promise((resolve) => setTimeout(() => resolve(null), ms).unref());
+}
+
+function round(ms: number): number {
+  return Math.round(ms * 100) / 100;
+}

@@ -1,0 +1,144 @@
+/**
+ * The service lifecycle: pick a free port, start the service's command, poll its
+ * ready endpoint, keep its output in the run's log, stop its whole process group.
+ */
+import { createServer } from 'node:net';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { type Dispatcher, request } from 'undici';
+import { type ServiceConfig, toMs } from '../plan/schema.js';
+import { ManagedProcess } from './process.js';
+
+/** A service that answers on `url`. */
+export interface ServiceHandle {
+  url: string;
+  port: number | null;
+  logFile: string | null;
+  /** Last lines of the service's output (empty for a service preflight did not start). */
+  tail: (lines?: number) => string;
+  stop: () => Promise<void>;
+}
+
+export type ServiceErrorCode = 'SERVICE_EXITED' | 'SERVICE_NOT_READY' | 'SERVICE_NOT_CONFIGURED' | 'SERVICE_UNREACHABLE';
+
+/** The service could not be started or reached: the run cannot go on (exit 3). */
+export class ServiceError extends Error {
+  readonly code: ServiceErrorCode;
+  readonly tail: string;
+  constructor(code: ServiceErrorCode, message: string, tail = '') {
+    super(message);
+    this.name = 'ServiceError';
+    this.code = code;
+    this.tail = tail;
+  }
+}
+
+export interface StartServiceOptions {
+  config: ServiceConfig;
+  planDir: string;
+  logFile: string;
+  /** Environment of the service (already templated). */
+  env: Record<string, string>;
+  /** An already running service; nothing is started. */
+  baseUrl?: string;
+  signal: AbortSignal;
+  dispatcher: Dispatcher;
+}
+
+const TAIL_LINES = 30;
+
+/** Start (or reach) the service and wait until its ready endpoint answers 2xx. */
+export async function startService(options: StartServiceOptions): Promise<ServiceHandle> {
+  const { config } = options;
+  const ready = parseReady(config.ready);
+  const timeoutMs = typeof config.ready === 'object' && config.ready.timeout ? toMs(config.ready.timeout) : toMs(config.ready_timeout);
+  const url = options.baseUrl ?? config.url;
+  if (url) {
+    const handle: ServiceHandle = { url: url.replace(/\/$/, ''), port: null, logFile: null, tail: () => '', stop: async () => {} };
+    await waitReady(handle, ready, { ...options, timeoutMs, proc: null });
+    return handle;
+  }
+  if (!config.start) {
+    throw new ServiceError('SERVICE_NOT_CONFIGURED', 'the plan\'s service has neither "start" nor "url"; pass --base-url URL or add one');
+  }
+  const port = await freePort();
+  const sub = (s: string): string => s.replaceAll('{port}', String(port));
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(options.env)) env[k] = sub(v);
+  const proc = new ManagedProcess(sub(config.start), {
+    cwd: path.resolve(options.planDir, config.cwd ?? '.'),
+    env: { ...process.env, PORT: String(port), ...env },
+    logFile: options.logFile,
+  });
+  const handle: ServiceHandle = {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    logFile: options.logFile,
+    tail: (lines = TAIL_LINES) => proc.tail(lines),
+    stop: async () => {
+      await proc.stop();
+    },
+  };
+  try {
+    await waitReady(handle, ready, { ...options, timeoutMs, proc });
+  } catch (error) {
+    await proc.stop();
+    throw error;
+  }
+  return handle;
+}
+
+interface WaitOptions extends StartServiceOptions {
+  timeoutMs: number;
+  proc: ManagedProcess | null;
+}
+
+async function waitReady(handle: ServiceHandle, ready: { method: 'GET' | 'HEAD'; path: string }, o: WaitOptions): Promise<void> {
+  const target = `${handle.url}${ready.path}`;
+  const deadline = performance.now() + o.timeoutMs;
+  let last = 'no answer yet';
+  while (performance.now() < deadline) {
+    if (o.signal.aborted) throw new ServiceError('SERVICE_NOT_READY', 'the run was cancelled while the service was starting');
+    if (o.proc?.done) {
+      const exit = await o.proc.exited;
+      throw new ServiceError(
+        'SERVICE_EXITED',
+        `the service exited (${exit.exit_code !== null ? `code ${exit.exit_code}` : `signal ${exit.signal}`}) before ${ready.method} ${ready.path} answered`,
+        o.proc.tail(TAIL_LINES),
+      );
+    }
+    try {
+      const res = await request(target, { method: ready.method, dispatcher: o.dispatcher, headersTimeout: 2000, bodyTimeout: 2000 });
+      await res.body.dump();
+      if (res.statusCode >= 200 && res.statusCode < 300) return;
+      last = `status ${res.statusCode}`;
+    } catch (error) {
+      last = (error as { code?: string }).code ?? (error as Error).message;
+    }
+    await sleep(100);
+  }
+  const code = o.proc ? 'SERVICE_NOT_READY' : 'SERVICE_UNREACHABLE';
+  throw new ServiceError(code, `${ready.method} ${target} did not answer 2xx within ${o.timeoutMs / 1000} s (last: ${last})`, o.proc?.tail(TAIL_LINES) ?? '');
+}
+
+function parseReady(ready: ServiceConfig['ready']): { method: 'GET' | 'HEAD'; path: string } {
+  if (typeof ready === 'string') {
+    const [method, p] = ready.trim().split(/\s+/) as ['GET' | 'HEAD', string];
+    return { method, path: p.startsWith('/') ? p : `/${p}` };
+  }
+  return { method: ready.method, path: ready.path.startsWith('/') ? ready.path : `/${ready.path}` };
+}
+
+/** A TCP port that is free on 127.0.0.1 right now. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}

@@ -1,0 +1,99 @@
+/**
+ * End-to-end helpers: run the built CLI as a user would, on plans and copies of the
+ * example service written into temp dirs.
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import { cp, mkdtemp, readFile, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const CLI = path.join(ROOT, 'dist', 'cli', 'main.js');
+export const EXAMPLE = path.join(ROOT, 'examples', 'shop');
+
+export interface CliResult {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+export interface CliOptions {
+  cwd?: string;
+  env?: Record<string, string>;
+  timeoutMs?: number;
+  /** Called once with the child, e.g. to send it a signal. */
+  onSpawn?: (child: import('node:child_process').ChildProcess) => void;
+}
+
+/** Run `preflight ARGS` and collect its output. */
+export function runCli(args: string[], options: CliOptions = {}): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI, ...args], {
+      cwd: options.cwd ?? ROOT,
+      env: { ...process.env, NO_COLOR: '1', CI: 'true', ...options.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+    });
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+    });
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`preflight ${args.join(' ')} did not finish in ${options.timeoutMs ?? 120_000} ms\n${stdout}\n${stderr}`));
+    }, options.timeoutMs ?? 120_000);
+    options.onSpawn?.(child);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal, stdout, stderr });
+    });
+  });
+}
+
+/** A fresh temp directory. */
+export function tempDir(prefix = 'preflight-test-'): Promise<string> {
+  return mkdtemp(path.join(tmpdir(), prefix));
+}
+
+/** Copy the example service into a temp dir (sharing its venv) and return the copy's path. */
+export async function copyExample(): Promise<string> {
+  const dir = path.join(await tempDir('preflight-shop-'), 'shop');
+  const skip = new Set(['.venv', '.preflight', 'launches', '.pytest_cache', '.ruff_cache', '__pycache__']);
+  await cp(EXAMPLE, dir, {
+    recursive: true,
+    filter: (src) => !skip.has(path.basename(src)) && !/\.db(-\w+)?$/.test(src),
+  });
+  await symlink(path.join(EXAMPLE, '.venv'), path.join(dir, '.venv'));
+  return dir;
+}
+
+/** Replace text in a file of a copied example; fails when `from` is not there. */
+export async function patchFile(file: string, from: string | RegExp, to: string): Promise<void> {
+  const text = await readFile(file, 'utf8');
+  const next = text.replace(from, to);
+  if (next === text) throw new Error(`patchFile: ${String(from)} not found in ${file}`);
+  await writeFile(file, next);
+}
+
+/** Process command lines that contain `needle` (from the process table), excluding this test. */
+export function processesMatching(needle: string): string[] {
+  const out = execFileSync('ps', ['-eo', 'pid=,args='], { encoding: 'utf8' });
+  return out
+    .split('\n')
+    .filter((l) => l.includes(needle) && !l.includes('ps -eo'))
+    .map((l) => l.trim());
+}
+
+/** Replace times, ports, run ids and temp paths so output can be compared to golden files. */
+export function normalize(text: string): string {
+  return text
+    .replace(/\d+(\.\d+)? ?(ms|s)\b/g, '<T>')
+    .replace(/127\.0\.0\.1:\d+/g, '127.0.0.1:<PORT>')
+    .replace(/\d{8}T\d{6}-[0-9a-f]{6}/g, '<RUN>')
+    .replace(new RegExp(tmpdir().replace(/[.*+?^${}()|[\]\\]/g, '\\$&') + '/[^\\s/]+', 'g'), '<TMP>');
+}
