@@ -1,14 +1,15 @@
 /**
  * preflight as a library: `import { loadPlan, runPlan } from 'preflight'`.
  */
-export { decideVerdict } from './run/verdict.js';
+
+export { type Diagnostic, formatDiagnostic } from './plan/diagnostic.js';
 export { type LoadedPlan, loadPlan, PlanError, parsePlan } from './plan/load.js';
-export { formatDiagnostic, type Diagnostic } from './plan/diagnostic.js';
-export { planJsonSchema, PlanSpec, type Plan } from './plan/schema.js';
-export { type RunOptions, runPlan } from './run/run.js';
-export type * from './result.js';
+export { type Plan, PlanSpec, planJsonSchema } from './plan/schema.js';
 export { Redactor } from './report/redact.js';
 export type { Reporter } from './report/reporter.js';
+export type * from './result.js';
+export { type RunOptions, runPlan } from './run/run.js';
+export { decideVerdict } from './run/verdict.js';
 
 import { loadPlan } from './plan/load.js';
 import type { RunResult } from './result.js';

@@ -36,14 +36,14 @@ export function defineCommandCheck(id: string, spec: CommandCheck): CheckDefinit
 
 async function runCommandCheck(id: string, spec: CommandCheck, ctx: CheckContext): Promise<CheckOutcome> {
   const junitFile = path.join(ctx.runDir, `${id}.junit.xml`);
+  const cwd = path.resolve(ctx.loaded.dir, spec.cwd ?? '.');
   const needsService = (spec.needs ?? []).includes('service');
   const service = needsService ? await ctx.service() : null;
   const scope = ctx.scope(service?.url ?? '');
   const env = renderTemplate(spec.env ?? {}, scope);
   const command = renderTemplate(spec.run, scope)
-    .replaceAll('{junit}', shellQuote(junitFile))
+    .replaceAll('{junit}', shellQuote(path.relative(cwd, junitFile)))
     .replaceAll('{url}', service?.url ?? '');
-  const cwd = path.resolve(ctx.loaded.dir, spec.cwd ?? '.');
   await rm(junitFile, { force: true });
   const outcome = await runCommand(command, {
     cwd,
@@ -58,25 +58,44 @@ async function runCommandCheck(id: string, spec: CommandCheck, ctx: CheckContext
     signal: outcome.signal,
     duration_ms: outcome.duration_ms,
     timed_out: outcome.timed_out,
-    output_tail: ctx.redactor.redact(outcome.output.split('\n').slice(-TAIL_LINES - 1).join('\n')),
+    output_tail: ctx.redactor.redact(
+      outcome.output
+        .split('\n')
+        .slice(-TAIL_LINES - 1)
+        .join('\n'),
+    ),
   };
-  if (outcome.cancelled) return { status: 'skip', summary: 'cancelled', skip_reason: 'run cancelled', command: run };
+  if (outcome.cancelled)
+    return { status: 'skip', summary: 'cancelled', skip_reason: 'run cancelled', command: run };
   if (outcome.timed_out) {
-    return error(run, 'CHECK_TIMEOUT', `\`${run.command}\` did not finish within ${toMs(spec.timeout) / 1000} s`);
+    return error(
+      run,
+      'CHECK_TIMEOUT',
+      `\`${run.command}\` did not finish within ${toMs(spec.timeout) / 1000} s`,
+    );
   }
   if (outcome.exit_code === 127 || outcome.exit_code === 126) {
-    return error(run, 'TOOL_MISSING', `\`${run.command}\` could not be run (exit ${outcome.exit_code}): ${lastLine(outcome.output)}`);
+    return error(
+      run,
+      'TOOL_MISSING',
+      `\`${run.command}\` could not be run (exit ${outcome.exit_code}): ${lastLine(outcome.output)}`,
+    );
   }
   try {
     if (spec.parse === 'ruff') return ruffOutcome(run, outcome.output, cwd);
     if (spec.parse === 'junit') return await junitOutcome(run, junitFile);
   } catch (e) {
-    if (e instanceof OutputParseError) return error(run, e.code, `${e.message}; the command exited ${outcome.exit_code}`);
+    if (e instanceof OutputParseError)
+      return error(run, e.code, `${e.message}; the command exited ${outcome.exit_code}`);
     throw e;
   }
   return outcome.exit_code === 0
     ? { status: 'pass', summary: `exit 0 in ${seconds(run.duration_ms)}`, command: run }
-    : { status: 'fail', summary: `exit ${outcome.exit_code ?? outcome.signal}: ${lastLine(outcome.output)}`, command: run };
+    : {
+        status: 'fail',
+        summary: `exit ${outcome.exit_code ?? outcome.signal}: ${lastLine(outcome.output)}`,
+        command: run,
+      };
 }
 
 function ruffOutcome(run: CommandRun, output: string, cwd: string): CheckOutcome {
@@ -100,18 +119,34 @@ async function junitOutcome(run: CommandRun, junitFile: string): Promise<CheckOu
   try {
     xml = await readFile(junitFile, 'utf8');
   } catch {
-    if (run.exit_code === 5) return { status: 'fail', summary: 'no tests were collected (pytest exit 5)', command: run };
-    return error(run, 'NO_JUNIT_REPORT', `no JUnit report was written (exit ${run.exit_code}); does the command pass --junitxml={junit}?`);
+    if (run.exit_code === 5)
+      return { status: 'fail', summary: 'no tests were collected (pytest exit 5)', command: run };
+    return error(
+      run,
+      'NO_JUNIT_REPORT',
+      `no JUnit report was written (exit ${run.exit_code}); does the command pass --junitxml={junit}?`,
+    );
   }
   const { counts, failures } = parseJunit(xml);
   const failed = counts.failed + counts.errors;
   if (counts.total === 0) return { status: 'fail', summary: 'no tests ran', command: run, tests: counts };
   if (failed === 0 && run.exit_code !== 0) {
-    return { status: 'fail', summary: `all ${counts.total} tests passed but the command exited ${run.exit_code}`, command: run, tests: counts };
+    return {
+      status: 'fail',
+      summary: `all ${counts.total} tests passed but the command exited ${run.exit_code}`,
+      command: run,
+      tests: counts,
+    };
   }
   const first = failures[0];
   return failed === 0
-    ? { status: 'pass', summary: `${counts.passed} passed, ${counts.skipped} skipped`, command: run, tests: counts, findings: [] }
+    ? {
+        status: 'pass',
+        summary: `${counts.passed} passed, ${counts.skipped} skipped`,
+        command: run,
+        tests: counts,
+        findings: [],
+      }
     : {
         status: 'fail',
         summary: `${failed} of ${counts.total} tests failed, first ${first?.file ?? '?'}:${first?.line ?? '?'}`,

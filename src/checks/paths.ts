@@ -31,7 +31,11 @@ export function definePathsCheck(
   };
 }
 
-async function runPaths(selection: { path: CriticalPath; index: number }[], s: PathsSettings, ctx: CheckContext): Promise<PathResult[]> {
+async function runPaths(
+  selection: { path: CriticalPath; index: number }[],
+  s: PathsSettings,
+  ctx: CheckContext,
+): Promise<PathResult[]> {
   const service = await ctx.service();
   const results: PathResult[] = new Array(selection.length);
   let next = 0;
@@ -63,9 +67,14 @@ function summarize(results: PathResult[]): CheckOutcome {
     .flatMap((p) => p.steps)
     .find((s) => s.error?.code === 'TEMPLATE_MISSING_SECRET' || s.error?.code === 'TEMPLATE_MISSING_ENV');
   if (missing?.error) return { status: 'error', summary: missing.error.message, error: missing.error };
-  if (results.length > 0 && results.every((p) => p.status === 'skip')) return { status: 'skip', summary: 'run cancelled', skip_reason: 'run cancelled' };
+  if (results.length > 0 && results.every((p) => p.status === 'skip'))
+    return { status: 'skip', summary: 'run cancelled', skip_reason: 'run cancelled' };
   const flakyNote = flaky.length ? `; ${flaky.length} flaky: ${flaky.map((p) => p.name).join(', ')}` : '';
-  if (bad.length === 0) return { status: 'pass', summary: `${results.length} critical path${results.length === 1 ? '' : 's'} passed${flakyNote}` };
+  if (bad.length === 0)
+    return {
+      status: 'pass',
+      summary: `${results.length} critical path${results.length === 1 ? '' : 's'} passed${flakyNote}`,
+    };
   const first = bad[0] as PathResult;
   const step = first.steps.find((st) => st.status === 'fail' || st.status === 'error');
   return {

@@ -30,8 +30,14 @@ export function listCheckIds(plan: Plan): { id: string; kind: string }[] {
 }
 
 /** Build the check definitions for a plan, filtered by the selection. */
-export function buildChecks(plan: Plan, selection: CheckSelection, onPaths: (r: PathResult[]) => void): CheckDefinition[] {
-  const all: CheckDefinition[] = Object.entries(plan.checks ?? {}).map(([id, spec]) => defineCommandCheck(id, spec));
+export function buildChecks(
+  plan: Plan,
+  selection: CheckSelection,
+  onPaths: (r: PathResult[]) => void,
+): CheckDefinition[] {
+  const all: CheckDefinition[] = Object.entries(plan.checks ?? {}).map(([id, spec]) =>
+    defineCommandCheck(id, spec),
+  );
   const paths = (plan.critical_paths ?? []).map((path, index) => ({ path, index }));
   const shard = selection.shard;
   const chosen = shard ? paths.filter((_, i) => i % shard.total === shard.index - 1) : paths;
@@ -41,7 +47,9 @@ export function buildChecks(plan: Plan, selection: CheckSelection, onPaths: (r: 
   const known = new Set(all.flatMap((c) => [c.id, c.kind]));
   const unknown = [...wanted].filter((w) => !known.has(w));
   if (unknown.length > 0) {
-    throw new SelectionError(`--only ${unknown.join(',')}: the plan has no such check (it has: ${[...known].join(', ')})`);
+    throw new SelectionError(
+      `--only ${unknown.join(',')}: the plan has no such check (it has: ${[...known].join(', ')})`,
+    );
   }
   return all.filter((c) => wanted.has(c.id) || wanted.has(c.kind));
 }

@@ -9,7 +9,9 @@ import { EXIT } from './exit-codes.js';
 
 const program = new Command()
   .name('preflight')
-  .description('A launch gate for Python web services: runs the pre-launch checklist, gives GO / NO-GO, writes a launch record.')
+  .description(
+    'A launch gate for Python web services: runs the pre-launch checklist, gives GO / NO-GO, writes a launch record.',
+  )
   .version(VERSION)
   .showHelpAfterError('(run `preflight --help` for usage)')
   .exitOverride()

@@ -8,16 +8,20 @@ import { type LoadedPlan, loadPlan, PlanError, PlanNotFoundError } from '../plan
 export async function loadPlanOrReport(file: string, color: boolean): Promise<LoadedPlan | null> {
   try {
     const loaded = await loadPlan(file, file);
-    for (const w of loaded.warnings) process.stderr.write(`${formatDiagnostic(w, loaded.source.text, color)}\n\n`);
+    for (const w of loaded.warnings)
+      process.stderr.write(`${formatDiagnostic(w, loaded.source.text, color)}\n\n`);
     return loaded;
   } catch (error) {
     if (error instanceof PlanError) {
-      for (const d of error.diagnostics) process.stderr.write(`${formatDiagnostic(d, error.source, color)}\n\n`);
+      for (const d of error.diagnostics)
+        process.stderr.write(`${formatDiagnostic(d, error.source, color)}\n\n`);
       process.stderr.write(`${file}: ${error.message}\n`);
       return null;
     }
     if (error instanceof PlanNotFoundError) {
-      process.stderr.write(`preflight: ${error.message}\n  hint: pass --plan FILE, or run \`preflight init\` to write one\n`);
+      process.stderr.write(
+        `preflight: ${error.message}\n  hint: pass --plan FILE, or run \`preflight init\` to write one\n`,
+      );
       return null;
     }
     throw error;

@@ -48,7 +48,9 @@ export async function runCommand(flags: RunFlags): Promise<number> {
   });
   const files = fileReporter(flags, resolveRecordDir(flags, loaded.plan.record?.dir, loaded.dir), redactor);
   const reporter = createMultiplexer([files, terminal], (error, name) => {
-    process.stderr.write(`preflight: the ${name} reporter failed: ${redactor.redact((error as Error).message ?? String(error))}\n`);
+    process.stderr.write(
+      `preflight: the ${name} reporter failed: ${redactor.redact((error as Error).message ?? String(error))}\n`,
+    );
   });
   const controller = new AbortController();
   const interrupted = handleSignals(controller);
@@ -59,12 +61,23 @@ export async function runCommand(flags: RunFlags): Promise<number> {
       reporter,
       signal: controller.signal,
       concurrency: Number(flags.concurrency),
-      ...(flags.only ? { only: flags.only.split(',').map((s) => s.trim()).filter(Boolean) } : {}),
+      ...(flags.only
+        ? {
+            only: flags.only
+              .split(',')
+              .map((s) => s.trim())
+              .filter(Boolean),
+          }
+        : {}),
       ...(flags.baseUrl ? { baseUrl: flags.baseUrl } : {}),
       ...(flags.shard ? { shard: parseShard(flags.shard) as { index: number; total: number } } : {}),
     });
     await reporter.onRunEnd(result);
-    return interrupted.signal ? (interrupted.signal === 'SIGINT' ? EXIT.SIGINT : EXIT.SIGTERM) : result.exit_code;
+    return interrupted.signal
+      ? interrupted.signal === 'SIGINT'
+        ? EXIT.SIGINT
+        : EXIT.SIGTERM
+      : result.exit_code;
   } catch (error) {
     if (error instanceof SelectionError) {
       process.stderr.write(`preflight run: ${error.message}\n`);
@@ -99,10 +112,13 @@ function resolveRecordDir(flags: RunFlags, planDir: string | undefined, base: st
 }
 
 function checkFlags(flags: RunFlags): string | null {
-  if (flags.shard && !parseShard(flags.shard)) return `--shard expects i/n with 1 <= i <= n (got "${flags.shard}")`;
+  if (flags.shard && !parseShard(flags.shard))
+    return `--shard expects i/n with 1 <= i <= n (got "${flags.shard}")`;
   const n = Number(flags.concurrency);
-  if (!Number.isInteger(n) || n < 1 || n > 64) return `--concurrency expects a whole number from 1 to 64 (got "${flags.concurrency}")`;
-  if (flags.baseUrl && !/^https?:\/\/[^/]+/.test(flags.baseUrl)) return `--base-url expects an http(s) URL (got "${flags.baseUrl}")`;
+  if (!Number.isInteger(n) || n < 1 || n > 64)
+    return `--concurrency expects a whole number from 1 to 64 (got "${flags.concurrency}")`;
+  if (flags.baseUrl && !/^https?:\/\/[^/]+/.test(flags.baseUrl))
+    return `--base-url expects an http(s) URL (got "${flags.baseUrl}")`;
   return null;
 }
 

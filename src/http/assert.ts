@@ -18,7 +18,10 @@ const NOT_JSON_EXCERPT = 200;
 /** At most this many schema violations are reported per step. */
 const MAX_SCHEMA_FAILURES = 20;
 
-type Evaluate<K extends keyof StepExpect> = (spec: NonNullable<StepExpect[K]>, res: ReceivedResponse) => AssertionFailure[];
+type Evaluate<K extends keyof StepExpect> = (
+  spec: NonNullable<StepExpect[K]>,
+  res: ReceivedResponse,
+) => AssertionFailure[];
 
 const ASSERTIONS: { [K in keyof StepExpect]-?: Evaluate<K> } = {
   status: assertStatus,
@@ -60,7 +63,14 @@ function assertStatus(spec: number | number[], res: ReceivedResponse): Assertion
   const allowed = Array.isArray(spec) ? spec : [spec];
   if (allowed.includes(res.status)) return [];
   const words = allowed.length === 1 ? `${allowed[0]}` : `one of ${allowed.join(', ')}`;
-  return [{ assertion: 'status', expected: spec, actual: res.status, message: `status: expected ${words}, got ${res.status}` }];
+  return [
+    {
+      assertion: 'status',
+      expected: spec,
+      actual: res.status,
+      message: `status: expected ${words}, got ${res.status}`,
+    },
+  ];
 }
 
 function assertHeaders(spec: Record<string, Matcher>, res: ReceivedResponse): AssertionFailure[] {
@@ -81,11 +91,16 @@ function assertBody(spec: NonNullable<StepExpect['body']>, res: ReceivedResponse
     add('body contains', spec.contains, `expected the body to contain ${describeValue(spec.contains)}`);
   }
   if (spec.not_contains !== undefined && text.includes(spec.not_contains)) {
-    add('body not_contains', spec.not_contains, `expected the body not to contain ${describeValue(spec.not_contains)}`);
+    add(
+      'body not_contains',
+      spec.not_contains,
+      `expected the body not to contain ${describeValue(spec.not_contains)}`,
+    );
   }
   if (spec.match !== undefined) {
     const outcome = safeTest(spec.match, text);
-    if (outcome !== true) add('body match', spec.match, outcome || `expected the body to match /${spec.match}/`);
+    if (outcome !== true)
+      add('body match', spec.match, outcome || `expected the body to match /${spec.match}/`);
   }
   return failures;
 }
@@ -95,7 +110,8 @@ function assertJson(spec: Record<string, Matcher>, res: ReceivedResponse): Asser
   if (!body.ok) return [notJson('json', res, body.reason)];
   return Object.entries(spec).flatMap(([path, matcher]) => {
     const query = queryJsonPath(body.value, path);
-    if (!query.ok) return [{ assertion: `json ${path}`, expected: matcher, actual: undefined, message: query.reason }];
+    if (!query.ok)
+      return [{ assertion: `json ${path}`, expected: matcher, actual: undefined, message: query.reason }];
     return assertMatcher(`json ${path}`, query.value, matcher);
   });
 }
@@ -104,7 +120,10 @@ function assertSchema(spec: Record<string, unknown>, res: ReceivedResponse): Ass
   const body = res.json();
   if (!body.ok) return [notJson('schema', res, body.reason)];
   const check = validateSchema(spec, body.value);
-  if (!check.ok) return [{ assertion: 'schema', expected: 'a valid JSON Schema', actual: undefined, message: check.reason }];
+  if (!check.ok)
+    return [
+      { assertion: 'schema', expected: 'a valid JSON Schema', actual: undefined, message: check.reason },
+    ];
   return check.violations.slice(0, MAX_SCHEMA_FAILURES).map((v) => {
     const assertion = `schema ${v.instancePath || '/'}`;
     const actual = valueAtPointer(body.value, v.instancePath);
@@ -120,7 +139,12 @@ function assertMaxMs(spec: number, res: ReceivedResponse): AssertionFailure[] {
 }
 
 function notJson(assertion: string, res: ReceivedResponse, reason: string): AssertionFailure {
-  return { assertion, expected: 'a JSON body', actual: excerpt(res.text), message: `${assertion}: ${reason}` };
+  return {
+    assertion,
+    expected: 'a JSON body',
+    actual: excerpt(res.text),
+    message: `${assertion}: ${reason}`,
+  };
 }
 
 /** true when `source` matches, else a message: '' for no match, the reason for an invalid regex. */

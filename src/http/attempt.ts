@@ -3,8 +3,9 @@
  * then judge the response with the step's check (expect and captures, or `until`).
  */
 import type { Dispatcher } from 'undici';
+import type { Redactor } from '../report/redact.js';
 import type { AssertionFailure, RunError } from '../result.js';
-import { type PathCookies, withCookieHeader } from './cookies.js';
+import { cookieValues, type PathCookies, withCookieHeader } from './cookies.js';
 import type { ReceivedResponse } from './response.js';
 import { type PreparedRequest, sendRequest } from './send.js';
 
@@ -30,12 +31,17 @@ export interface AttemptContext {
   timeoutMs: number;
   bodyLimit: number;
   signal: AbortSignal;
+  /** Cookie values the server sets are registered here: they are usually sessions. */
+  redactor: Redactor;
   judge: (response: ReceivedResponse) => Promise<Judgement>;
 }
 
 /** Send `prepared` once and judge what came back; never throws. */
 export async function runAttempt(prepared: PreparedRequest, ctx: AttemptContext): Promise<AttemptOutcome> {
-  const request = { ...prepared, headers: withCookieHeader(prepared.headers, await ctx.cookies.cookieHeader(prepared.url)) };
+  const request = {
+    ...prepared,
+    headers: withCookieHeader(prepared.headers, await ctx.cookies.cookieHeader(prepared.url)),
+  };
   const sent = await sendRequest(request, ctx);
   if (sent.kind === 'cancelled') return { kind: 'cancelled', request };
   if (sent.kind === 'error') {
@@ -43,7 +49,9 @@ export async function runAttempt(prepared: PreparedRequest, ctx: AttemptContext)
     if (sent.ttfbMs !== undefined) outcome.ttfbMs = sent.ttfbMs;
     return outcome;
   }
-  await ctx.cookies.store(request.url, sent.response.headerValues('set-cookie'));
+  const setCookies = sent.response.headerValues('set-cookie');
+  for (const value of cookieValues(setCookies)) ctx.redactor.add(value);
+  await ctx.cookies.store(request.url, setCookies);
   return { kind: 'response', request, response: sent.response, judgement: await ctx.judge(sent.response) };
 }
 

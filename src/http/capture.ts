@@ -31,13 +31,21 @@ type Found = { ok: true; value: unknown; secret: boolean } | { ok: false; reason
 const SOURCES = ['json', 'header', 'cookie', 'regex'] as const;
 
 /** Take every capture from a response; secret values are added to the redactor at once. */
-export async function captureValues(captures: Record<string, Capture>, ctx: CaptureContext): Promise<CaptureOutcome> {
+export async function captureValues(
+  captures: Record<string, Capture>,
+  ctx: CaptureContext,
+): Promise<CaptureOutcome> {
   const outcome: CaptureOutcome = { values: new Map(), failures: [] };
   for (const [name, spec] of Object.entries(captures)) {
     const found = await findValue(spec, ctx);
     if (!found.ok) {
       const assertion = `capture ${name}`;
-      outcome.failures.push({ assertion, expected: spec, actual: undefined, message: `${assertion}: ${found.reason}` });
+      outcome.failures.push({
+        assertion,
+        expected: spec,
+        actual: undefined,
+        message: `${assertion}: ${found.reason}`,
+      });
       continue;
     }
     const flagged = typeof spec === 'object' && spec.secret === true;
@@ -51,7 +59,10 @@ async function findValue(spec: Capture, ctx: CaptureContext): Promise<Found> {
   if (typeof spec === 'string') return fromJson(spec, ctx.response);
   const given = SOURCES.filter((source) => spec[source] !== undefined);
   if (given.length !== 1) {
-    return { ok: false, reason: `give exactly one of json, header, cookie, regex (got ${given.join(', ') || 'none'})` };
+    return {
+      ok: false,
+      reason: `give exactly one of json, header, cookie, regex (got ${given.join(', ') || 'none'})`,
+    };
   }
   if (spec.json !== undefined) return fromJson(spec.json, ctx.response);
   if (spec.header !== undefined) return fromHeader(spec.header, ctx.response);
@@ -76,7 +87,8 @@ function fromHeader(name: string, res: ReceivedResponse): Found {
 
 async function fromCookie(name: string, ctx: CaptureContext): Promise<Found> {
   const value =
-    cookieFromSetCookie(ctx.response.headerValues('set-cookie'), name) ?? (await ctx.cookies.value(name, ctx.url));
+    cookieFromSetCookie(ctx.response.headerValues('set-cookie'), name) ??
+    (await ctx.cookies.value(name, ctx.url));
   if (value === undefined) return { ok: false, reason: `no cookie ${name} was set` };
   return { ok: true, value, secret: true };
 }

@@ -36,8 +36,19 @@ export function cookieFromSetCookie(setCookies: string[], name: string): string 
   return found;
 }
 
+/** The values of the cookies in Set-Cookie lines. */
+export function cookieValues(setCookies: string[]): string[] {
+  return setCookies.flatMap((line) => {
+    const value = Cookie.parse(line)?.value;
+    return value ? [value] : [];
+  });
+}
+
 /** Request headers with the jar's cookies added to any Cookie header the step gave. */
-export function withCookieHeader(headers: Record<string, string>, fromJar: string | undefined): Record<string, string> {
+export function withCookieHeader(
+  headers: Record<string, string>,
+  fromJar: string | undefined,
+): Record<string, string> {
   if (fromJar === undefined) return headers;
   const out = { ...headers };
   const given = Object.keys(out).find((key) => key.toLowerCase() === 'cookie');

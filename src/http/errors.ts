@@ -22,14 +22,20 @@ interface Cause {
 }
 
 const BY_SYSTEM_CODE: Record<string, Cause> = {
-  ECONNREFUSED: { code: 'HTTP_CONNECTION_REFUSED', words: 'connection refused; is the service running and listening?' },
+  ECONNREFUSED: {
+    code: 'HTTP_CONNECTION_REFUSED',
+    words: 'connection refused; is the service running and listening?',
+  },
   ECONNRESET: { code: 'HTTP_CONNECTION_RESET', words: 'the connection was reset by the server' },
   EPIPE: { code: 'HTTP_CONNECTION_RESET', words: 'the connection was closed while sending the request' },
   UND_ERR_SOCKET: { code: 'HTTP_CONNECTION_RESET', words: 'the server closed the connection' },
   ENOTFOUND: { code: 'HTTP_DNS', words: 'the host name could not be resolved' },
   EAI_AGAIN: { code: 'HTTP_DNS', words: 'the host name could not be resolved (temporary DNS failure)' },
   ETIMEDOUT: { code: 'HTTP_CONNECT_TIMEOUT', words: 'the connection timed out' },
-  UND_ERR_CONNECT_TIMEOUT: { code: 'HTTP_CONNECT_TIMEOUT', words: 'the connection could not be opened in time' },
+  UND_ERR_CONNECT_TIMEOUT: {
+    code: 'HTTP_CONNECT_TIMEOUT',
+    words: 'the connection could not be opened in time',
+  },
   EHOSTUNREACH: { code: 'HTTP_ERROR', words: 'the host is unreachable' },
   ENETUNREACH: { code: 'HTTP_ERROR', words: 'the network is unreachable' },
   UND_ERR_INVALID_ARG: { code: 'HTTP_INVALID_REQUEST', words: 'the request is invalid' },

@@ -3,7 +3,7 @@
  * pieces (expect, matchers) other modules reuse.
  */
 export { evaluateExpect } from './assert.js';
-export { type HttpErrorCode } from './errors.js';
+export type { HttpErrorCode } from './errors.js';
 export { type MatcherFailure, type MatchOptions, matchValue } from './matcher.js';
 export { ReceivedResponse, type ReceivedResponseInit } from './response.js';
 export { DEFAULT_BODY_LIMIT, type PathRunOptions, pathStatus, runCriticalPath } from './run-path.js';

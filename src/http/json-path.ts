@@ -16,6 +16,9 @@ export function queryJsonPath(json: unknown, path: string): JsonPathResult {
     const value: unknown = JSONPath({ path, json: json as object, wrap: false });
     return { ok: true, value };
   } catch (error) {
-    return { ok: false, reason: `invalid JSONPath ${path}: ${error instanceof Error ? error.message : error}` };
+    return {
+      ok: false,
+      reason: `invalid JSONPath ${path}: ${error instanceof Error ? error.message : error}`,
+    };
   }
 }

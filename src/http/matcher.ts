@@ -33,16 +33,29 @@ interface Operator {
 
 const OPERATORS: Record<OperatorName, Operator> = {
   eq: { holds: (a, e: unknown) => isDeepStrictEqual(a, e), words: (e: unknown) => describeValue(e) },
-  ne: { holds: (a, e: unknown) => !isDeepStrictEqual(a, e), words: (e: unknown) => `not ${describeValue(e)}` },
+  ne: {
+    holds: (a, e: unknown) => !isDeepStrictEqual(a, e),
+    words: (e: unknown) => `not ${describeValue(e)}`,
+  },
   gt: numeric('>', (a, e) => a > e),
   gte: numeric('>=', (a, e) => a >= e),
   lt: numeric('<', (a, e) => a < e),
   lte: numeric('<=', (a, e) => a <= e),
   type: { holds: (a, e: string) => typeOf(a) === e, words: (e: string) => `type ${e}`, got: describeType },
-  match: { holds: (a, e: string) => a !== undefined && toRegExp(e).test(asText(a)), words: (e) => `to match /${e}/` },
+  match: {
+    holds: (a, e: string) => a !== undefined && toRegExp(e).test(asText(a)),
+    words: (e) => `to match /${e}/`,
+  },
   contains: { holds: containsHolds, words: (e: unknown) => `to contain ${describeValue(e)}` },
-  exists: { holds: (a, e: boolean) => (a !== undefined) === e, words: (e: boolean) => (e ? 'to exist' : 'not to exist') },
-  length: { holds: (a, e: number) => lengthOf(a) === e, words: (e: number) => `length ${e}`, got: describeLength },
+  exists: {
+    holds: (a, e: boolean) => (a !== undefined) === e,
+    words: (e: boolean) => (e ? 'to exist' : 'not to exist'),
+  },
+  length: {
+    holds: (a, e: number) => lengthOf(a) === e,
+    words: (e: number) => `length ${e}`,
+    got: describeLength,
+  },
   in: {
     holds: (a, e: unknown[]) => e.some((x) => isDeepStrictEqual(a, x)),
     words: (e: unknown[]) => `one of ${describeValue(e)}`,
@@ -53,7 +66,9 @@ const OPERATORS: Record<OperatorName, Operator> = {
 export function matchValue(actual: unknown, matcher: Matcher, options: MatchOptions = {}): MatcherFailure[] {
   if (matcher === null || typeof matcher !== 'object') {
     if (isDeepStrictEqual(actual, matcher)) return [];
-    return [{ expected: matcher, message: `expected ${describeValue(matcher)}, got ${describeValue(actual)}` }];
+    return [
+      { expected: matcher, message: `expected ${describeValue(matcher)}, got ${describeValue(actual)}` },
+    ];
   }
   const failures: MatcherFailure[] = [];
   for (const [name, operand] of Object.entries(matcher) as [OperatorName, unknown][]) {
@@ -124,7 +139,8 @@ function describeLength(actual: unknown): string {
 }
 
 function containsHolds(actual: unknown, operand: unknown): boolean {
-  if (typeof actual === 'string') return actual.includes(typeof operand === 'string' ? operand : String(operand));
+  if (typeof actual === 'string')
+    return actual.includes(typeof operand === 'string' ? operand : String(operand));
   if (Array.isArray(actual)) return actual.some((item) => isDeepStrictEqual(item, operand));
   return false;
 }

@@ -2,8 +2,9 @@
  * Turning a step's request spec into a request ready to send: templates rendered,
  * URL made absolute with its query, headers as text, body encoded.
  */
-import { renderTemplate, type TemplateScope } from '../plan/template.js';
+
 import type { StepRequest } from '../plan/schema.js';
+import { renderTemplate, type TemplateScope } from '../plan/template.js';
 import type { RunError } from '../result.js';
 import type { PreparedRequest } from './send.js';
 

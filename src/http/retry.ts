@@ -3,7 +3,7 @@
  * the run is cancelled, waiting the retry interval between attempts.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { type AttemptOutcome, type CompletedAttempt, attemptPassed } from './attempt.js';
+import { type AttemptOutcome, attemptPassed, type CompletedAttempt } from './attempt.js';
 
 /** How often and how far apart to retry. */
 export interface RetryPolicy {
@@ -21,10 +21,14 @@ export interface RetryOutcome {
 }
 
 /** Run `attempt` once, then again while it does not pass, up to `policy.count` more times. */
-export async function withRetry(attempt: () => Promise<AttemptOutcome>, policy: RetryPolicy): Promise<RetryOutcome> {
+export async function withRetry(
+  attempt: () => Promise<AttemptOutcome>,
+  policy: RetryPolicy,
+): Promise<RetryOutcome> {
   let last: CompletedAttempt | undefined;
   for (let n = 1; n <= policy.count + 1; n++) {
-    if (n > 1 && !(await wait(policy.intervalMs, policy.signal))) return { attempts: n - 1, last, cancelled: true };
+    if (n > 1 && !(await wait(policy.intervalMs, policy.signal)))
+      return { attempts: n - 1, last, cancelled: true };
     const outcome = await attempt();
     if (outcome.kind === 'cancelled') return { attempts: n, last, cancelled: true };
     last = outcome;

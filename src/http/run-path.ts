@@ -9,7 +9,7 @@ import type { TemplateScope } from '../plan/template.js';
 import type { PathResult, SourceRef, StepResult, StepStatus } from '../result.js';
 import { PathCookies } from './cookies.js';
 import { toRunError } from './prepare.js';
-import { type StepContext, type StepOutcome, runStep } from './run-step.js';
+import { runStep, type StepContext, type StepOutcome } from './run-step.js';
 import { elapsedMs } from './timing.js';
 
 /** Bytes of a response body kept by default. */
@@ -55,10 +55,20 @@ export async function runCriticalPath(path: CriticalPath, options: PathRunOption
   }
 }
 
-async function runSteps(path: CriticalPath, options: PathRunOptions, dispatcher: Dispatcher): Promise<StepResult[]> {
+async function runSteps(
+  path: CriticalPath,
+  options: PathRunOptions,
+  dispatcher: Dispatcher,
+): Promise<StepResult[]> {
   const scope: TemplateScope = { ...options.scope, vars: new Map(options.scope.vars) };
   for (const [name, value] of Object.entries(path.variables ?? {})) scope.vars.set(name, value);
-  const shared = { scope, cookies: new PathCookies(), dispatcher, baseUrl: options.baseUrl, signal: options.signal };
+  const shared = {
+    scope,
+    cookies: new PathCookies(),
+    dispatcher,
+    baseUrl: options.baseUrl,
+    signal: options.signal,
+  };
   const results: StepResult[] = [];
   let skipReason: string | undefined;
   for (const [index, step] of path.steps.entries()) {
@@ -88,7 +98,13 @@ async function safeRunStep(step: Step, ctx: StepContext): Promise<StepOutcome> {
   try {
     return await runStep(step, ctx);
   } catch (error) {
-    const result: StepResult = { name: step.name, status: 'error', duration_ms: elapsedMs(start), attempts: 0, flaky: false };
+    const result: StepResult = {
+      name: step.name,
+      status: 'error',
+      duration_ms: elapsedMs(start),
+      attempts: 0,
+      flaky: false,
+    };
     result.error = toRunError(error, 'INTERNAL_ERROR');
     result.error.message = ctx.scope.redactor.redact(result.error.message);
     if (ctx.source) result.source = ctx.source;

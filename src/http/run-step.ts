@@ -3,8 +3,8 @@
  * the final response, take its captures, and write a redacted StepResult.
  */
 import type { Dispatcher } from 'undici';
-import { renderTemplate, type TemplateScope } from '../plan/template.js';
 import { type Duration, type Step, type StepExpect, toMs } from '../plan/schema.js';
+import { renderTemplate, type TemplateScope } from '../plan/template.js';
 import type { AssertionFailure, SourceRef, StepResult } from '../result.js';
 import { evaluateExpect } from './assert.js';
 import { type AttemptContext, type AttemptOutcome, type Judgement, runAttempt } from './attempt.js';
@@ -51,19 +51,22 @@ export async function runStep(step: Step, ctx: StepContext): Promise<StepOutcome
   try {
     rendered = renderStep(step, ctx);
   } catch (error) {
-    const result = base(step, ctx, 'error', start, 0);
+    const result = base({ step, ctx, status: 'error', start, attempts: 0 });
     result.error = toRunError(error, 'TEMPLATE_ERROR');
     return { result: redactStepResult(result, ctx.scope.redactor), captured: new Map() };
   }
   const judgeOwn = (response: ReceivedResponse) => judgeExpect(step, rendered.expect, response, ctx);
   const until = rendered.until;
-  const judge = until ? async (response: ReceivedResponse) => ({ failures: evaluateExpect(until, response) }) : judgeOwn;
+  const judge = until
+    ? async (response: ReceivedResponse) => ({ failures: evaluateExpect(until, response) })
+    : judgeOwn;
   const retry = await withRetry(() => runAttempt(rendered.request, attemptContext(step, ctx, judge)), {
     count: step.retry?.count ?? 0,
     intervalMs: toMs(step.retry?.interval ?? 0),
     signal: ctx.signal,
   });
-  const final = until && retry.last?.kind === 'response' ? await judgeAfterPolling(retry.last, judgeOwn) : undefined;
+  const final =
+    until && retry.last?.kind === 'response' ? await judgeAfterPolling(retry.last, judgeOwn) : undefined;
   return finish(step, ctx, { retry, final, polled: until !== undefined, start });
 }
 
@@ -78,7 +81,15 @@ function renderStep(step: Step, ctx: StepContext): RenderedStep {
 
 function attemptContext(step: Step, ctx: StepContext, judge: AttemptContext['judge']): AttemptContext {
   const timeoutMs = toMs(step.timeout ?? ctx.defaultTimeout);
-  return { cookies: ctx.cookies, dispatcher: ctx.dispatcher, timeoutMs, bodyLimit: ctx.bodyLimit, signal: ctx.signal, judge };
+  return {
+    cookies: ctx.cookies,
+    dispatcher: ctx.dispatcher,
+    timeoutMs,
+    bodyLimit: ctx.bodyLimit,
+    signal: ctx.signal,
+    redactor: ctx.scope.redactor,
+    judge,
+  };
 }
 
 /** The step's own expect, then (when it holds) its captures. */
@@ -121,31 +132,51 @@ interface Finished {
 function finish(step: Step, ctx: StepContext, done: Finished): StepOutcome {
   const { retry, final } = done;
   const last = retry.last;
+  const redactor = ctx.scope.redactor;
+  const head = { step, ctx, start: done.start, attempts: retry.attempts };
   if (!last) {
-    const result = base(step, ctx, 'skip', done.start, retry.attempts);
+    const result = base({ ...head, status: 'skip' });
     result.skip_reason = 'run cancelled';
     return { result, captured: new Map() };
   }
-  const result = base(step, ctx, 'error', done.start, retry.attempts);
-  result.request = requestExcerpt(last.request, ctx.scope.redactor);
-  let captured = new Map<string, unknown>();
   if (last.kind === 'error') {
+    const result = base({ ...head, status: 'error', ttfbMs: last.ttfbMs });
+    result.request = requestExcerpt(last.request, redactor);
     result.error = last.error;
-    if (last.ttfbMs !== undefined) result.ttfb_ms = last.ttfbMs;
-  } else {
-    const judgement = final ?? last.judgement;
-    result.status = judgement.failures.length > 0 ? 'fail' : 'pass';
-    result.flaky = result.status === 'pass' && !done.polled && retry.attempts > 1;
-    result.ttfb_ms = last.response.ttfbMs;
-    result.response = responseExcerpt(last.response, ctx.scope.redactor);
-    if (judgement.failures.length > 0) result.failures = judgement.failures;
-    else captured = judgement.captured ?? captured;
+    return { result: redactStepResult(result, redactor), captured: new Map() };
   }
-  return { result: redactStepResult(result, ctx.scope.redactor), captured };
+  const judgement = final ?? last.judgement;
+  const failed = judgement.failures.length > 0;
+  const result = base({ ...head, status: failed ? 'fail' : 'pass', ttfbMs: last.response.ttfbMs });
+  
+  // Excerpts are made after the captures, so a secret first seen in this response is already known.
+  result.request = requestExcerpt(last.request, redactor);
+  result.response = responseExcerpt(last.response, redactor);
+  if (failed) result.failures = judgement.failures;
+  const captured = failed ? new Map<string, unknown>() : (judgement.captured ?? new Map<string, unknown>());
+  return { result: redactStepResult(result, redactor), captured };
 }
 
-function base(step: Step, ctx: StepContext, status: StepResult['status'], start: number, attempts: number): StepResult {
-  const result: StepResult = { name: step.name, status, duration_ms: elapsedMs(start), attempts, flaky: false };
-  if (ctx.source) result.source = ctx.source;
+interface ResultHead {
+  step: Step;
+  ctx: StepContext;
+  status: StepResult['status'];
+  start: number;
+  attempts: number;
+  ttfbMs?: number | undefined;
+}
+
+/** The fields every step result has, in the order results show them. */
+function base(head: ResultHead): StepResult {
+  const ttfb = head.ttfbMs === undefined ? {} : { ttfb_ms: head.ttfbMs };
+  const result: StepResult = {
+    name: head.step.name,
+    status: head.status,
+    duration_ms: elapsedMs(head.start),
+    ...ttfb,
+    attempts: head.attempts,
+    flaky: false,
+  };
+  if (head.ctx.source) result.source = head.ctx.source;
   return result;
 }

@@ -59,7 +59,15 @@ export async function sendRequest(prepared: PreparedRequest, options: SendOption
     ttfbMs = roundMs(performance.now() - start);
     const { bytes, truncated } = await readBounded(res.body, options.bodyLimit);
     const durationMs = roundMs(performance.now() - start);
-    const init = { url: prepared.url, status: res.statusCode, headers: res.headers, body: bytes, truncated, ttfbMs, durationMs };
+    const init = {
+      url: prepared.url,
+      status: res.statusCode,
+      headers: res.headers,
+      body: bytes,
+      truncated,
+      ttfbMs,
+      durationMs,
+    };
     return { kind: 'response', response: new ReceivedResponse(init) };
   } catch (error) {
     const durationMs = roundMs(performance.now() - start);

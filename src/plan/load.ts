@@ -61,16 +61,32 @@ export async function loadPlan(file: string, displayName = file): Promise<Loaded
 export function parsePlan(text: string, options: { file: string; displayName: string }): LoadedPlan {
   const source = new YamlSource(options.displayName, text);
   const syntax = source.syntaxDiagnostics();
-  if (syntax.length > 0) throw new PlanError(syntax, text);
+  // Later syntax errors mostly follow from the first; showing hundreds of them hides it.
+  if (syntax.length > 0)
+    throw new PlanError(
+      syntax.slice(0, 1).map((d) => withCascadeHint(d, syntax.length - 1)),
+      text,
+    );
   const data = source.doc.toJS({ maxAliasCount: 100 }) as unknown;
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
     throw new PlanError(
-      [{ code: 'PLAN_WRONG_TYPE', severity: 'error', message: 'a plan is a mapping with at least "version" and "service"', file: options.displayName, line: 1, column: 1, length: 1 }],
+      [
+        {
+          code: 'PLAN_WRONG_TYPE',
+          severity: 'error',
+          message: 'a plan is a mapping with at least "version" and "service"',
+          file: options.displayName,
+          line: 1,
+          column: 1,
+          length: 1,
+        },
+      ],
       text,
     );
   }
   const parsed = PlanSpec.safeParse(data, { reportInput: true });
-  if (!parsed.success) throw new PlanError(sortDiagnostics(issuesToDiagnostics(parsed.error.issues, source, data)), text);
+  if (!parsed.success)
+    throw new PlanError(sortDiagnostics(issuesToDiagnostics(parsed.error.issues, source, data)), text);
   const semantic = sortDiagnostics(checkSemantics(parsed.data, source));
   if (semantic.some((d) => d.severity === 'error')) throw new PlanError(semantic, text);
   return {
@@ -81,6 +97,14 @@ export function parsePlan(text: string, options: { file: string; displayName: st
     source,
     warnings: semantic,
     locate: (at) => source.ref(at),
+  };
+}
+
+function withCascadeHint(d: Diagnostic, more: number): Diagnostic {
+  const hint = 'check the indentation and quote values that contain ": ", "{", "}" or "#"';
+  return {
+    ...d,
+    hint: more > 0 ? `${hint} (${more} more syntax error${more === 1 ? '' : 's'} follow from here)` : hint,
   };
 }
 

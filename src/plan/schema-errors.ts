@@ -11,7 +11,11 @@ type Issue = z.core.$ZodIssue;
 type JsonSchema = Record<string, unknown>;
 
 /** Convert every zod issue into a diagnostic pointing into the YAML source. */
-export function issuesToDiagnostics(issues: readonly Issue[], source: YamlSource, data: unknown): Diagnostic[] {
+export function issuesToDiagnostics(
+  issues: readonly Issue[],
+  source: YamlSource,
+  data: unknown,
+): Diagnostic[] {
   const out: Diagnostic[] = [];
   for (const issue of issues) out.push(...issueToDiagnostics(issue, [], source, data));
   return out;
@@ -20,7 +24,12 @@ export function issuesToDiagnostics(issues: readonly Issue[], source: YamlSource
 function issueToDiagnostics(issue: Issue, base: PathKey[], source: YamlSource, data: unknown): Diagnostic[] {
   const path = [...base, ...(issue.path as PathKey[])];
   const where = describePath(path, data);
-  const at = (span: { line: number; column: number; length: number }, code: string, message: string, hint?: string) => ({
+  const at = (
+    span: { line: number; column: number; length: number },
+    code: string,
+    message: string,
+    hint?: string,
+  ) => ({
     code,
     severity: 'error' as const,
     message,
@@ -33,38 +42,81 @@ function issueToDiagnostics(issue: Issue, base: PathKey[], source: YamlSource, d
       return issue.keys.map((key) => {
         const known = knownKeys(path);
         const suggestion = suggest(key, known);
-        const hint = suggestion ? `did you mean "${suggestion}"?` : known.length ? `expected one of: ${known.join(', ')}` : undefined;
+        const hint = suggestion
+          ? `did you mean "${suggestion}"?`
+          : known.length
+            ? `expected one of: ${known.join(', ')}`
+            : undefined;
         return at(source.spanOfKey(path, key), 'PLAN_UNKNOWN_KEY', `unknown key "${key}"${where}`, hint);
       });
     case 'invalid_type': {
       if (issue.input === undefined && !source.has(path)) {
         const key = String(path[path.length - 1]);
         const parent = path.slice(0, -1);
-        return [at(source.spanOf(parent), 'PLAN_MISSING_KEY', `missing required key "${key}"${describePath(parent, data)}`, `add ${key}: <${issue.expected}>`)];
+        return [
+          at(
+            source.spanOf(parent),
+            'PLAN_MISSING_KEY',
+            `missing required key "${key}"${describePath(parent, data)}`,
+            `add ${key}: <${issue.expected}>`,
+          ),
+        ];
       }
-      return [at(source.spanOf(path), 'PLAN_WRONG_TYPE', `${label(path)}: expected ${article(issue.expected)}, got ${describeValue(issue.input)}${where}`)];
+      return [
+        at(
+          source.spanOf(path),
+          'PLAN_WRONG_TYPE',
+          `${label(path)}: expected ${article(issue.expected)}, got ${describeValue(issue.input)}${where}`,
+        ),
+      ];
     }
     case 'invalid_union':
       return unionDiagnostics(issue, path, source, data);
     case 'invalid_value':
-      return [at(source.spanOf(path), 'PLAN_INVALID_VALUE', `${label(path)}: expected ${issue.values.map((v) => JSON.stringify(v)).join(' or ')}, got ${describeValue(issue.input)}${where}`, suggestValue(issue.input, issue.values))];
+      return [
+        at(
+          source.spanOf(path),
+          'PLAN_INVALID_VALUE',
+          `${label(path)}: expected ${issue.values.map((v) => JSON.stringify(v)).join(' or ')}, got ${describeValue(issue.input)}${where}`,
+          suggestValue(issue.input, issue.values),
+        ),
+      ];
     case 'invalid_format':
     case 'too_small':
     case 'too_big':
-      return [at(source.spanOf(path), 'PLAN_INVALID_VALUE', `${label(path)}: expected ${describeExpected(issue)}, got ${describeValue(issue.input)}${where}`)];
+      return [
+        at(
+          source.spanOf(path),
+          'PLAN_INVALID_VALUE',
+          `${label(path)}: expected ${describeExpected(issue)}, got ${describeValue(issue.input)}${where}`,
+        ),
+      ];
     default:
       return [at(source.spanOf(path), 'PLAN_INVALID_VALUE', `${label(path)}: ${issue.message}${where}`)];
   }
 }
 
 /** A union failed: if one branch matched the shape, report its errors; else list the expected shapes. */
-function unionDiagnostics(issue: Extract<Issue, { code: 'invalid_union' }>, path: PathKey[], source: YamlSource, data: unknown): Diagnostic[] {
+function unionDiagnostics(
+  issue: Extract<Issue, { code: 'invalid_union' }>,
+  path: PathKey[],
+  source: YamlSource,
+  data: unknown,
+): Diagnostic[] {
   const branches = issue.errors.filter((b) => b.length > 0);
   const deep = branches.find((b) => b.every((i) => i.path.length > 0 || i.code === 'unrecognized_keys'));
   if (deep) return deep.flatMap((i) => issueToDiagnostics(i, path, source, data));
   const expected = [...new Set(branches.flatMap((b) => b.map(describeExpected)))].join(' or ');
   const input = branches[0]?.[0]?.input;
-  return [{ code: 'PLAN_WRONG_TYPE', severity: 'error', message: `${label(path)}: expected ${expected}, got ${describeValue(input)}${describePath(path, data)}`, file: source.file, ...source.spanOf(path) }];
+  return [
+    {
+      code: 'PLAN_WRONG_TYPE',
+      severity: 'error',
+      message: `${label(path)}: expected ${expected}, got ${describeValue(input)}${describePath(path, data)}`,
+      file: source.file,
+      ...source.spanOf(path),
+    },
+  ];
 }
 
 function describeExpected(issue: Issue): string {
@@ -77,9 +129,12 @@ function describeExpected(issue: Issue): string {
   }
   if (issue.code === 'invalid_value') return issue.values.map((v) => JSON.stringify(v)).join(' or ');
   if (issue.code === 'too_small') {
-    if (issue.origin === 'array') return `a list of at least ${String(issue.minimum)} item${Number(issue.minimum) === 1 ? '' : 's'}`;
+    if (issue.origin === 'array')
+      return `a list of at least ${String(issue.minimum)} item${Number(issue.minimum) === 1 ? '' : 's'}`;
     if (issue.origin === 'string') return 'a non-empty string';
-    return `a value of at least ${String(issue.minimum)}`;
+    return issue.inclusive === false
+      ? `a number greater than ${String(issue.minimum)}`
+      : `a value of at least ${String(issue.minimum)}`;
   }
   if (issue.code === 'too_big') return `a value of at most ${String(issue.maximum)}`;
   return issue.message;
@@ -92,7 +147,11 @@ export function knownKeys(path: readonly PathKey[]): string[] {
     node = objectBranch(node);
     if (!node) return [];
     if (typeof key === 'number') node = node.items as JsonSchema | undefined;
-    else node = ((node.properties as Record<string, JsonSchema> | undefined)?.[key] ?? (typeof node.additionalProperties === 'object' ? node.additionalProperties : undefined)) as JsonSchema | undefined;
+    else
+      node = ((node.properties as Record<string, JsonSchema> | undefined)?.[key] ??
+        (typeof node.additionalProperties === 'object' ? node.additionalProperties : undefined)) as
+        | JsonSchema
+        | undefined;
   }
   const obj = objectBranch(node);
   return obj?.properties ? Object.keys(obj.properties as object) : [];
@@ -113,7 +172,10 @@ function suggest(word: string, candidates: string[]): string | undefined {
 
 function suggestValue(input: unknown, values: readonly unknown[]): string | undefined {
   if (typeof input !== 'string') return undefined;
-  const s = suggest(input, values.filter((v): v is string => typeof v === 'string'));
+  const s = suggest(
+    input,
+    values.filter((v): v is string => typeof v === 'string'),
+  );
   return s ? `did you mean "${s}"?` : undefined;
 }
 
@@ -124,13 +186,24 @@ export function describePath(path: readonly PathKey[], data: unknown): string {
   for (let i = 0; i < path.length; i++) {
     const key = path[i] as PathKey;
     node = node && typeof node === 'object' ? (node as Record<string, unknown>)[key as string] : undefined;
-    const name = node && typeof node === 'object' && 'name' in node ? String((node as { name: unknown }).name) : undefined;
+    const name =
+      node && typeof node === 'object' && 'name' in node
+        ? String((node as { name: unknown }).name)
+        : undefined;
     const parent = path[i - 1];
-    if (parent === 'critical_paths' && typeof key === 'number') parts.unshift(`critical path ${name ? `"${name}"` : `#${key + 1}`}`);
-    else if (parent === 'steps' && typeof key === 'number') parts.unshift(`step ${name ? `"${name}"` : `#${key + 1}`}`);
+    if (parent === 'critical_paths' && typeof key === 'number')
+      parts.unshift(`critical path ${name ? `"${name}"` : `#${key + 1}`}`);
+    else if (parent === 'steps' && typeof key === 'number')
+      parts.unshift(`step ${name ? `"${name}"` : `#${key + 1}`}`);
     else if (parent === 'checks' && typeof key === 'string') parts.unshift(`check "${key}"`);
-    else if (i === 0 && typeof key === 'string' && ['service', 'checks', 'paths', 'record', 'release', 'secrets'].includes(key)) parts.unshift(`"${key}"`);
   }
+  const top = path[0];
+  if (
+    parts.length === 0 &&
+    typeof top === 'string' &&
+    ['service', 'checks', 'paths', 'record', 'release', 'secrets'].includes(top)
+  )
+    parts.push(`"${top}"`);
   return parts.length ? ` in ${parts.join(' of ')}` : '';
 }
 
@@ -150,6 +223,7 @@ function describeValue(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'object') return 'a mapping';
-  if (typeof value === 'string') return `the string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`;
+  if (typeof value === 'string')
+    return `the string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`;
   return `${typeof value} ${String(value)}`;
 }

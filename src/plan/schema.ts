@@ -30,7 +30,10 @@ export const MatcherSpec = z.union([
   }),
 ]);
 
-export const StatusSpec = z.union([z.number().int().min(100).max(599), z.array(z.number().int().min(100).max(599)).min(1)]);
+export const StatusSpec = z.union([
+  z.number().int().min(100).max(599),
+  z.array(z.number().int().min(100).max(599)).min(1),
+]);
 
 /** What a response must satisfy. */
 export const ExpectSpec = z.strictObject({
@@ -44,7 +47,10 @@ export const ExpectSpec = z.strictObject({
       match: z.string().optional(),
     })
     .optional(),
-  schema: z.record(z.string(), z.unknown()).optional().describe('a JSON Schema the response body must satisfy'),
+  schema: z
+    .record(z.string(), z.unknown())
+    .optional()
+    .describe('a JSON Schema the response body must satisfy'),
   max_ms: z.number().positive().optional().describe('the step fails when the response takes longer'),
 });
 
@@ -104,7 +110,10 @@ export const CriticalPathSpec = z.strictObject({
 });
 
 export const ReadySpec = z.union([
-  z.string().regex(/^(GET|HEAD)\s+\S+$/).describe('e.g. "GET /healthz"'),
+  z
+    .string()
+    .regex(/^(GET|HEAD)\s+\S+$/)
+    .describe('e.g. "GET /healthz"'),
   z.strictObject({
     path: z.string().min(1),
     method: z.enum(['GET', 'HEAD']).default('GET'),
@@ -117,7 +126,11 @@ export const ServiceSpec = z.strictObject({
   name: z.string().min(1),
   owner: z.string().min(1).optional(),
   version: z.string().optional().describe('defaults to `git describe --tags --always`'),
-  start: z.string().min(1).optional().describe('command that starts the service; {port} is replaced by a free port'),
+  start: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('command that starts the service; {port} is replaced by a free port'),
   url: z.string().url().optional().describe('an already running service; overrides start'),
   cwd: z.string().optional().describe('working directory of start, relative to the plan'),
   ready: ReadySpec.default('GET /'),
@@ -146,7 +159,9 @@ export const PlanSpec = z.strictObject({
   version: z.literal(1),
   service: ServiceSpec,
   secrets: z
-    .strictObject({ file: z.string().optional().describe('dotenv file, git-ignored, read after the environment') })
+    .strictObject({
+      file: z.string().optional().describe('dotenv file, git-ignored, read after the environment'),
+    })
     .optional(),
   variables: z.record(z.string(), Scalar).optional(),
   checks: z.record(z.string().regex(/^[a-z][a-z0-9_-]*$/), CommandCheckSpec).optional(),

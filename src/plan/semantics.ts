@@ -14,31 +14,64 @@ const BUILTIN_HEADS = new Set(['env', 'secrets', 'run', 'service']);
 export function checkSemantics(plan: Plan, source: YamlSource): Diagnostic[] {
   const out: Diagnostic[] = [];
   const error = (path: PathKey[], code: string, message: string, hint?: string): void => {
-    out.push({ code, severity: 'error', message, file: source.file, ...source.spanOf(path), ...(hint ? { hint } : {}) });
+    out.push({
+      code,
+      severity: 'error',
+      message,
+      file: source.file,
+      ...source.spanOf(path),
+      ...(hint ? { hint } : {}),
+    });
   };
   const warn = (path: PathKey[], code: string, message: string): void => {
     out.push({ code, severity: 'warning', message, file: source.file, ...source.spanOf(path) });
   };
 
   if (!plan.service.start && !plan.service.url && (plan.critical_paths?.length ?? 0) > 0) {
-    warn(['service'], 'PLAN_NO_SERVICE', 'service has neither "start" nor "url": critical paths need --base-url');
+    warn(
+      ['service'],
+      'PLAN_NO_SERVICE',
+      'service has neither "start" nor "url": critical paths need --base-url',
+    );
   }
   const pathNames = new Map<string, number>();
   (plan.critical_paths ?? []).forEach((path, p) => {
-    if (pathNames.has(path.name)) error(['critical_paths', p, 'name'], 'PLAN_DUPLICATE_NAME', `critical path "${path.name}" is defined twice`, `first defined as critical path #${(pathNames.get(path.name) ?? 0) + 1}`);
+    if (pathNames.has(path.name))
+      error(
+        ['critical_paths', p, 'name'],
+        'PLAN_DUPLICATE_NAME',
+        `critical path "${path.name}" is defined twice`,
+        `first defined as critical path #${(pathNames.get(path.name) ?? 0) + 1}`,
+      );
     pathNames.set(path.name, p);
-    const known = new Set<string>([...Object.keys(plan.variables ?? {}), ...Object.keys(path.variables ?? {})]);
+    const known = new Set<string>([
+      ...Object.keys(plan.variables ?? {}),
+      ...Object.keys(path.variables ?? {}),
+    ]);
     const stepNames = new Set<string>();
     path.steps.forEach((step, s) => {
       const at: PathKey[] = ['critical_paths', p, 'steps', s];
-      if (stepNames.has(step.name)) error([...at, 'name'], 'PLAN_DUPLICATE_NAME', `step "${step.name}" appears twice in critical path "${path.name}"`);
+      if (stepNames.has(step.name))
+        error(
+          [...at, 'name'],
+          'PLAN_DUPLICATE_NAME',
+          `step "${step.name}" appears twice in critical path "${path.name}"`,
+        );
       stepNames.add(step.name);
       for (const ref of listReferences(step.request)) {
         const head = ref.split('.')[0] as string;
         if (ref.includes('.') ? BUILTIN_HEADS.has(head) : known.has(ref)) continue;
         const guess = known.size ? closest(ref, [...known]) : undefined;
-        const hint = guess && distance(ref, guess) <= 2 ? `did you mean "${guess}"?` : 'define it in variables, or capture it in an earlier step';
-        error([...at, 'request', ...(findKey(step.request, ref) ?? [])], 'PLAN_UNKNOWN_VARIABLE', `{{ ${ref} }} is not defined before step "${step.name}" of critical path "${path.name}"`, hint);
+        const hint =
+          guess && distance(ref, guess) <= 2
+            ? `did you mean "${guess}"?`
+            : 'define it in variables, or capture it in an earlier step';
+        error(
+          [...at, 'request', ...(findKey(step.request, ref) ?? [])],
+          'PLAN_UNKNOWN_VARIABLE',
+          `{{ ${ref} }} is not defined before step "${step.name}" of critical path "${path.name}"`,
+          hint,
+        );
       }
       for (const name of Object.keys(step.capture ?? {})) known.add(name);
     });
@@ -46,7 +79,13 @@ export function checkSemantics(plan: Plan, source: YamlSource): Diagnostic[] {
   const checkIds = new Set(Object.keys(plan.checks ?? {}));
   for (const [id, check] of Object.entries(plan.checks ?? {})) {
     (check.needs ?? []).forEach((need, i) => {
-      if (need !== 'service' && need !== 'paths' && !checkIds.has(need)) error(['checks', id, 'needs', i], 'PLAN_UNKNOWN_CHECK', `check "${id}" needs "${need}", which is not a check`, `known: ${[...checkIds, 'paths', 'service'].join(', ')}`);
+      if (need !== 'service' && need !== 'paths' && !checkIds.has(need))
+        error(
+          ['checks', id, 'needs', i],
+          'PLAN_UNKNOWN_CHECK',
+          `check "${id}" needs "${need}", which is not a check`,
+          `known: ${[...checkIds, 'paths', 'service'].join(', ')}`,
+        );
     });
   }
   return out;

@@ -78,7 +78,9 @@ export class YamlSource {
     for (const key of path) {
       let next: unknown;
       if (isMap(node)) {
-        const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(key));
+        const pair = node.items.find(
+          (p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(key),
+        );
         next = pair?.value ?? (pair ? pair.key : undefined);
       } else if (isSeq(node) && typeof key === 'number') {
         next = node.items[key];
@@ -97,7 +99,9 @@ export class YamlSource {
     // Underline scalars whole; for collections only their first line.
     const text = this.text.slice(range[0], range[1]);
     const firstLine = text.split('\n')[0] ?? '';
-    const length = isScalar(node) ? Math.max(1, firstLine.trimEnd().length) : Math.max(1, Math.min(firstLine.trimEnd().length, 1));
+    const length = isScalar(node)
+      ? Math.max(1, firstLine.trimEnd().length)
+      : Math.max(1, Math.min(firstLine.trimEnd().length, 1));
     return { line: start.line, column: start.col, length };
   }
 }

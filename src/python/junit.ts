@@ -32,7 +32,9 @@ export function parseJunit(xml: string): JunitSummary {
   try {
     doc = parser.parse(xml) as Record<string, unknown>;
   } catch (error) {
-    throw new OutputParseError(`the JUnit report is not valid XML: ${(error as Error).message}`, { cause: error });
+    throw new OutputParseError(`the JUnit report is not valid XML: ${(error as Error).message}`, {
+      cause: error,
+    });
   }
   const root = (doc.testsuites ?? doc) as { testsuite?: { testcase?: JunitCase[] }[] };
   if (!root.testsuite) throw new OutputParseError('the JUnit report has no <testsuite>');
@@ -59,7 +61,10 @@ function first(p: JunitProblem | JunitProblem[] | undefined): JunitProblem | und
 
 function toFinding(tc: JunitCase, problem: JunitProblem, rule: string): Finding {
   const text = typeof problem === 'string' ? problem : (problem['#text'] ?? '');
-  const message = (typeof problem === 'string' ? '' : problem['@_message']) || text.split('\n').find((l) => l.trim()) || 'failed';
+  const message =
+    (typeof problem === 'string' ? '' : problem['@_message']) ||
+    text.split('\n').find((l) => l.trim()) ||
+    'failed';
   const where = locate(tc, text);
   const name = `${tc['@_classname'] ? `${tc['@_classname']}.` : ''}${tc['@_name'] ?? '?'}`;
   return { rule, message: `${name}: ${message.trim().slice(0, 500)}`, severity: 'error', ...where };

@@ -27,7 +27,9 @@ export function parseRuffJson(output: string, cwd: string): Finding[] {
   try {
     data = JSON.parse(output.slice(start, output.lastIndexOf(']') + 1));
   } catch (error) {
-    throw new OutputParseError(`ruff's output is not valid JSON: ${(error as Error).message}`, { cause: error });
+    throw new OutputParseError(`ruff's output is not valid JSON: ${(error as Error).message}`, {
+      cause: error,
+    });
   }
   if (!Array.isArray(data)) throw new OutputParseError('ruff output is not a JSON array');
   return (data as RuffDiagnostic[]).map((d) => ({

@@ -3,10 +3,11 @@
  * commands, findings and step timings. Each returns Markdown blocks drawn from the result.
  */
 import type { CheckResult, PathResult, RunResult, StepResult } from '../result.js';
-import { excerpt, findingLocation, formatDuration, formatExit, formatValue, plural } from './format.js';
+import { excerpt, findingLocation, formatDuration, formatExit, formatValue, plural, tail } from './format.js';
 import { mdCode, mdFence, mdTable, mdText } from './markdown.js';
 
 const MAX_FINDINGS = 50;
+const TAIL_LINES = 20;
 
 /** "Critical paths": name | owner | status | expect | rollback. */
 export function pathsSection(result: RunResult): string[] {
@@ -70,7 +71,7 @@ function failedStep(step: StepResult): string[] {
   return blocks;
 }
 
-/** "Checks": check | kind | status | blocking | duration | summary. */
+/** "Checks": check | kind | status | blocking | duration | summary (with the error or skip reason). */
 export function checksSection(result: RunResult): string[] {
   const rows = result.checks.map((check) => [
     mdText(check.id),
@@ -78,15 +79,23 @@ export function checksSection(result: RunResult): string[] {
     statusCell(check.status, false),
     check.blocking ? 'blocking' : 'advisory',
     formatDuration(check.duration_ms),
-    mdText(check.summary),
+    summaryCell(check),
   ]);
   if (rows.length === 0) return ['## Checks', 'No check ran.'];
   return ['## Checks', mdTable(['check', 'kind', 'status', 'blocking', 'duration', 'summary'], rows)];
 }
 
-/** "Commands": every command a check ran, with its exit code and duration. */
+function summaryCell(check: CheckResult): string {
+  const lines = [mdText(check.summary)];
+  if (check.error) lines.push(`${mdCode(check.error.code)} ${mdText(check.error.message)}`);
+  if (check.skip_reason) lines.push(`reason: ${mdText(check.skip_reason)}`);
+  return lines.join('\n');
+}
+
+/** "Commands": every command a check ran, with its exit code and duration, and the output of failures. */
 export function commandsSection(result: RunResult): string[] {
   const rows: string[][] = [];
+  const outputs: string[] = [];
   for (const check of result.checks) {
     const cmd = check.command;
     if (!cmd) continue;
@@ -97,9 +106,18 @@ export function commandsSection(result: RunResult): string[] {
       formatExit(cmd),
       formatDuration(cmd.duration_ms),
     ]);
+    const explained = (check.findings ?? []).length > 0 || check.tests !== undefined;
+    const failed = check.status === 'error' || (check.status === 'fail' && !explained);
+    if (failed && cmd.output_tail) {
+      const out = tail(cmd.output_tail, TAIL_LINES);
+      outputs.push(
+        `Output of ${mdCode(check.id)}${out.cut ? ` (last ${TAIL_LINES} lines)` : ''}:`,
+        mdFence(out.text),
+      );
+    }
   }
   if (rows.length === 0) return ['## Commands', 'No check ran a command.'];
-  return ['## Commands', mdTable(['check', 'command', 'cwd', 'exit code', 'duration'], rows)];
+  return ['## Commands', mdTable(['check', 'command', 'cwd', 'exit code', 'duration'], rows), ...outputs];
 }
 
 /** "Findings": per check, `file:line rule message`, at most 50 each. */
@@ -107,10 +125,9 @@ export function findingsSection(result: RunResult): string[] {
   const blocks: string[] = [];
   for (const check of result.checks) {
     const findings = check.findings ?? [];
-    if (findings.length === 0 && !check.tests) continue;
+    if (findings.length === 0) continue;
     blocks.push(`### ${mdText(check.id)} (${plural(findings.length, 'finding')})`);
     if (check.tests) blocks.push(testsLine(check));
-    if (findings.length === 0) continue;
     const items = findings.slice(0, MAX_FINDINGS).map((finding) => {
       const location = findingLocation(finding, false);
       return `- ${location ? `${mdCode(location)} ` : ''}${mdCode(finding.rule)} ${mdText(finding.message)}`;

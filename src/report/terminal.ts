@@ -5,6 +5,7 @@
  */
 import pc from 'picocolors';
 import type { CheckResult, RunResult, StepResult } from '../result.js';
+import { plural } from './format.js';
 import type { Redactor } from './redact.js';
 import type { CheckRef, Reporter, RunStartInfo } from './reporter.js';
 import { createSink } from './sink.js';
@@ -62,7 +63,7 @@ export function createTerminalReporter(options: TerminalOptions): Reporter {
   const colors: Colors = pc.createColors(options.color);
   const live = options.live && stream.isTTY === true;
   const verbose = options.verbose === true;
-  const running = new Map<string, CheckRef>();
+  const running = new Set<string>();
   const printed = new Set<string>();
   let idWidth = 0;
   let lastStep = '';
@@ -70,7 +71,7 @@ export function createTerminalReporter(options: TerminalOptions): Reporter {
 
   const drawStatus = (): void => {
     if (!live || running.size === 0) return;
-    const ids = [...running.keys()].join(', ');
+    const ids = [...running].join(', ');
     const text = `… running ${ids}${lastStep ? ` · ${lastStep}` : ''}`;
     const width = Math.max(20, (stream.columns ?? 80) - 1);
     sink.write(`${CLEAR_LINE}${colors.dim(text.length > width ? `${text.slice(0, width - 1)}…` : text)}`);
@@ -92,13 +93,13 @@ export function createTerminalReporter(options: TerminalOptions): Reporter {
     name: 'terminal',
     onRunStart(info: RunStartInfo): void {
       idWidth = Math.max(0, ...info.checks.map((check) => check.id.length));
-      const count = `${info.checks.length} check${info.checks.length === 1 ? '' : 's'}`;
+      const count = plural(info.checks.length, 'check');
       println([
         `${colors.bold('preflight')} ${info.service}: ${count} from ${info.planFile} ${colors.dim(`(run ${info.runId})`)}`,
       ]);
     },
     onCheckStart(check: CheckRef): void {
-      running.set(check.id, check);
+      running.add(check.id);
       drawStatus();
     },
     onStepEnd(path: string, step: StepResult): void {
@@ -108,6 +109,8 @@ export function createTerminalReporter(options: TerminalOptions): Reporter {
     },
     onCheckEnd(result: CheckResult): void {
       running.delete(result.id);
+      // The step shown may belong to the check that ended; the next step brings one back.
+      lastStep = '';
       println([checkLine(redactor.redactValue(result))]);
     },
     onRunEnd(result: RunResult): void {

@@ -11,7 +11,7 @@ const MAX_FILES = 500;
 async function git(cwd: string, args: string[]): Promise<string | null> {
   try {
     const { stdout } = await exec('git', args, { cwd, timeout: 10_000, maxBuffer: 16 * 1024 * 1024 });
-    return stdout.trim();
+    return stdout.replace(/\n$/, '');
   } catch {
     return null;
   }
@@ -20,7 +20,7 @@ async function git(cwd: string, args: string[]): Promise<string | null> {
 /** Git facts for the directory, or null when it is not in a git work tree. */
 export async function readGitInfo(cwd: string): Promise<GitInfo | null> {
   const inside = await git(cwd, ['rev-parse', '--is-inside-work-tree']);
-  if (inside !== 'true') return null;
+  if (inside?.trim() !== 'true') return null;
   const [commit, branch, describe, lastTag, status] = await Promise.all([
     git(cwd, ['rev-parse', 'HEAD']),
     git(cwd, ['rev-parse', '--abbrev-ref', 'HEAD']),
@@ -28,15 +28,23 @@ export async function readGitInfo(cwd: string): Promise<GitInfo | null> {
     git(cwd, ['describe', '--tags', '--abbrev=0']),
     git(cwd, ['status', '--porcelain', '--', '.']),
   ]);
-  const since = lastTag ? await git(cwd, ['diff', '--name-only', `${lastTag}..HEAD`, '--', '.']) : null;
-  const uncommitted = (status ?? '').split('\n').filter(Boolean).map((l) => l.slice(3));
+  // Without a tag, "since the last tag" means since the first commit.
+  const base = lastTag ?? (await git(cwd, ['hash-object', '-t', 'tree', '/dev/null']));
+  const since = base && commit ? await git(cwd, ['diff', '--name-only', `${base}`, 'HEAD', '--', '.']) : null;
+  const uncommitted = (status ?? '')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => l.slice(3));
   const files = [...new Set([...(since ?? '').split('\n').filter(Boolean), ...uncommitted])].sort();
   return {
-    commit,
-    branch: branch === 'HEAD' ? null : branch,
-    describe,
-    last_tag: lastTag,
+    commit: commit?.trim() || null,
+    branch: branch?.trim() === 'HEAD' ? null : branch?.trim() || null,
+    describe: describe?.trim() || null,
+    last_tag: lastTag?.trim() || null,
     dirty: uncommitted.length > 0,
-    files_touched: files.length > MAX_FILES ? [...files.slice(0, MAX_FILES), `… and ${files.length - MAX_FILES} more`] : files,
+    files_touched:
+      files.length > MAX_FILES
+        ? [...files.slice(0, MAX_FILES), `… and ${files.length - MAX_FILES} more`]
+        : files,
   };
 }

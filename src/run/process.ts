@@ -91,7 +91,11 @@ export class ManagedProcess {
         this.#done = true;
         liveGroups.delete(this.pid);
         this.#log?.end();
-        resolve({ exit_code: exit.code, signal: exit.signal, duration_ms: round(performance.now() - started) });
+        resolve({
+          exit_code: exit.code,
+          signal: exit.signal,
+          duration_ms: round(performance.now() - started),
+        });
       };
       this.#child.on('error', (error) => {
         onData(Buffer.from(`${error.message}\n`));
@@ -116,7 +120,10 @@ export class ManagedProcess {
   /** The last output (stdout and stderr), up to the tail limit. */
   tail(lines?: number): string {
     if (lines === undefined) return this.#tail;
-    return this.#tail.split('\n').slice(-lines - 1).join('\n');
+    return this.#tail
+      .split('\n')
+      .slice(-lines - 1)
+      .join('\n');
   }
 
   /** Stop the whole group: SIGTERM, then SIGKILL after `graceMs`. Resolves when it exited. */

@@ -43,7 +43,7 @@ export async function runPlan(options: RunOptions): Promise<RunResult> {
   const env = options.env ?? process.env;
   const signal = options.signal ?? new AbortController().signal;
   const reporter = options.reporter;
-  const runId = `${new Date().toISOString().replace(/[-:]/g, '').slice(0, 15)}-${randomBytes(3).toString('hex')}`;
+  const runId = `${new Date().toISOString().replace(/[-:]/g, '').slice(0, 15).replace('T', '-')}-${randomBytes(3).toString('hex')}`;
   const runDir = path.join(loaded.dir, '.preflight', 'runs', runId);
   await mkdir(runDir, { recursive: true });
   const redactor = options.redactor ?? new Redactor();
@@ -76,7 +76,12 @@ export async function runPlan(options: RunOptions): Promise<RunResult> {
     });
     return service;
   };
-  reporter?.onRunStart?.({ runId, planFile: relativePlan(loaded), service: plan.service.name, checks: checks.map((c) => ({ id: c.id, kind: c.kind })) });
+  reporter?.onRunStart?.({
+    runId,
+    planFile: relativePlan(loaded),
+    service: plan.service.name,
+    checks: checks.map((c) => ({ id: c.id, kind: c.kind })),
+  });
   let results: CheckResult[];
   try {
     results = await runGraph(checks, {
@@ -122,13 +127,17 @@ export async function runPlan(options: RunOptions): Promise<RunResult> {
     checks: results,
     paths: orderPaths(paths, plan.critical_paths?.map((p) => p.name) ?? []),
     assumptions: plan.assumptions ?? [],
-    ...(service ? { service_log: path.relative(loaded.dir, serviceLog) } : {}),
+    ...(service ? { service_log: path.relative(process.cwd(), serviceLog) } : {}),
     ...(options.shard ? { shard: options.shard } : {}),
   };
   return redactor.redactValue(result);
 }
 
-function serviceEnv(spec: Record<string, string>, scope: TemplateScope, redactor: Redactor): Record<string, string> {
+function serviceEnv(
+  spec: Record<string, string>,
+  scope: TemplateScope,
+  redactor: Redactor,
+): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [key, value] of Object.entries(spec)) {
     const rendered = String(renderTemplate(value, scope));

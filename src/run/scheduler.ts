@@ -29,7 +29,7 @@ export async function runGraph(checks: CheckDefinition[], options: ScheduleOptio
         finish(results, options, skipped(check, reason));
         continue;
       }
-      if (!check.needs.every((n) => results.has(n) || !pending.has(n) && !running.has(n))) continue;
+      if (!check.needs.every((n) => results.has(n) || (!pending.has(n) && !running.has(n)))) continue;
       pending.delete(check.id);
       options.onCheckStart?.(check);
       const task = runCheck(check, options).then((result) => {
@@ -79,7 +79,14 @@ export async function runCheck(check: CheckDefinition, options: ScheduleOptions)
     const duration_ms = round(performance.now() - started);
     if (first === 'timeout') {
       const message = `the check did not finish within ${check.timeoutMs / 1000} s`;
-      return { ...base, ...(outcome ?? {}), status: 'error', duration_ms, summary: message, error: { code: 'CHECK_TIMEOUT', message } };
+      return {
+        ...base,
+        ...(outcome ?? {}),
+        status: 'error',
+        duration_ms,
+        summary: message,
+        error: { code: 'CHECK_TIMEOUT', message },
+      };
     }
     const result: CheckResult = { ...base, ...(outcome as object), duration_ms } as CheckResult;
     if (result.status === 'fail' && !check.blocking) result.status = 'warn';
@@ -88,7 +95,13 @@ export async function runCheck(check: CheckDefinition, options: ScheduleOptions)
     const e = error as { code?: string; message?: string; tail?: string };
     const message = e.message ?? String(error);
     const tail = e.tail ? `\n${e.tail}` : '';
-    return { ...base, status: 'error', duration_ms: round(performance.now() - started), summary: message, error: { code: e.code ?? 'CHECK_CRASHED', message: `${message}${tail}` } };
+    return {
+      ...base,
+      status: 'error',
+      duration_ms: round(performance.now() - started),
+      summary: message,
+      error: { code: e.code ?? 'CHECK_CRASHED', message: `${message}${tail}` },
+    };
   } finally {
     clearTimeout(timer);
     options.signal.removeEventListener('abort', onAbort);
@@ -96,7 +109,15 @@ export async function runCheck(check: CheckDefinition, options: ScheduleOptions)
 }
 
 function skipped(check: CheckDefinition, reason: string): CheckResult {
-  return { id: check.id, kind: check.kind, blocking: check.blocking, status: 'skip', duration_ms: 0, summary: reason, skip_reason: reason };
+  return {
+    id: check.id,
+    kind: check.kind,
+    blocking: check.blocking,
+    status: 'skip',
+    duration_ms: 0,
+    summary: reason,
+    skip_reason: reason,
+  };
 }
 
 function delay(ms: number): Promise<null> {

@@ -14,14 +14,22 @@ export class SecretsFileError extends Error {
 }
 
 /** A lookup function for `{{ secrets.NAME }}`. */
-export function createSecretLookup(planDir: string, file: string | undefined, env: NodeJS.ProcessEnv): (name: string) => string | undefined {
+export function createSecretLookup(
+  planDir: string,
+  file: string | undefined,
+  env: NodeJS.ProcessEnv,
+): (name: string) => string | undefined {
   let fromFile: Record<string, string> = {};
   if (file) {
     const full = path.resolve(planDir, file);
     try {
       fromFile = parseEnv(readFileSync(full, 'utf8')) as Record<string, string>;
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw new SecretsFileError(`cannot read the secrets file ${file}: ${(error as Error).message}`, error);
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT')
+        throw new SecretsFileError(
+          `cannot read the secrets file ${file}: ${(error as Error).message}`,
+          error,
+        );
     }
   }
   return (name) => env[name] ?? fromFile[name];

@@ -19,7 +19,11 @@ export interface ServiceHandle {
   stop: () => Promise<void>;
 }
 
-export type ServiceErrorCode = 'SERVICE_EXITED' | 'SERVICE_NOT_READY' | 'SERVICE_NOT_CONFIGURED' | 'SERVICE_UNREACHABLE';
+export type ServiceErrorCode =
+  | 'SERVICE_EXITED'
+  | 'SERVICE_NOT_READY'
+  | 'SERVICE_NOT_CONFIGURED'
+  | 'SERVICE_UNREACHABLE';
 
 /** The service could not be started or reached: the run cannot go on (exit 3). */
 export class ServiceError extends Error {
@@ -51,15 +55,27 @@ const TAIL_LINES = 30;
 export async function startService(options: StartServiceOptions): Promise<ServiceHandle> {
   const { config } = options;
   const ready = parseReady(config.ready);
-  const timeoutMs = typeof config.ready === 'object' && config.ready.timeout ? toMs(config.ready.timeout) : toMs(config.ready_timeout);
+  const timeoutMs =
+    typeof config.ready === 'object' && config.ready.timeout
+      ? toMs(config.ready.timeout)
+      : toMs(config.ready_timeout);
   const url = options.baseUrl ?? config.url;
   if (url) {
-    const handle: ServiceHandle = { url: url.replace(/\/$/, ''), port: null, logFile: null, tail: () => '', stop: async () => {} };
+    const handle: ServiceHandle = {
+      url: url.replace(/\/$/, ''),
+      port: null,
+      logFile: null,
+      tail: () => '',
+      stop: async () => {},
+    };
     await waitReady(handle, ready, { ...options, timeoutMs, proc: null });
     return handle;
   }
   if (!config.start) {
-    throw new ServiceError('SERVICE_NOT_CONFIGURED', 'the plan\'s service has neither "start" nor "url"; pass --base-url URL or add one');
+    throw new ServiceError(
+      'SERVICE_NOT_CONFIGURED',
+      'the plan\'s service has neither "start" nor "url"; pass --base-url URL or add one',
+    );
   }
   const port = await freePort();
   const sub = (s: string): string => s.replaceAll('{port}', String(port));
@@ -93,12 +109,17 @@ interface WaitOptions extends StartServiceOptions {
   proc: ManagedProcess | null;
 }
 
-async function waitReady(handle: ServiceHandle, ready: { method: 'GET' | 'HEAD'; path: string }, o: WaitOptions): Promise<void> {
+async function waitReady(
+  handle: ServiceHandle,
+  ready: { method: 'GET' | 'HEAD'; path: string },
+  o: WaitOptions,
+): Promise<void> {
   const target = `${handle.url}${ready.path}`;
   const deadline = performance.now() + o.timeoutMs;
   let last = 'no answer yet';
   while (performance.now() < deadline) {
-    if (o.signal.aborted) throw new ServiceError('SERVICE_NOT_READY', 'the run was cancelled while the service was starting');
+    if (o.signal.aborted)
+      throw new ServiceError('SERVICE_NOT_READY', 'the run was cancelled while the service was starting');
     if (o.proc?.done) {
       const exit = await o.proc.exited;
       throw new ServiceError(
@@ -108,7 +129,12 @@ async function waitReady(handle: ServiceHandle, ready: { method: 'GET' | 'HEAD';
       );
     }
     try {
-      const res = await request(target, { method: ready.method, dispatcher: o.dispatcher, headersTimeout: 2000, bodyTimeout: 2000 });
+      const res = await request(target, {
+        method: ready.method,
+        dispatcher: o.dispatcher,
+        headersTimeout: 2000,
+        bodyTimeout: 2000,
+      });
       await res.body.dump();
       if (res.statusCode >= 200 && res.statusCode < 300) return;
       last = `status ${res.statusCode}`;
@@ -118,7 +144,11 @@ async function waitReady(handle: ServiceHandle, ready: { method: 'GET' | 'HEAD';
     await sleep(100);
   }
   const code = o.proc ? 'SERVICE_NOT_READY' : 'SERVICE_UNREACHABLE';
-  throw new ServiceError(code, `${ready.method} ${target} did not answer 2xx within ${o.timeoutMs / 1000} s (last: ${last})`, o.proc?.tail(TAIL_LINES) ?? '');
+  throw new ServiceError(
+    code,
+    `${ready.method} ${target} did not answer 2xx within ${o.timeoutMs / 1000} s (last: ${last})`,
+    o.proc?.tail(TAIL_LINES) ?? '',
+  );
 }
 
 function parseReady(ready: ServiceConfig['ready']): { method: 'GET' | 'HEAD'; path: string } {

@@ -17,17 +17,32 @@ export function decideVerdict(results: CheckResult[], cancelled = false): Verdic
   const failed = blocking.filter((r) => r.status === 'fail');
   const warned = results.filter((r) => r.status === 'warn' || (!r.blocking && r.status === 'error'));
   const names = (list: CheckResult[]): string => list.map((r) => r.id).join(', ');
-  if (cancelled) return { verdict: 'no-go', exit_code: 3, reason: 'the run was cancelled before every check finished' };
+  if (cancelled)
+    return { verdict: 'no-go', exit_code: 3, reason: 'the run was cancelled before every check finished' };
   if (errored.length > 0) {
-    return { verdict: 'no-go', exit_code: 3, reason: `could not run ${names(errored)}: ${errored[0]?.error?.message.split('\n')[0] ?? errored[0]?.summary}` };
+    return {
+      verdict: 'no-go',
+      exit_code: 3,
+      reason: `could not run ${names(errored)}: ${errored[0]?.error?.message.split('\n')[0] ?? errored[0]?.summary}`,
+    };
   }
   if (failed.length > 0) {
-    return { verdict: 'no-go', exit_code: 1, reason: `${failed.length} blocking check${failed.length === 1 ? '' : 's'} failed: ${names(failed)}` };
+    return {
+      verdict: 'no-go',
+      exit_code: 1,
+      reason: `${failed.length} blocking check${failed.length === 1 ? '' : 's'} failed: ${names(failed)}`,
+    };
   }
   const ran = blocking.filter((r) => r.status === 'pass').length;
   if (ran === 0 && results.length > 0 && results.every((r) => r.status === 'skip')) {
     return { verdict: 'no-go', exit_code: 1, reason: 'no check ran' };
   }
-  const warnNote = warned.length ? `; ${warned.length} advisory warning${warned.length === 1 ? '' : 's'}: ${names(warned)}` : '';
-  return { verdict: 'go', exit_code: 0, reason: `all ${ran} blocking check${ran === 1 ? '' : 's'} passed${warnNote}` };
+  const warnNote = warned.length
+    ? `; ${warned.length} advisory warning${warned.length === 1 ? '' : 's'}: ${names(warned)}`
+    : '';
+  return {
+    verdict: 'go',
+    exit_code: 0,
+    reason: `all ${ran} blocking check${ran === 1 ? '' : 's'} passed${warnNote}`,
+  };
 }

@@ -32,7 +32,10 @@ describe('preflight validate', () => {
   test('a misspelt key names file:line:column, shows a caret and suggests the key', async () => {
     const res = await runCli(['validate', '--plan', 'test/fixtures/plans/misspelt-key.yaml']);
     assert.equal(res.code, 2);
-    assert.match(res.stderr, /error\[PLAN_UNKNOWN_KEY\]: unknown key "expcet" in step "login" of critical path "checkout"/);
+    assert.match(
+      res.stderr,
+      /error\[PLAN_UNKNOWN_KEY\]: unknown key "expcet" in step "login" of critical path "checkout"/,
+    );
     assert.match(res.stderr, /--> test\/fixtures\/plans\/misspelt-key\.yaml:14:9/);
     assert.match(res.stderr, /\^\^\^\^\^\^ did you mean "expect"\?/);
   });

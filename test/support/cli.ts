@@ -3,6 +3,7 @@
  * example service written into temp dirs.
  */
 import { execFileSync, spawn } from 'node:child_process';
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { cp, mkdtemp, readFile, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -45,7 +46,11 @@ export function runCli(args: string[], options: CliOptions = {}): Promise<CliRes
     });
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`preflight ${args.join(' ')} did not finish in ${options.timeoutMs ?? 120_000} ms\n${stdout}\n${stderr}`));
+      reject(
+        new Error(
+          `preflight ${args.join(' ')} did not finish in ${options.timeoutMs ?? 120_000} ms\n${stdout}\n${stderr}`,
+        ),
+      );
     }, options.timeoutMs ?? 120_000);
     options.onSpawn?.(child);
     child.on('close', (code, signal) => {
@@ -94,6 +99,32 @@ export function normalize(text: string): string {
   return text
     .replace(/\d+(\.\d+)? ?(ms|s)\b/g, '<T>')
     .replace(/127\.0\.0\.1:\d+/g, '127.0.0.1:<PORT>')
-    .replace(/\d{8}T\d{6}-[0-9a-f]{6}/g, '<RUN>')
-    .replace(new RegExp(tmpdir().replace(/[.*+?^${}()|[\]\\]/g, '\\$&') + '/[^\\s/]+', 'g'), '<TMP>');
+    .replace(/\d{8}-\d{6}-[0-9a-f]{6}/g, '<RUN>')
+    .replace(new RegExp(`${tmpdir().replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/[^\\s/]+`, 'g'), '<TMP>');
+}
+
+/** Processes whose working directory is inside `dir` (from /proc), as "pid command". */
+export function processesIn(dir: string): string[] {
+  const out: string[] = [];
+  for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
+    try {
+      const cwd = readlinkSync(`/proc/${pid}/cwd`);
+      if (cwd === dir || cwd.startsWith(`${dir}/`)) {
+        out.push(`${pid} ${readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ').trim()}`);
+      }
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  return out;
+}
+
+/** Wait until `predicate` holds, polling; throws after `timeoutMs`. */
+export async function waitFor(predicate: () => boolean, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (predicate()) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`timed out waiting for ${what}`);
 }

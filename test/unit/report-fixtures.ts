@@ -28,7 +28,10 @@ const BASE = {
   started_at: '2025-03-14T09:30:00.000Z',
   finished_at: '2025-03-14T09:30:12.340Z',
   duration_ms: 12340,
-  assumptions: ['staging runs the same PostgreSQL major version as production', 'the CDN honours Cache-Control'],
+  assumptions: [
+    'staging runs the same PostgreSQL major version as production',
+    'the CDN honours Cache-Control',
+  ],
 } as const satisfies Partial<RunResult>;
 
 function browsePath(): PathResult {
@@ -55,8 +58,22 @@ export function goRun(): RunResult {
     reason: 'all 3 blocking checks passed',
     checks: [
       lintCheck('pass', []),
-      { id: 'unit', kind: 'unit', status: 'pass', blocking: true, duration_ms: 2310, summary: '42 tests passed' },
-      { id: 'paths', kind: 'paths', status: 'pass', blocking: true, duration_ms: 85, summary: '1 critical path passed' },
+      {
+        id: 'unit',
+        kind: 'unit',
+        status: 'pass',
+        blocking: true,
+        duration_ms: 2310,
+        summary: '42 tests passed',
+      },
+      {
+        id: 'paths',
+        kind: 'paths',
+        status: 'pass',
+        blocking: true,
+        duration_ms: 85,
+        summary: '1 critical path passed',
+      },
     ],
     paths: [browsePath()],
   };
@@ -104,7 +121,11 @@ function checkoutPath(): PathResult {
         ttfb_ms: 1230,
         attempts: 1,
         flaky: false,
-        request: { method: 'POST', url: 'http://127.0.0.1:8000/orders', headers: { authorization: '[redacted]' } },
+        request: {
+          method: 'POST',
+          url: 'http://127.0.0.1:8000/orders',
+          headers: { authorization: '[redacted]' },
+        },
         response: {
           status: 500,
           headers: { 'content-type': 'application/json' },
@@ -112,10 +133,19 @@ function checkoutPath(): PathResult {
           size: 96,
           truncated: false,
         },
-        failures: [{ assertion: 'status', expected: 201, actual: 500, message: 'expected status 201, got 500 <&">' }],
+        failures: [
+          { assertion: 'status', expected: 201, actual: 500, message: 'expected status 201, got 500 <&">' },
+        ],
         source: { file: 'preflight.yaml', line: 20, column: 9 },
       },
-      { name: 'confirm', status: 'skip', duration_ms: 0, attempts: 0, flaky: false, skip_reason: 'an earlier step failed' },
+      {
+        name: 'confirm',
+        status: 'skip',
+        duration_ms: 0,
+        attempts: 0,
+        flaky: false,
+        skip_reason: 'an earlier step failed',
+      },
     ],
   };
 }
@@ -123,8 +153,22 @@ function checkoutPath(): PathResult {
 /** A NO-GO run: a failed step, a lint check with 2 findings, a flaky step, a skipped step, an errored check. */
 export function noGoRun(): RunResult {
   const lint = lintCheck('fail', [
-    { rule: 'F401', message: '`os` imported but unused', severity: 'error', file: 'shop/main.py', line: 3, column: 8 },
-    { rule: 'E711', message: 'comparison to None', severity: 'error', file: 'shop/orders.py', line: 41, column: 15 },
+    {
+      rule: 'F401',
+      message: '`os` imported but unused',
+      severity: 'error',
+      file: 'shop/main.py',
+      line: 3,
+      column: 8,
+    },
+    {
+      rule: 'E711',
+      message: 'comparison to None',
+      severity: 'error',
+      file: 'shop/orders.py',
+      line: 41,
+      column: 15,
+    },
   ]);
   return {
     ...goRun(),
@@ -152,7 +196,14 @@ export function noGoRun(): RunResult {
         },
         tests: { total: 42, passed: 42, failed: 0, errors: 0, skipped: 0 },
       },
-      { id: 'paths', kind: 'paths', status: 'fail', blocking: true, duration_ms: 1505, summary: '1 of 2 critical paths failed' },
+      {
+        id: 'paths',
+        kind: 'paths',
+        status: 'fail',
+        blocking: true,
+        duration_ms: 1505,
+        summary: '1 of 2 critical paths failed',
+      },
       {
         id: 'migrations',
         kind: 'migrations',
@@ -169,7 +220,10 @@ export function noGoRun(): RunResult {
           timed_out: false,
           output_tail: 'sh: 1: .venv/bin/alembic: not found',
         },
-        error: { code: 'COMMAND_NOT_FOUND', message: '.venv/bin/alembic was not found; install alembic in the venv' },
+        error: {
+          code: 'COMMAND_NOT_FOUND',
+          message: '.venv/bin/alembic was not found; install alembic in the venv',
+        },
       },
       {
         id: 'cache',

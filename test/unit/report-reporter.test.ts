@@ -38,7 +38,10 @@ describe('createMultiplexer', () => {
   it('forwards every hook to every reporter, in order', async () => {
     const a = recording('a');
     const b = recording('b');
-    await replayRun(createMultiplexer([a, b], () => assert.fail('no reporter threw')), noGoRun());
+    await replayRun(
+      createMultiplexer([a, b], () => assert.fail('no reporter threw')),
+      noGoRun(),
+    );
     assert.deepEqual(a.calls, b.calls);
     assert.equal(a.calls[0], 'runStart shop');
     assert.ok(a.calls.includes('step checkout/pay'));

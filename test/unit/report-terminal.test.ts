@@ -42,7 +42,8 @@ describe('terminal reporter, plain mode', () => {
     const out = await plainOutput(noGoRun());
     const lines = out.split('\n');
     const checkLine = (id: string): string[] => lines.filter((line) => new RegExp(`^. ${id}\\s`).test(line));
-    for (const id of ['lint', 'unit', 'paths', 'migrations', 'cache']) assert.equal(checkLine(id).length, 1, id);
+    for (const id of ['lint', 'unit', 'paths', 'migrations', 'cache'])
+      assert.equal(checkLine(id).length, 1, id);
     assert.match(checkLine('lint')[0] ?? '', /^✘ lint\s+fail\s+340 ms\s+2 findings$/);
     assert.match(checkLine('unit')[0] ?? '', /^✔ unit\s+pass\s+2\.31 s\s+42 tests passed$/);
     assert.match(checkLine('cache')[0] ?? '', /^- cache\s+skip/);
@@ -104,7 +105,13 @@ describe('terminal reporter, plain mode', () => {
 
   it('prints every step in verbose mode', async () => {
     const stream = captureStream(false);
-    const reporter = createTerminalReporter({ stream, color: false, live: false, redactor: new Redactor(), verbose: true });
+    const reporter = createTerminalReporter({
+      stream,
+      color: false,
+      live: false,
+      redactor: new Redactor(),
+      verbose: true,
+    });
     await replayRun(reporter, noGoRun());
     assert.match(stream.text(), /✔ checkout › login {2}pass {2}180 ms {2}flaky: 3 attempts/);
     assert.match(stream.text(), /- checkout › confirm {2}skip/);
@@ -120,6 +127,7 @@ describe('terminal reporter, live mode', () => {
     assert.ok(out.includes('\r\x1b[2K… running lint'), 'status line drawn with clear-line');
     assert.ok(out.includes('\r\x1b[2K✘ lint'), 'status line cleared before a finished check');
     assert.ok(out.includes('running paths · checkout › pay'), 'status line shows the latest step');
+    assert.ok(out.includes('… running migrations\r'), 'a finished check takes its step off the status line');
     const afterLast = out.slice(out.lastIndexOf('\x1b[2K') + 4);
     assert.ok(!afterLast.includes('running'), 'no status line left at the end');
     assert.match(afterLast, /NO-GO/);
@@ -137,8 +145,14 @@ describe('terminal reporter, live mode', () => {
 describe('detectTerminalMode', () => {
   it('is live and coloured only on a TTY outside CI without NO_COLOR', () => {
     assert.deepEqual(detectTerminalMode({ write: () => true, isTTY: true }, {}), { color: true, live: true });
-    assert.deepEqual(detectTerminalMode({ write: () => true, isTTY: false }, {}), { color: false, live: false });
-    assert.deepEqual(detectTerminalMode({ write: () => true, isTTY: true }, { CI: 'true' }), { color: true, live: false });
+    assert.deepEqual(detectTerminalMode({ write: () => true, isTTY: false }, {}), {
+      color: false,
+      live: false,
+    });
+    assert.deepEqual(detectTerminalMode({ write: () => true, isTTY: true }, { CI: 'true' }), {
+      color: true,
+      live: false,
+    });
     assert.deepEqual(detectTerminalMode({ write: () => true, isTTY: true }, { NO_COLOR: '1' }), {
       color: false,
       live: false,

@@ -1,0 +1,100 @@
+/**
+ * The service lifecycle and processes: a start command that exits, one that never becomes
+ * ready, and Ctrl-C in the middle of a run. Nothing preflight started may outlive it.
+ */
+import assert from 'node:assert/strict';
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { describe, test } from 'node:test';
+import { copyExample, processesIn, runCli, waitFor } from '../support/cli.js';
+
+const PATH = `
+critical_paths:
+  - name: health
+    owner: ops
+    expect: the service answers
+    rollback: none
+    steps:
+      - name: healthz
+        request: { url: /healthz }
+        expect: { status: 200 }
+`;
+
+describe('service lifecycle', () => {
+  test('a start command that exits: exit 3 with the tail of the service log', async () => {
+    const dir = await copyExample();
+    await writeFile(
+      path.join(dir, 'crash.yaml'),
+      `version: 1\nservice:\n  name: shop\n  start: .venv/bin/python -c "import sys; print('loading settings', flush=True); sys.exit('fatal: DATABASE_URL points nowhere')"\n  ready: GET /healthz\n${PATH}`,
+    );
+    const res = await runCli(['run', '--plan', 'crash.yaml', '--json', 'out.json'], { cwd: dir });
+    assert.equal(res.code, 3, `${res.stdout}\n${res.stderr}`);
+    const all = res.stdout + res.stderr;
+    assert.match(all, /the service exited \(code 1\)/);
+    assert.match(all, /fatal: DATABASE_URL points nowhere/);
+    assert.match(all, /loading settings/);
+  });
+
+  test('a service that never becomes ready: exit 3 after ready_timeout, with the log tail', async () => {
+    const dir = await copyExample();
+    await writeFile(
+      path.join(dir, 'hang.yaml'),
+      `version: 1\nservice:\n  name: shop\n  start: .venv/bin/python -c "import time; print('warming caches', flush=True); time.sleep(120)"\n  ready: GET /healthz\n  ready_timeout: 2s\n${PATH}`,
+    );
+    const started = Date.now();
+    const res = await runCli(['run', '--plan', 'hang.yaml'], { cwd: dir });
+    assert.equal(res.code, 3, `${res.stdout}\n${res.stderr}`);
+    assert.ok(Date.now() - started < 20_000, 'gave up near the ready timeout');
+    const all = res.stdout + res.stderr;
+    assert.match(all, /did not answer 2xx within 2 s/);
+    assert.match(all, /warming caches/);
+    assert.deepEqual(processesIn(dir), [], 'the hanging service was stopped');
+  });
+
+  test('SIGINT during a run leaves no uvicorn, pytest or ruff process behind', async () => {
+    const dir = await copyExample();
+    // A slow test keeps pytest busy, a polling step keeps the service busy, a slow lint keeps ruff's shell busy.
+    await writeFile(
+      path.join(dir, 'tests', 'test_slow.py'),
+      'import time\n\n\ndef test_slow():\n    time.sleep(60)\n',
+    );
+    await writeFile(
+      path.join(dir, 'slow.yaml'),
+      `version: 1
+service:
+  name: shop
+  start: .venv/bin/uvicorn shop.main:app --host 127.0.0.1 --port {port}
+  ready: GET /healthz
+  env: { DATABASE_URL: "sqlite:///{{ run.dir }}/shop.db" }
+checks:
+  lint: { run: "sleep 60; .venv/bin/ruff check --output-format=json .", parse: ruff }
+  unit: { run: ".venv/bin/pytest -q -p no:cacheprovider --junitxml={junit}", parse: junit }
+critical_paths:
+  - name: poll
+    owner: ops
+    expect: an order eventually ships
+    rollback: none
+    steps:
+      - name: wait
+        request: { url: /healthz }
+        retry: { count: 100, interval: 500ms, until: { status: 299 } }
+`,
+    );
+    let child: import('node:child_process').ChildProcess | undefined;
+    const running = runCli(['run', '--plan', 'slow.yaml'], { cwd: dir, onSpawn: (c) => (child = c) });
+    await waitFor(
+      () => {
+        const procs = processesIn(dir).join('\n');
+        return /uvicorn/.test(procs) && /pytest/.test(procs) && /sleep 60/.test(procs);
+      },
+      30_000,
+      'uvicorn, pytest and the lint command to run',
+    );
+    child?.kill('SIGINT');
+    const res = await running;
+    assert.equal(res.code, 130, `${res.stdout}\n${res.stderr}`);
+    assert.match(res.stderr, /SIGINT received/);
+    const left = processesIn(dir);
+    assert.deepEqual(left, [], `processes left behind:\n${left.join('\n')}`);
+  });
+});

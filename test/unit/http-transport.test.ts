@@ -1,0 +1,163 @@
+import assert from 'node:assert/strict';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { after, before, describe, test } from 'node:test';
+import { Agent } from 'undici';
+import { type PathRunOptions, runCriticalPath } from '../../src/http/run-path.js';
+import { CriticalPathSpec } from '../../src/plan/schema.js';
+import { Redactor } from '../../src/report/redact.js';
+
+const FIVE_MB = 5 * 1024 * 1024;
+
+const routes: Record<string, (req: IncomingMessage, res: ServerResponse) => void> = {
+  '/sleep': (_req, res) => {
+    setTimeout(() => res.end('late'), 2000).unref();
+  },
+  '/stall-body': (_req, res) => {
+    res.writeHead(200, { 'content-type': 'text/plain' });
+    res.write('first part...');
+    setTimeout(() => res.end('rest'), 2000).unref();
+  },
+  '/huge': (_req, res) => {
+    res.writeHead(200, { 'content-type': 'text/plain' });
+    const chunk = Buffer.alloc(64 * 1024, 'x');
+    let sent = 0;
+    const pump = (): void => {
+      while (sent < FIVE_MB) {
+        sent += chunk.length;
+        if (!res.write(chunk)) return void res.once('drain', pump);
+      }
+      res.end();
+    };
+    res.on('error', () => undefined);
+    pump();
+  },
+  '/binary': (_req, res) =>
+    res.writeHead(200, { 'content-type': 'image/png' }).end(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 1, 2])),
+  '/login': (_req, res) =>
+    res
+      .writeHead(200, { 'set-cookie': ['sid=sess-abc123xyz; Path=/; HttpOnly', 'theme=dark; Path=/'] })
+      .end('{}'),
+  '/whoami': (req, res) =>
+    res
+      .writeHead(200, { 'content-type': 'application/json' })
+      .end(JSON.stringify({ cookie: req.headers.cookie ?? null })),
+};
+
+let server: Server;
+let baseUrl: string;
+let connections = 0;
+const agent = new Agent();
+
+before(async () => {
+  server = createServer((req, res) => {
+    const route = routes[req.url ?? ''];
+    if (route) route(req, res);
+    else res.writeHead(404).end();
+  });
+  server.on('connection', () => {
+    connections++;
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+
+after(async () => {
+  await agent.close();
+  server.closeAllConnections();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+});
+
+function run(steps: unknown[], extra: Partial<PathRunOptions> = {}) {
+  const path = CriticalPathSpec.parse({ name: 'p', owner: 'o', expect: 'e', rollback: 'r', steps });
+  const redactor = new Redactor();
+  const scope = {
+    env: {},
+    secret: () => undefined,
+    run: { id: 'r', dir: '/tmp/run' },
+    service: { url: baseUrl },
+    vars: new Map(),
+    redactor,
+  };
+  return runCriticalPath(path, {
+    baseUrl,
+    scope,
+    settings: { step_timeout: '5s' },
+    signal: new AbortController().signal,
+    dispatcher: agent,
+    ...extra,
+  });
+}
+
+describe('transport', () => {
+  test('a step that does not answer in time errors with STEP_TIMEOUT, within about the timeout', async () => {
+    const started = performance.now();
+    const result = await run([{ name: 'slow', request: { url: '/sleep' }, timeout: '200ms' }]);
+    const took = performance.now() - started;
+    const step = result.steps[0];
+    assert.equal(step?.status, 'error');
+    assert.equal(step?.error?.code, 'STEP_TIMEOUT');
+    assert.equal(step?.error?.message, `GET ${baseUrl}/sleep did not answer within 200 ms`);
+    assert.ok(took < 1000, `took ${took} ms`);
+    assert.ok((step?.duration_ms ?? 0) >= 190);
+  });
+
+  test('the default step_timeout applies and also covers the body', async () => {
+    const started = performance.now();
+    const result = await run([{ name: 'stall', request: { url: '/stall-body' } }], {
+      settings: { step_timeout: 300 },
+    });
+    const step = result.steps[0];
+    assert.equal(step?.error?.code, 'STEP_TIMEOUT');
+    assert.match(step?.error?.message ?? '', /did not send its whole body within 300 ms/);
+    assert.ok(step?.ttfb_ms !== undefined && step.ttfb_ms < 300);
+    assert.ok(performance.now() - started < 1500);
+  });
+
+  test('a 5 MB body with a 64 KiB limit is cut, marked truncated, and the excerpt stays small', async () => {
+    const result = await run([{ name: 'huge', request: { url: '/huge' }, expect: { status: 200 } }], {
+      bodyLimit: 64 * 1024,
+    });
+    const step = result.steps[0];
+    assert.equal(step?.status, 'pass');
+    assert.equal(step?.response?.truncated, true);
+    assert.equal(step?.response?.size, 64 * 1024);
+    assert.ok(Buffer.byteLength(step?.response?.body ?? '') <= 4096);
+    assert.ok(JSON.stringify(result).length < 10_000);
+  });
+
+  test('a binary body is described, not dumped', async () => {
+    const result = await run([{ name: 'img', request: { url: '/binary' } }]);
+    assert.equal(result.steps[0]?.response?.body, '<7 bytes binary>');
+  });
+
+  test('cookies: the jar sends them back, a cookie capture works and is redacted', async () => {
+    const result = await run([
+      { name: 'login', request: { url: '/login' }, capture: { sid: { cookie: 'sid' } } },
+      {
+        name: 'whoami',
+        request: { url: '/whoami', headers: { 'X-Session': '{{ sid }}' } },
+        expect: { json: { '$.cookie': { contains: 'theme=dark' } } },
+      },
+      { name: 'again', request: { url: '/whoami' }, expect: { json: { '$.cookie': { match: 'sid=' } } } },
+    ]);
+    assert.equal(result.status, 'pass', JSON.stringify(result, null, 2));
+    const text = JSON.stringify(result);
+    assert.ok(!text.includes('abc123xyz'), text);
+    assert.equal(result.steps[1]?.request?.headers.cookie, '[redacted]');
+    assert.equal(result.steps[1]?.request?.headers['X-Session'], '[redacted]');
+    // Every cookie the server sets is treated as a secret, even one no step captured.
+    assert.match(result.steps[1]?.response?.body ?? '', /theme=\[redacted\]/);
+  });
+
+  test('steps of a path reuse one keep-alive connection', async () => {
+    const before = connections;
+    const result = await run([
+      { name: 'a', request: { url: '/whoami' } },
+      { name: 'b', request: { url: '/whoami' } },
+      { name: 'c', request: { url: '/whoami' } },
+    ]);
+    assert.equal(result.status, 'pass');
+    assert.ok(connections - before <= 1, `opened ${connections - before} connections`);
+  });
+});
