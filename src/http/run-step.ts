@@ -5,7 +5,7 @@
 import type { Dispatcher } from 'undici';
 import { type Duration, type Step, type StepExpect, toMs } from '../plan/schema.js';
 import { renderTemplate, type TemplateScope } from '../plan/template.js';
-import type { AssertionFailure, SourceRef, StepResult } from '../result.js';
+import type { AssertionFailure, RunError, SourceRef, StepResult } from '../result.js';
 import { evaluateExpect } from './assert.js';
 import { type AttemptContext, type AttemptOutcome, type Judgement, runAttempt } from './attempt.js';
 import { captureValues } from './capture.js';
@@ -42,54 +42,52 @@ interface RenderedStep {
   request: PreparedRequest;
   expect: StepExpect | undefined;
   until: StepExpect | undefined;
+  timeoutMs: number;
+  intervalMs: number;
 }
 
-/** Run one step; never throws. */
+type Rendered = { ok: true; step: RenderedStep } | { ok: false; error: RunError };
+
+/** Run one step; never throws: template, URL and timing problems become an errored step. */
 export async function runStep(step: Step, ctx: StepContext): Promise<StepOutcome> {
   const start = performance.now();
-  let rendered: RenderedStep;
-  try {
-    rendered = renderStep(step, ctx);
-  } catch (error) {
+  const rendered = renderStep(step, ctx);
+  if (!rendered.ok) {
     const result = base({ step, ctx, status: 'error', start, attempts: 0 });
-    result.error = toRunError(error, 'TEMPLATE_ERROR');
+    result.error = rendered.error;
     return { result: redactStepResult(result, ctx.scope.redactor), captured: new Map() };
   }
-  const judgeOwn = (response: ReceivedResponse) => judgeExpect(step, rendered.expect, response, ctx);
-  const until = rendered.until;
+  const { request, expect, until, timeoutMs, intervalMs } = rendered.step;
+  const judgeOwn = (response: ReceivedResponse) => judgeExpect(step, expect, response, ctx);
   const judge = until
     ? async (response: ReceivedResponse) => ({ failures: evaluateExpect(until, response) })
     : judgeOwn;
-  const retry = await withRetry(() => runAttempt(rendered.request, attemptContext(step, ctx, judge)), {
-    count: step.retry?.count ?? 0,
-    intervalMs: toMs(step.retry?.interval ?? 0),
-    signal: ctx.signal,
-  });
+  const attemptCtx = attemptContext(ctx, timeoutMs, judge);
+  const policy = { count: step.retry?.count ?? 0, intervalMs, signal: ctx.signal };
+  const retry = await withRetry(() => runAttempt(request, attemptCtx), policy);
   const final =
     until && retry.last?.kind === 'response' ? await judgeAfterPolling(retry.last, judgeOwn) : undefined;
   return finish(step, ctx, { retry, final, polled: until !== undefined, start });
 }
 
-function renderStep(step: Step, ctx: StepContext): RenderedStep {
+function renderStep(step: Step, ctx: StepContext): Rendered {
   const prepared = prepareRequest(step.request, ctx.scope, ctx.baseUrl);
-  if (!prepared.ok) throw Object.assign(new Error(prepared.error.message), { code: prepared.error.code });
-  // Expectations may use earlier captures too, e.g. `json: { "$.id": "{{ order_id }}" }`.
-  const expect = step.expect ? renderTemplate(step.expect, ctx.scope) : undefined;
-  const until = step.retry?.until ? renderTemplate(step.retry.until, ctx.scope) : undefined;
-  return { request: prepared.request, expect, until };
+  if (!prepared.ok) return prepared;
+  try {
+    // Expectations may use earlier captures too, e.g. `json: { "$.id": "{{ order_id }}" }`.
+    const expect = step.expect ? renderTemplate(step.expect, ctx.scope) : undefined;
+    const until = step.retry?.until ? renderTemplate(step.retry.until, ctx.scope) : undefined;
+    const timeoutMs = toMs(step.timeout ?? ctx.defaultTimeout);
+    const intervalMs = toMs(step.retry?.interval ?? 0);
+    return { ok: true, step: { request: prepared.request, expect, until, timeoutMs, intervalMs } };
+  } catch (error) {
+    return { ok: false, error: toRunError(error, 'STEP_INVALID') };
+  }
 }
 
-function attemptContext(step: Step, ctx: StepContext, judge: AttemptContext['judge']): AttemptContext {
-  const timeoutMs = toMs(step.timeout ?? ctx.defaultTimeout);
-  return {
-    cookies: ctx.cookies,
-    dispatcher: ctx.dispatcher,
-    timeoutMs,
-    bodyLimit: ctx.bodyLimit,
-    signal: ctx.signal,
-    redactor: ctx.scope.redactor,
-    judge,
-  };
+function attemptContext(ctx: StepContext, timeoutMs: number, judge: AttemptContext['judge']): AttemptContext {
+  const { cookies, dispatcher, bodyLimit, signal } = ctx;
+  return { cookies, dispatcher, timeoutMs, bodyLimit, signal, redactor: ctx.scope.redactor, judge };
 }
 
 /** The step's own expect, then (when it holds) its captures. */
@@ -148,7 +146,7 @@ function finish(step: Step, ctx: StepContext, done: Finished): StepOutcome {
   const judgement = final ?? last.judgement;
   const failed = judgement.failures.length > 0;
   const result = base({ ...head, status: failed ? 'fail' : 'pass', ttfbMs: last.response.ttfbMs });
-  
+  result.flaky = !failed && !done.polled && retry.attempts > 1;
   // Excerpts are made after the captures, so a secret first seen in this response is already known.
   result.request = requestExcerpt(last.request, redactor);
   result.response = responseExcerpt(last.response, redactor);

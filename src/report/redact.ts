@@ -55,9 +55,20 @@ export class Redactor {
     return out;
   }
 
-  /** Deep copy of a JSON-like value with every string redacted. */
+  /** Deep copy of a JSON-like value with every string (and object key) redacted. */
   redactValue<T>(value: T): T {
-    return JSON.parse(this.redact(JSON.stringify(value) ?? 'null')) as T;
+    return this.#walk(value) as T;
+  }
+
+  #walk(value: unknown): unknown {
+    if (typeof value === 'string') return this.redact(value);
+    if (Array.isArray(value)) return value.map((v) => this.#walk(v));
+    if (value && typeof value === 'object') {
+      const out: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(value)) if (v !== undefined) out[this.redact(k)] = this.#walk(v);
+      return out;
+    }
+    return value;
   }
 }
 

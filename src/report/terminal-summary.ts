@@ -88,7 +88,11 @@ function checkBlock(check: CheckResult, options: SummaryOptions): string[] {
       `  tests: ${t.failed} failed, ${t.errors} errors, ${t.skipped} skipped, ${t.passed} passed of ${t.total}`,
     );
   }
-  if (check.error) body.push(`  ${c.red(`error[${check.error.code}]`)}: ${check.error.message}`);
+  if (check.error) {
+    const [first, ...rest] = check.error.message.split('\n');
+    body.push(`  ${c.red(`error[${check.error.code}]`)}: ${first}`);
+    for (const line of rest.slice(-TAIL_LINES)) body.push(c.dim(`    │ ${line}`));
+  }
   const explained = findings.length > 0 || check.tests !== undefined;
   if (check.command?.output_tail && (check.status === 'error' || !explained || options.verbose)) {
     const out = tail(check.command.output_tail, TAIL_LINES);

@@ -94,7 +94,7 @@ export async function runCheck(check: CheckDefinition, options: ScheduleOptions)
   } catch (error) {
     const e = error as { code?: string; message?: string; tail?: string };
     const message = e.message ?? String(error);
-    const tail = e.tail ? `\n${e.tail}` : '';
+    const tail = e.tail?.trim() ? `; its output ends with:\n${e.tail.trimEnd()}` : '';
     return {
       ...base,
       status: 'error',

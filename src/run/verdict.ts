@@ -23,7 +23,7 @@ export function decideVerdict(results: CheckResult[], cancelled = false): Verdic
     return {
       verdict: 'no-go',
       exit_code: 3,
-      reason: `could not run ${names(errored)}: ${errored[0]?.error?.message.split('\n')[0] ?? errored[0]?.summary}`,
+      reason: `could not run ${names(errored)}: ${errored[0]?.summary}`,
     };
   }
   if (failed.length > 0) {

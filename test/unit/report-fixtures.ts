@@ -14,7 +14,7 @@ export const COMMIT = '3f2a9c1e5b7d4a6c8e0f1a2b3c4d5e6f7a8b9c0d';
 const BASE = {
   schema_version: 1,
   tool: { name: 'preflight', version: '0.1.0' },
-  run_id: '3f2a9c1e-77aa-4bb1-9cc2-0123456789ab',
+  run_id: '20250314-101500-3f2a9c',
   plan: { file: 'preflight.yaml', hash: 'sha256:5d41402abc4b2a76b9719d911017c592' },
   service: { name: 'shop', owner: 'team-shop', version: '1.4.0', url: 'http://127.0.0.1:8000' },
   git: {
@@ -175,7 +175,7 @@ export function noGoRun(): RunResult {
     verdict: 'no-go',
     exit_code: 1,
     reason: '2 blocking checks failed (lint, paths), 1 could not run (migrations)',
-    record_file: 'launches/2025-03-14-shop-1.4.0-3f2a9c1e.md',
+    record_file: 'launches/2025-03-14-shop-1.4.0-101500-3f2a9c.md',
     checks: [
       lint,
       {

@@ -28,7 +28,7 @@ describe('renderRecord', () => {
     assert.ok(
       summary.includes('**Reason:** 2 blocking checks failed (lint, paths), 1 could not run (migrations)'),
     );
-    assert.ok(summary.includes('**Run id:** `3f2a9c1e-77aa-4bb1-9cc2-0123456789ab`'));
+    assert.ok(summary.includes('**Run id:** `20250314-101500-3f2a9c`'));
     assert.ok(summary.includes('**Duration:** 12.34 s'));
     assert.ok(summary.includes(`**Git commit:** \`${COMMIT}\``));
     assert.ok(summary.includes('**Git branch:** `main`'));
@@ -166,7 +166,7 @@ describe('Markdown helpers', () => {
 
 describe('recordFileName and writeRecord', () => {
   it('names the record by date, service, version and short run id, sanitised', () => {
-    assert.equal(recordFileName(noGoRun()), '2025-03-14-shop-1.4.0-3f2a9c1e.md');
+    assert.equal(recordFileName(noGoRun()), '2025-03-14-shop-1.4.0-101500-3f2a9c.md');
     const result = goRun();
     result.service.name = 'my shop/../api';
     result.service.version = null;
@@ -179,7 +179,7 @@ describe('recordFileName and writeRecord', () => {
   it('writes the record into a directory it creates and returns the path', async () => {
     const dir = join(await mkdtemp(join(tmpdir(), 'preflight-record-')), 'launches');
     const file = await writeRecord(dir, noGoRun(), new Redactor());
-    assert.equal(file, join(dir, '2025-03-14-shop-1.4.0-3f2a9c1e.md'));
+    assert.equal(file, join(dir, '2025-03-14-shop-1.4.0-101500-3f2a9c.md'));
     assert.equal(await readFile(file, 'utf8'), renderRecord(noGoRun()));
   });
 });

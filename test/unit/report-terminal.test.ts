@@ -25,7 +25,7 @@ describe('terminal reporter, plain mode', () => {
     assert.match(out, /owner\s+alice/);
     assert.ok(out.includes('make rollback | tee rollback.log; the orders schema change is additive'));
     assert.ok(out.includes('"detail": "payment provider said'), 'response excerpt');
-    assert.ok(out.includes('launch record: launches/2025-03-14-shop-1.4.0-3f2a9c1e.md'));
+    assert.ok(out.includes('launch record: launches/2025-03-14-shop-1.4.0-101500-3f2a9c.md'));
   });
 
   it('lists findings, errored checks with their output tail, and flaky steps', async () => {
