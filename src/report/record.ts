@@ -39,7 +39,11 @@ export function renderRecord(result: RunResult): string {
 /** `YYYY-MM-DD-SERVICE-VERSION-RUNIDSHORT.md`, every part limited to `[A-Za-z0-9._-]`. */
 export function recordFileName(result: RunResult): string {
   const date = /^\d{4}-\d{2}-\d{2}/.exec(result.started_at)?.[0] ?? 'undated';
-  const parts = [result.service.name, result.service.version ?? 'unversioned', result.run_id.replace(/^\d{8}-/, '')];
+  const parts = [
+    result.service.name,
+    result.service.version ?? 'unversioned',
+    result.run_id.replace(/^\d{8}-/, ''),
+  ];
   return `${[date, ...parts.map(sanitise)].join('-')}.md`;
 }
 

@@ -23,8 +23,14 @@ critical_paths:
 describe('service lifecycle', () => {
   test('a start command that exits: exit 3 with the tail of the service log', async () => {
     const dir = await copyExample();
-    await writeFile(path.join(dir, 'crash.py'), "import sys\nprint('loading settings', flush=True)\nsys.exit('fatal: DATABASE_URL points nowhere')\n");
-    await writeFile(path.join(dir, 'crash.yaml'), `version: 1\nservice:\n  name: shop\n  start: .venv/bin/python crash.py\n  ready: GET /healthz\n${PATH}`);
+    await writeFile(
+      path.join(dir, 'crash.py'),
+      "import sys\nprint('loading settings', flush=True)\nsys.exit('fatal: DATABASE_URL points nowhere')\n",
+    );
+    await writeFile(
+      path.join(dir, 'crash.yaml'),
+      `version: 1\nservice:\n  name: shop\n  start: .venv/bin/python crash.py\n  ready: GET /healthz\n${PATH}`,
+    );
     const res = await runCli(['run', '--plan', 'crash.yaml', '--json', 'out.json'], { cwd: dir });
     assert.equal(res.code, 3, `${res.stdout}\n${res.stderr}`);
     const all = res.stdout + res.stderr;
@@ -35,8 +41,14 @@ describe('service lifecycle', () => {
 
   test('a service that never becomes ready: exit 3 after ready_timeout, with the log tail', async () => {
     const dir = await copyExample();
-    await writeFile(path.join(dir, 'hang.py'), "import time\nprint('warming caches', flush=True)\ntime.sleep(120)\n");
-    await writeFile(path.join(dir, 'hang.yaml'), `version: 1\nservice:\n  name: shop\n  start: .venv/bin/python hang.py\n  ready: GET /healthz\n  ready_timeout: 2s\n${PATH}`);
+    await writeFile(
+      path.join(dir, 'hang.py'),
+      "import time\nprint('warming caches', flush=True)\ntime.sleep(120)\n",
+    );
+    await writeFile(
+      path.join(dir, 'hang.yaml'),
+      `version: 1\nservice:\n  name: shop\n  start: .venv/bin/python hang.py\n  ready: GET /healthz\n  ready_timeout: 2s\n${PATH}`,
+    );
     const started = Date.now();
     const res = await runCli(['run', '--plan', 'hang.yaml'], { cwd: dir });
     assert.equal(res.code, 3, `${res.stdout}\n${res.stderr}`);

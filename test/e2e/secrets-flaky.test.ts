@@ -49,10 +49,24 @@ critical_paths:
         expect: { status: 201, body: { not_contains: "{{ secrets.FILE_CANARY }}" } }
 `,
     );
-    const res = await runCli(['run', '--plan', 'echo.yaml', '--json', 'out.json', '--junit', 'out.xml', '--record', 'rec', '--verbose'], {
-      cwd: dir,
-      env: { SHOP_PASSWORD: ENV_CANARY },
-    });
+    const res = await runCli(
+      [
+        'run',
+        '--plan',
+        'echo.yaml',
+        '--json',
+        'out.json',
+        '--junit',
+        'out.xml',
+        '--record',
+        'rec',
+        '--verbose',
+      ],
+      {
+        cwd: dir,
+        env: { SHOP_PASSWORD: ENV_CANARY },
+      },
+    );
     assert.equal(res.code, 1, `${res.stdout}\n${res.stderr}`);
     const json = JSON.parse(await readFile(path.join(dir, 'out.json'), 'utf8')) as RunResult;
     const step = json.paths[0]?.steps[2];
@@ -104,7 +118,10 @@ critical_paths:
         retry: { count: 2, interval: 50ms }
 `,
       );
-      const res = await runCli(['run', '--plan', 'flaky.yaml', '--base-url', url, '--json', 'out.json', '--junit', 'out.xml'], { cwd: dir });
+      const res = await runCli(
+        ['run', '--plan', 'flaky.yaml', '--base-url', url, '--json', 'out.json', '--junit', 'out.xml'],
+        { cwd: dir },
+      );
       assert.equal(res.code, 0, `${res.stdout}\n${res.stderr}`);
       const json = JSON.parse(await readFile(path.join(dir, 'out.json'), 'utf8')) as RunResult;
       const step = json.paths[0]?.steps[0];
