@@ -3,6 +3,7 @@
  * ready, and Ctrl-C in the middle of a run. Nothing preflight started may outlive it.
  */
 import assert from 'node:assert/strict';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, test } from 'node:test';
@@ -19,6 +20,16 @@ critical_paths:
         request: { url: /healthz }
         expect: { status: 200 }
 `;
+
+/** Whether the run's service log says uvicorn is serving. */
+function serviceUp(dir: string): boolean {
+  const runs = path.join(dir, '.preflight', 'runs');
+  if (!existsSync(runs)) return false;
+  return readdirSync(runs).some((id) => {
+    const log = path.join(runs, id, 'service.log');
+    return existsSync(log) && /Uvicorn running|Application startup complete/.test(readFileSync(log, 'utf8'));
+  });
+}
 
 describe('service lifecycle', () => {
   test('a start command that exits: exit 3 with the tail of the service log', async () => {
@@ -59,16 +70,20 @@ describe('service lifecycle', () => {
     assert.deepEqual(processesIn(dir), [], 'the hanging service was stopped');
   });
 
-  test('SIGINT during a run leaves no uvicorn, pytest or ruff process behind', async () => {
-    const dir = await copyExample();
-    // A slow test keeps pytest busy, a polling step keeps the service busy, a slow lint keeps ruff's shell busy.
-    await writeFile(
-      path.join(dir, 'tests', 'test_slow.py'),
-      'import time\n\n\ndef test_slow():\n    time.sleep(60)\n',
-    );
-    await writeFile(
-      path.join(dir, 'slow.yaml'),
-      `version: 1
+  for (const [signal, code] of [
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+  ] as const)
+    test(`${signal} during a run leaves no uvicorn, pytest or ruff process behind`, async () => {
+      const dir = await copyExample();
+      // A slow test keeps pytest busy, a polling step keeps the service busy, a slow lint keeps ruff's shell busy.
+      await writeFile(
+        path.join(dir, 'tests', 'test_slow.py'),
+        'import pathlib\nimport time\n\n\ndef test_slow():\n    pathlib.Path("pytest-started").touch()\n    time.sleep(60)\n',
+      );
+      await writeFile(
+        path.join(dir, 'slow.yaml'),
+        `version: 1
 service:
   name: shop
   start: .venv/bin/uvicorn shop.main:app --host 127.0.0.1 --port {port}
@@ -87,22 +102,22 @@ critical_paths:
         request: { url: /healthz }
         retry: { count: 100, interval: 500ms, until: { status: 299 } }
 `,
-    );
-    let child: import('node:child_process').ChildProcess | undefined;
-    const running = runCli(['run', '--plan', 'slow.yaml'], { cwd: dir, onSpawn: (c) => (child = c) });
-    await waitFor(
-      () => {
-        const procs = processesIn(dir).join('\n');
-        return /uvicorn/.test(procs) && /pytest/.test(procs) && /sleep 60/.test(procs);
-      },
-      30_000,
-      'uvicorn, pytest and the lint command to run',
-    );
-    child?.kill('SIGINT');
-    const res = await running;
-    assert.equal(res.code, 130, `${res.stdout}\n${res.stderr}`);
-    assert.match(res.stderr, /SIGINT received/);
-    const left = processesIn(dir);
-    assert.deepEqual(left, [], `processes left behind:\n${left.join('\n')}`);
-  });
+      );
+      let child: import('node:child_process').ChildProcess | undefined;
+      const running = runCli(['run', '--plan', 'slow.yaml'], { cwd: dir, onSpawn: (c) => (child = c) });
+      await waitFor(
+        () => {
+          const procs = processesIn(dir).join('\n');
+          return /uvicorn/.test(procs) && /pytest/.test(procs) && /sleep 60/.test(procs);
+        },
+        30_000,
+        'uvicorn, pytest and the lint command to run',
+      );
+      child?.kill(signal);
+      const res = await running;
+      assert.equal(res.code, code, `${res.stdout}\n${res.stderr}`);
+      assert.match(res.stderr, new RegExp(`${signal} received`));
+      const left = processesIn(dir);
+      assert.deepEqual(left, [], `processes left behind:\n${left.join('\n')}`);
+    });
 });
