@@ -10,6 +10,13 @@ export type { Reporter } from './report/reporter.js';
 export type * from './result.js';
 export { type RunOptions, runPlan } from './run/run.js';
 export { decideVerdict } from './run/verdict.js';
+export {
+  openStore,
+  parseStoreLocation,
+  type RunStore,
+  type StoreLocation,
+  storeLocationFor,
+} from './store/index.js';
 
 import { loadPlan } from './plan/load.js';
 import type { RunResult } from './result.js';

@@ -3,6 +3,8 @@
  * is a serialised `RunResult`; its JSON Schema is in `schema/result.schema.json`.
  */
 
+import type { MetricsResult } from './result-metrics.js';
+
 export type CheckStatus = 'pass' | 'fail' | 'warn' | 'skip' | 'error';
 export type StepStatus = 'pass' | 'fail' | 'error' | 'skip';
 export type Verdict = 'go' | 'no-go';
@@ -22,6 +24,10 @@ export interface Finding {
   file?: string;
   line?: number;
   column?: number;
+  /** The category of the finding where the rule alone does not say it, e.g. `cache-leak`. */
+  kind?: string;
+  /** The lines the finding is about (a log excerpt), redacted. */
+  excerpt?: string;
 }
 
 /** One command that a check ran. */
@@ -62,6 +68,80 @@ export interface CheckResult {
   tests?: TestCounts;
   error?: RunError;
   skip_reason?: string;
+  /** What the `cache` check saw per path: headers and hit/miss of each request. */
+  cache?: CacheObservation[];
+  /** The phases of a staging rehearsal (deploy, paths, rollback, paths, redeploy, paths). */
+  phases?: PhaseResult[];
+  /** Which release staging was on before the rehearsal and is on now. */
+  staging?: StagingOutcome;
+}
+
+/** The critical paths of a rehearsal phase, in short. */
+export interface PhasePathResult {
+  name: string;
+  owner: string;
+  status: StepStatus;
+  duration_ms: number;
+  /** The first step that failed, and why. */
+  failed_step?: string;
+  message?: string;
+}
+
+/** One phase of a staging rehearsal: a deploy, a rollback, or a run of the critical paths. */
+export interface PhaseResult {
+  /** `deploy`, `paths`, `rollback` or `redeploy`. */
+  name: string;
+  status: StepStatus;
+  duration_ms: number;
+  summary: string;
+  /** The deploy or rollback command, with its exit code and duration. */
+  command?: CommandRun;
+  /** From the start of the command until staging's ready endpoint answered 2xx. */
+  time_to_healthy_ms?: number;
+  /** The release staging is on after this phase. */
+  release?: string;
+  paths?: PhasePathResult[];
+}
+
+/** Where a rehearsal left staging. */
+export interface StagingOutcome {
+  url: string;
+  candidate: string;
+  /** The release staging was on before the rehearsal (null: none; the baseline was deployed first). */
+  release_before: string | null;
+  /** The release staging is on now, as its `current` command says (null: unknown). */
+  release_after: string | null;
+  /** Whether staging was put back on the release it was on, after a phase failed. */
+  restored: boolean;
+  /** The deploy of the baseline, when staging had no release yet. */
+  baseline?: PhaseResult;
+  /** The restore command, run when a phase failed. */
+  restore?: CommandRun;
+  /** The stop command run at the end, if the plan has one. */
+  stop?: CommandRun;
+}
+
+/** One request the `cache` check sent, as seen through the CDN. */
+export interface CacheRequestObservation {
+  /** Who asked: `anonymous`, `user A`, `user B`. */
+  as: string;
+  status: number;
+  /** CDN status (`hit`, `miss`, `bypass`, `expired`, `stale`, `revalidated`, `dynamic`, `other`), null when no header said. */
+  cdn: string | null;
+  /** The value of the `Age` header, in seconds. */
+  age: number | null;
+}
+
+/** One path of the `cache` section as the `cache` check saw it. */
+export interface CacheObservation {
+  path: string;
+  /** public, private or static, as in the plan. */
+  role: 'public' | 'private' | 'static';
+  cache_control: string | null;
+  vary: string | null;
+  /** The header the CDN status was read from, e.g. `x-cache-status`; null when there was none. */
+  cdn_header: string | null;
+  requests: CacheRequestObservation[];
 }
 
 /** An assertion that did not hold: expected vs actual. */
@@ -148,4 +228,6 @@ export interface RunResult {
   service_log?: string;
   record_file?: string;
   shard?: { index: number; total: number };
+  /** Baseline vs candidate metrics (the `metrics` check), when measured. */
+  metrics?: MetricsResult;
 }

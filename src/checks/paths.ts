@@ -2,6 +2,8 @@
  * The `paths` check: every critical path against the running service, a few at a time.
  */
 import { runCriticalPath } from '../http/run-path.js';
+import { DEFAULT_OPENAPI_SOURCE } from '../openapi/document.js';
+import { createOpenApiValidator } from '../openapi/validator.js';
 import type { CriticalPath, PathsSettings } from '../plan/schema.js';
 import type { PathResult } from '../result.js';
 import type { CheckContext, CheckDefinition, CheckOutcome } from './types.js';
@@ -38,6 +40,13 @@ async function runPaths(
 ): Promise<PathResult[]> {
   const service = await ctx.service();
   const results: PathResult[] = new Array(selection.length);
+  // One document per run, fetched only if a step asks for `schema: openapi`.
+  const openapi = createOpenApiValidator({
+    source: ctx.loaded.plan.service.openapi ?? DEFAULT_OPENAPI_SOURCE,
+    serviceUrl: service.url,
+    baseDir: ctx.loaded.dir,
+    dispatcher: ctx.dispatcher,
+  });
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < selection.length) {
@@ -49,6 +58,7 @@ async function runPaths(
         settings: { step_timeout: s.step_timeout },
         signal: ctx.signal,
         dispatcher: ctx.dispatcher,
+        openapi,
         locate: (step) => ctx.loaded.locate(['critical_paths', index, 'steps', step]),
       });
       result.source = ctx.loaded.locate(['critical_paths', index]);

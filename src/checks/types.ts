@@ -37,6 +37,8 @@ export interface CheckDefinition {
   blocking: boolean;
   /** Ids of checks that must pass first. */
   needs: string[];
+  /** Ids of checks that must have ended first, whatever their status (ordering only). */
+  after?: string[];
   timeoutMs: number;
   run: (ctx: CheckContext) => Promise<CheckOutcome>;
 }

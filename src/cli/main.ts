@@ -28,11 +28,69 @@ program
   .option('--base-url <url>', 'test an already running service instead of starting it')
   .option('--shard <i/n>', 'run the i-th of n slices of the critical paths')
   .option('--concurrency <n>', 'checks that run at once', '4')
+  .option('--html <file>', 'write a self-contained HTML report of the run, with charts')
+  .option(
+    '--store <url-or-file>',
+    'record the run in this history (postgres://… or a SQLite file; env PREFLIGHT_STORE)',
+  )
+  .addOption(
+    new Option(
+      '--no-store',
+      "do not record the run in the history (default: the plan's .preflight/history.db)",
+    ),
+  )
+  .option(
+    '--var <name=value>',
+    "set a plan variable, overriding the plan's variables (repeatable)",
+    (v: string, acc: string[]) => [...acc, v],
+    [] as string[],
+  )
+  .option('--tag [version]', 'on GO, create the annotated release tag (release.tag, default v{version})')
+  .option('--push', 'with --tag: push the tag to origin')
   .option('--verbose', 'print every step as it ends')
   .addOption(new Option('--no-color', 'plain output without colours'))
   .action(async (opts) => {
     const { runCommand } = await import('./run.js');
     process.exitCode = await runCommand(opts);
+  });
+
+program
+  .command('compare <ref>')
+  .description('measure a baseline (git ref, last-tag, or recorded JSON) against the work tree under load')
+  .option('--plan <file>', 'the plan file', 'preflight.yaml')
+  .option('--json <file>', 'write the JSON result (with metrics)')
+  .option('--html <file>', 'write a self-contained HTML report with charts')
+  .option(
+    '--candidate-env <KEY=VALUE>',
+    'environment of the candidate service only (repeatable)',
+    (v: string, acc: string[]) => [...acc, v],
+    [] as string[],
+  )
+  .option('--duration <duration>', 'total measurement time, e.g. 30s')
+  .option('--rate <rate>', 'iterations per second of each critical path, e.g. 20/s')
+  .addOption(new Option('--no-color', 'plain output without colours'))
+  .action(async (ref: string, opts) => {
+    const { compareCommand } = await import('./compare.js');
+    process.exitCode = await compareCommand(ref, opts);
+  });
+
+program
+  .command('rehearse')
+  .description('deploy the candidate to staging, roll back, redeploy, with the critical paths after each')
+  .option('--plan <file>', 'the plan file', 'preflight.yaml')
+  .option(
+    '--candidate <ref>',
+    "the release to rehearse: a git ref, WORKTREE or a directory (default: the plan's)",
+  )
+  .option('--baseline <ref>', 'deployed first when staging has no release yet')
+  .option('--json <file>', 'write the JSON result')
+  .option('--junit <file>', 'write a JUnit XML report')
+  .option('--record [dir]', "write the Markdown launch record (default: the plan's record.dir or launches/)")
+  .option('--verbose', 'print every step as it ends')
+  .addOption(new Option('--no-color', 'plain output without colours'))
+  .action(async (opts) => {
+    const { rehearseCommand } = await import('./rehearse.js');
+    process.exitCode = await rehearseCommand(opts);
   });
 
 program
@@ -52,6 +110,100 @@ program
   .action(async (opts) => {
     const { schemaCommand } = await import('./schema.js');
     process.exitCode = await schemaCommand(opts);
+  });
+
+program
+  .command('init')
+  .description("scaffold a plan from the service's OpenAPI document")
+  .option(
+    '--openapi <url-or-file>',
+    'the OpenAPI document: a URL, a file, or with --start a path on the service',
+  )
+  .option(
+    '--start <cmd>',
+    'start the service with this command ({port} is a free port) and read its /openapi.json',
+  )
+  .option('--yes', 'no questions: every GET that runs without credentials or parameters, plus detail GETs')
+  .option(
+    '--pick <operations>',
+    'the operations to include: numbers, operationIds or "METHOD /path", comma-separated',
+  )
+  .option('--out <file>', 'the plan to write', 'preflight.yaml')
+  .option('--force', 'replace the plan when it exists')
+  .action(async (opts) => {
+    const { initCommand } = await import('./init.js');
+    process.exitCode = await initCommand(opts);
+  });
+
+program
+  .command('export')
+  .description('write the plan for another tool')
+  .command('k6')
+  .description("the critical paths as a k6 script (scenarios, checks, thresholds from the paths' SLOs)")
+  .option('--plan <file>', 'the plan file', 'preflight.yaml')
+  .option('--out <file>', 'the script to write', 'preflight-k6.js')
+  .option('--path <names>', 'only these critical paths (comma-separated)')
+  .option('--vus <n>', 'virtual users per scenario (k6: -e VUS=N)', '5')
+  .option('--duration <d>', 'duration of each scenario (k6: -e DURATION=1m)', '30s')
+  .option('--base-url <url>', "the service URL by default (k6: -e BASE_URL=...); else the plan's service.url")
+  .addOption(new Option('--no-color', 'plain output without colours'))
+  .action(async (opts) => {
+    const { exportK6Command } = await import('./export.js');
+    process.exitCode = await exportK6Command(opts);
+  });
+
+program
+  .command('merge')
+  .description('join the JSON results of --shard runs into one verdict and one record')
+  .argument('<results...>', 'JSON results written by `preflight run --shard i/n --json FILE`')
+  .option('--json <file>', 'write the merged JSON result')
+  .option('--junit <file>', 'write a JUnit XML report of the merged result')
+  .option('--record [dir]', 'write the Markdown launch record (default launches/)')
+  .addOption(new Option('--no-color', 'plain output without colours'))
+  .action(async (files: string[], opts) => {
+    const { mergeCommand } = await import('./merge.js');
+    process.exitCode = await mergeCommand(files, opts);
+  });
+
+program
+  .command('history')
+  .description('list the recorded runs, newest first')
+  .option('--store <url-or-file>', 'the history (postgres://… or a SQLite file; env PREFLIGHT_STORE)')
+  .option('--plan <file>', 'the plan whose history to read (its .preflight/history.db)')
+  .option('--service <name>', 'only the runs of this service')
+  .option('--limit <n>', 'at most this many runs', '20')
+  .option('--json', 'print the runs as JSON')
+  .addOption(new Option('--no-color', 'plain output without colours'))
+  .action(async (opts) => {
+    const { historyCommand } = await import('./history.js');
+    process.exitCode = await historyCommand(opts);
+  });
+
+program
+  .command('serve')
+  .description('the history dashboard in the browser: runs, a run, trends per critical path, compare')
+  .option('--store <url-or-file>', 'the history (postgres://… or a SQLite file; env PREFLIGHT_STORE)')
+  .option('--plan <file>', 'the plan whose history to serve (its .preflight/history.db)')
+  .option('--host <host>', 'the address to bind; beyond loopback a token is required', '127.0.0.1')
+  .option('--port <port>', 'the port (0: any free port)', '4280')
+  .option('--token <token>', 'required to bind beyond loopback (env PREFLIGHT_TOKEN)')
+  .action(async (opts) => {
+    const { serveCommand } = await import('./serve.js');
+    process.exitCode = await serveCommand(opts);
+  });
+
+program
+  .command('import')
+  .description("convert another tool's tests into a plan")
+  .command('postman')
+  .description('a Postman collection (v2.1) as a plan: folders -> critical paths, requests -> steps')
+  .argument('<collection>', 'the collection JSON file')
+  .option('--env <file>', 'a Postman environment JSON file for the variables')
+  .option('--out <file>', 'the plan to write', 'preflight.yaml')
+  .option('--force', 'replace the plan when it exists')
+  .action(async (collection: string, opts) => {
+    const { importPostmanCommand } = await import('./import.js');
+    process.exitCode = await importPostmanCommand(collection, opts);
   });
 
 try {

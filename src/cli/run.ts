@@ -3,6 +3,7 @@
  */
 import path from 'node:path';
 import { SelectionError } from '../checks/registry.js';
+import type { LoadedPlan } from '../plan/load.js';
 import { writeJsonResult } from '../report/json.js';
 import { writeJunit } from '../report/junit.js';
 import { writeRecord } from '../report/record.js';
@@ -14,8 +15,16 @@ import { killAllGroupsSync } from '../run/process.js';
 import { runPlan } from '../run/run.js';
 import { EXIT } from './exit-codes.js';
 import { loadPlanOrReport, stderrColor } from './plan-errors.js';
+import {
+  applyTagStep,
+  applyVariableFlags,
+  type EcosystemFlags,
+  ecosystemReporters,
+  planFileFor,
+} from './run-ecosystem.js';
+import { type HistoryFlags, historyReporters } from './run-history.js';
 
-export interface RunFlags {
+export interface RunFlags extends HistoryFlags, EcosystemFlags {
   plan: string;
   only?: string;
   json?: string;
@@ -26,6 +35,8 @@ export interface RunFlags {
   concurrency: string;
   verbose?: boolean;
   color?: boolean;
+  /** Adjusts the loaded plan before the run (`preflight rehearse`); a returned string is a usage error. */
+  adjustPlan?: (loaded: LoadedPlan) => string | undefined;
 }
 
 /** Run the plan and return the exit code. */
@@ -35,8 +46,13 @@ export async function runCommand(flags: RunFlags): Promise<number> {
     process.stderr.write(`preflight run: ${usage}\n`);
     return EXIT.USAGE;
   }
-  const loaded = await loadPlanOrReport(flags.plan, stderrColor(flags.color));
+  const loaded = await loadPlanOrReport(await planFileFor(flags.plan), stderrColor(flags.color));
   if (!loaded) return EXIT.USAGE;
+  const adjusted = flags.adjustPlan?.(loaded) ?? applyVariableFlags(loaded, flags.var);
+  if (adjusted) {
+    process.stderr.write(`${adjusted}\n`);
+    return EXIT.USAGE;
+  }
   const redactor = new Redactor();
   const mode = detectTerminalMode(process.stdout);
   const terminal = createTerminalReporter({
@@ -47,11 +63,14 @@ export async function runCommand(flags: RunFlags): Promise<number> {
     verbose: flags.verbose === true,
   });
   const files = fileReporter(flags, resolveRecordDir(flags, loaded.plan.record?.dir, loaded.dir), redactor);
-  const reporter = createMultiplexer([files, terminal], (error, name) => {
-    process.stderr.write(
-      `preflight: the ${name} reporter failed: ${redactor.redact((error as Error).message ?? String(error))}\n`,
-    );
-  });
+  const reporter = createMultiplexer(
+    [files, ...historyReporters(flags, loaded.dir, redactor), terminal, ...ecosystemReporters(redactor)],
+    (error, name) => {
+      process.stderr.write(
+        `preflight: the ${name} reporter failed: ${redactor.redact((error as Error).message ?? String(error))}\n`,
+      );
+    },
+  );
   const controller = new AbortController();
   const interrupted = handleSignals(controller);
   try {
@@ -72,6 +91,7 @@ export async function runCommand(flags: RunFlags): Promise<number> {
       ...(flags.baseUrl ? { baseUrl: flags.baseUrl } : {}),
       ...(flags.shard ? { shard: parseShard(flags.shard) as { index: number; total: number } } : {}),
     });
+    await applyTagStep(result, flags, loaded, resolveRecordDir(flags, loaded.plan.record?.dir, loaded.dir));
     await reporter.onRunEnd(result);
     return interrupted.signal
       ? interrupted.signal === 'SIGINT'

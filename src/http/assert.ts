@@ -116,7 +116,9 @@ function assertJson(spec: Record<string, Matcher>, res: ReceivedResponse): Asser
   });
 }
 
-function assertSchema(spec: Record<string, unknown>, res: ReceivedResponse): AssertionFailure[] {
+function assertSchema(spec: Record<string, unknown> | 'openapi', res: ReceivedResponse): AssertionFailure[] {
+  // `schema: openapi` needs the service's document, which is async: run-step checks it.
+  if (spec === 'openapi') return [];
   const body = res.json();
   if (!body.ok) return [notJson('schema', res, body.reason)];
   const check = validateSchema(spec, body.value);

@@ -4,6 +4,7 @@
  * failed, errored or was cancelled. Everything ends as a PathResult; nothing throws.
  */
 import { Agent, type Dispatcher } from 'undici';
+import { createOpenApiValidator, type OpenApiValidator } from '../openapi/validator.js';
 import type { CriticalPath, Duration, Step } from '../plan/schema.js';
 import type { TemplateScope } from '../plan/template.js';
 import type { PathResult, SourceRef, StepResult, StepStatus } from '../result.js';
@@ -31,6 +32,8 @@ export interface PathRunOptions {
   locate?: (stepIndex: number) => SourceRef | undefined;
   /** Max bytes of a response body kept (default 1 MiB); the rest is not read. */
   bodyLimit?: number;
+  /** For `schema: openapi`; by default the document is fetched from `{baseUrl}/openapi.json` once per path run. */
+  openapi?: OpenApiValidator;
 }
 
 /** Run a critical path's steps in order and return its result; never throws. */
@@ -68,6 +71,7 @@ async function runSteps(
     dispatcher,
     baseUrl: options.baseUrl,
     signal: options.signal,
+    openapi: options.openapi ?? defaultOpenApi(path, options.baseUrl),
   };
   const results: StepResult[] = [];
   let skipReason: string | undefined;
@@ -90,6 +94,16 @@ async function runSteps(
     skipReason = reasonToSkipRest(result);
   }
   return results;
+}
+
+/** A validator from the service's `/openapi.json`, when some step asks for `schema: openapi`. */
+function defaultOpenApi(path: CriticalPath, baseUrl: string): OpenApiValidator | undefined {
+  const wanted = path.steps.some(
+    (s) => s.expect?.schema === 'openapi' || s.retry?.until?.schema === 'openapi',
+  );
+  return wanted
+    ? createOpenApiValidator({ source: '/openapi.json', serviceUrl: baseUrl, baseDir: '.' })
+    : undefined;
 }
 
 /** runStep, with anything unexpected it throws turned into an errored step. */

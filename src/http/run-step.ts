@@ -3,6 +3,7 @@
  * the final response, take its captures, and write a redacted StepResult.
  */
 import type { Dispatcher } from 'undici';
+import type { OpenApiValidator } from '../openapi/validator.js';
 import { type Duration, type Step, type StepExpect, toMs } from '../plan/schema.js';
 import { renderTemplate, type TemplateScope } from '../plan/template.js';
 import type { AssertionFailure, RunError, SourceRef, StepResult } from '../result.js';
@@ -30,6 +31,8 @@ export interface StepContext {
   bodyLimit: number;
   signal: AbortSignal;
   source?: SourceRef;
+  /** Checks `expect: { schema: openapi }`; without it such a step fails and says why. */
+  openapi?: OpenApiValidator;
 }
 
 /** The step's result and the values it captured (empty unless it passed). */
@@ -60,7 +63,12 @@ export async function runStep(step: Step, ctx: StepContext): Promise<StepOutcome
   const { request, expect, until, timeoutMs, intervalMs } = rendered.step;
   const judgeOwn = (response: ReceivedResponse) => judgeExpect(step, expect, response, ctx);
   const judge = until
-    ? async (response: ReceivedResponse) => ({ failures: evaluateExpect(until, response) })
+    ? async (response: ReceivedResponse) => ({
+        failures: [
+          ...evaluateExpect(until, response),
+          ...(await openApiFailures(until, step, response, ctx)),
+        ],
+      })
     : judgeOwn;
   const attemptCtx = attemptContext(ctx, timeoutMs, judge);
   const policy = { count: step.retry?.count ?? 0, intervalMs, signal: ctx.signal };
@@ -98,10 +106,24 @@ async function judgeExpect(
   ctx: StepContext,
 ): Promise<Judgement> {
   const failures = expect ? evaluateExpect(expect, response) : [];
+  failures.push(...(await openApiFailures(expect, step, response, ctx)));
   if (failures.length > 0 || !step.capture) return { failures, captured: new Map() };
   const captureContext = { response, cookies: ctx.cookies, url: response.url, redactor: ctx.scope.redactor };
   const captured = await captureValues(step.capture, captureContext);
   return { failures: captured.failures, captured: captured.values };
+}
+
+/** The failures of `schema: openapi` (none when the expectation does not ask for it). */
+async function openApiFailures(
+  expect: StepExpect | undefined,
+  step: Step,
+  response: ReceivedResponse,
+  ctx: StepContext,
+): Promise<AssertionFailure[]> {
+  if (expect?.schema !== 'openapi') return [];
+  if (ctx.openapi) return ctx.openapi.check(step.request.method, response);
+  const message = "schema: openapi needs the service's OpenAPI document, and none was given to this run";
+  return [{ assertion: 'openapi', expected: 'an OpenAPI document', actual: undefined, message }];
 }
 
 /** After polling: `until` failures (if it never held) plus the own expect on the final response. */

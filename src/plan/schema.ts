@@ -3,6 +3,10 @@
  * Types, validation and the published JSON Schema are all derived from it.
  */
 import { z } from 'zod';
+import { cacheSpec } from './schema-cache.js';
+import { LogsSpec } from './schema-logs.js';
+import { MetricsSpec } from './schema-metrics.js';
+import { stagingSpec } from './schema-staging.js';
 
 /** A duration: a number of milliseconds, or a string such as `500ms`, `30s`, `2m`. */
 export const DurationSpec = z
@@ -48,9 +52,11 @@ export const ExpectSpec = z.strictObject({
     })
     .optional(),
   schema: z
-    .record(z.string(), z.unknown())
+    .union([z.literal('openapi'), z.record(z.string(), z.unknown())])
     .optional()
-    .describe('a JSON Schema the response body must satisfy'),
+    .describe(
+      'a JSON Schema the response body must satisfy, or "openapi": status, content type and body as the service\'s OpenAPI document says',
+    ),
   max_ms: z.number().positive().optional().describe('the step fails when the response takes longer'),
 });
 
@@ -136,6 +142,13 @@ export const ServiceSpec = z.strictObject({
   ready: ReadySpec.default('GET /'),
   ready_timeout: DurationSpec.default('30s'),
   env: z.record(z.string(), z.string()).optional(),
+  openapi: z
+    .string()
+    .min(1)
+    .optional()
+    .describe(
+      'where the OpenAPI document is, for `schema: openapi`: a path on the service (default /openapi.json), an http(s) URL, or a file relative to the plan',
+    ),
 });
 
 export const CommandCheckSpec = z.strictObject({
@@ -154,6 +167,12 @@ export const PathsSettingsSpec = z.strictObject({
   step_timeout: DurationSpec.default('10s'),
 });
 
+/** The `cache` section: cache behaviour through the CDN and the cache-leak probe (schema-cache.ts). */
+export const CacheSpec = cacheSpec({ step: StepSpec, duration: DurationSpec });
+
+/** The `staging` section: deploy, rollback and configuration of staging (schema-staging.ts). */
+export const StagingSpec = stagingSpec({ duration: DurationSpec, ready: ReadySpec });
+
 export const PlanSpec = z.strictObject({
   $schema: z.string().optional(),
   version: z.literal(1),
@@ -170,6 +189,10 @@ export const PlanSpec = z.strictObject({
   assumptions: z.array(z.string()).optional(),
   release: z.strictObject({ tag: z.string().default('v{version}') }).optional(),
   record: z.strictObject({ dir: z.string().default('launches/') }).optional(),
+  metrics: MetricsSpec.optional().describe('before/after load measurement against a baseline'),
+  cache: CacheSpec.optional().describe('cache behaviour through the CDN, and the cache-leak probe'),
+  staging: StagingSpec.optional().describe('deploy and rollback rehearsal on staging, and its configuration'),
+  logs: LogsSpec.optional().describe('logs read by the logs check: the service output, files, commands'),
 });
 
 export type Plan = z.output<typeof PlanSpec>;
@@ -184,6 +207,8 @@ export type Retry = z.output<typeof RetrySpec>;
 export type CommandCheck = z.output<typeof CommandCheckSpec>;
 export type PathsSettings = z.output<typeof PathsSettingsSpec>;
 export type Duration = z.output<typeof DurationSpec>;
+export type CacheConfig = z.output<typeof CacheSpec>;
+export type StagingConfig = z.output<typeof StagingSpec>;
 
 /** Convert a plan duration to milliseconds. */
 export function toMs(duration: Duration): number {

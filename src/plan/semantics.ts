@@ -6,6 +6,7 @@ import { closest, distance } from 'fastest-levenshtein';
 import type { Diagnostic } from './diagnostic.js';
 import type { Plan } from './schema.js';
 import { listReferences } from './template.js';
+import { findTodoPlaceholders } from './todo.js';
 import type { PathKey, YamlSource } from './yaml-source.js';
 
 const BUILTIN_HEADS = new Set(['env', 'secrets', 'run', 'service']);
@@ -76,6 +77,7 @@ export function checkSemantics(plan: Plan, source: YamlSource): Diagnostic[] {
       for (const name of Object.keys(step.capture ?? {})) known.add(name);
     });
   });
+  out.push(...findTodoPlaceholders(plan, source));
   const checkIds = new Set(Object.keys(plan.checks ?? {}));
   for (const [id, check] of Object.entries(plan.checks ?? {})) {
     (check.needs ?? []).forEach((need, i) => {

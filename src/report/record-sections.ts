@@ -135,6 +135,14 @@ export function findingsSection(result: RunResult): string[] {
     if (findings.length > MAX_FINDINGS)
       items.push(`- … and ${findings.length - MAX_FINDINGS} more (${findings.length} in all)`);
     blocks.push(items.join('\n'));
+    for (const finding of findings.slice(0, MAX_FINDINGS)) {
+      if (!finding.excerpt) continue;
+      const location = findingLocation(finding, false);
+      blocks.push(
+        `Excerpt of ${mdCode(location || finding.rule)} (${mdText(finding.rule)}):`,
+        mdFence(finding.excerpt),
+      );
+    }
   }
   return blocks.length > 0 ? ['## Findings', ...blocks] : [];
 }

@@ -7,6 +7,9 @@ import { join } from 'node:path';
 import type { RunResult } from '../result.js';
 import { formatDuration } from './format.js';
 import { mdCode, mdFence, mdText } from './markdown.js';
+import { cacheSection } from './record-cache.js';
+import { metricsSection } from './record-metrics.js';
+import { rehearsalSection } from './record-rehearsal.js';
 import {
   checksSection,
   commandsSection,
@@ -26,8 +29,11 @@ export function renderRecord(result: RunResult): string {
     ...pathsSection(result),
     ...failedPathSections(result),
     ...checksSection(result),
+    ...rehearsalSection(result),
     ...commandsSection(result),
     ...findingsSection(result),
+    ...cacheSection(result),
+    ...metricsSection(result),
     ...timingsSection(result),
     ...filesSection(result),
     ...assumptionsSection(result),

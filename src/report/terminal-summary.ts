@@ -4,7 +4,9 @@
  */
 import type { CheckResult, PathResult, RunResult, StepResult } from '../result.js';
 import { excerpt, findingLocation, formatDuration, formatExit, formatValue, plural, tail } from './format.js';
+import { metricsHeadline, metricsTextTable } from './metrics-table.js';
 import { type Colors, paint, statusSymbol } from './terminal-lines.js';
+import { phaseLines } from './terminal-phases.js';
 
 /** Options of `renderSummary`. */
 export interface SummaryOptions {
@@ -26,6 +28,9 @@ export function renderSummary(result: RunResult, options: SummaryOptions): strin
   for (const check of result.checks) {
     if (check.status === 'fail' || check.status === 'error') lines.push(...checkBlock(check, options));
   }
+  lines.push(...phaseLines(result.checks, options.colors));
+  if (result.metrics)
+    lines.push('', options.colors.bold(metricsHeadline(result.metrics)), ...metricsTextTable(result.metrics));
   lines.push(...flakyWarnings(result.paths, options.colors));
   lines.push('', ...verdictBlock(result, options.colors));
   return lines;
@@ -80,6 +85,7 @@ function checkBlock(check: CheckResult, options: SummaryOptions): string[] {
   for (const finding of findings.slice(0, MAX_FINDINGS)) {
     const location = findingLocation(finding);
     body.push(`  ${location ? `${location} ` : ''}${c.bold(finding.rule)} ${finding.message}`);
+    if (finding.excerpt) body.push(...quote(tail(finding.excerpt, TAIL_LINES).text, c, 4));
   }
   if (findings.length > MAX_FINDINGS) body.push(c.dim(`  … and ${findings.length - MAX_FINDINGS} more`));
   if (check.tests) {

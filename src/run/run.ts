@@ -6,6 +6,7 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Agent } from 'undici';
+import type { MetricsOverrides } from '../checks/metrics.js';
 import { buildChecks, type CheckSelection } from '../checks/registry.js';
 import type { CheckContext } from '../checks/types.js';
 import type { LoadedPlan } from '../plan/load.js';
@@ -13,6 +14,7 @@ import { renderTemplate, type TemplateScope } from '../plan/template.js';
 import { isSecretName, Redactor } from '../report/redact.js';
 import type { Reporter } from '../report/reporter.js';
 import type { CheckResult, PathResult, RunResult } from '../result.js';
+import type { MetricsResult } from '../result-metrics.js';
 import { VERSION } from '../version.js';
 import { readGitInfo } from './git.js';
 import { runGraph } from './scheduler.js';
@@ -34,6 +36,8 @@ export interface RunOptions {
   /** Checks that run at once (default 4). */
   concurrency?: number;
   redactor?: Redactor;
+  /** `preflight compare`: overrides of the plan's `metrics`. */
+  metrics?: MetricsOverrides;
 }
 
 /** Run a loaded plan and return its result. Reporters are called along the way. */
@@ -51,17 +55,34 @@ export async function runPlan(options: RunOptions): Promise<RunResult> {
   const started = performance.now();
   const startedAt = new Date();
   const paths: PathResult[] = [];
-  const selection: CheckSelection = { only: options.only, shard: options.shard };
-  const checks = buildChecks(plan, selection, (results) => paths.push(...results));
+  const selection: CheckSelection = {
+    only: options.only,
+    shard: options.shard,
+    metrics: options.metrics,
+    planDir: loaded.dir,
+  };
+  let metrics: MetricsResult | undefined;
+  const checks = buildChecks(
+    plan,
+    selection,
+    (results) => paths.push(...results),
+    (m) => {
+      metrics = m;
+    },
+  );
   const dispatcher = new Agent({ keepAliveTimeout: 10_000, connections: 64 });
-  const makeScope = (serviceUrl: string): TemplateScope => ({
-    env,
-    secret,
-    run: { id: runId, dir: runDir },
-    service: { url: serviceUrl },
-    vars: new Map(Object.entries(plan.variables ?? {})),
-    redactor,
-  });
+  const makeScope = (serviceUrl: string): TemplateScope =>
+    withVariables(
+      {
+        env,
+        secret,
+        run: { id: runId, dir: runDir },
+        service: { url: serviceUrl },
+        vars: new Map(),
+        redactor,
+      },
+      plan.variables ?? {},
+    );
   let service: Promise<ServiceHandle> | null = null;
   const serviceLog = path.join(runDir, 'service.log');
   const getService = (): Promise<ServiceHandle> => {
@@ -129,8 +150,19 @@ export async function runPlan(options: RunOptions): Promise<RunResult> {
     assumptions: plan.assumptions ?? [],
     ...(service ? { service_log: path.relative(process.cwd(), serviceLog) } : {}),
     ...(options.shard ? { shard: options.shard } : {}),
+    ...(metrics ? { metrics } : {}),
   };
   return redactor.redactValue(result);
+}
+
+/** The scope with the plan's variables, themselves rendered (they may use env, secrets, run). */
+function withVariables(scope: TemplateScope, variables: Record<string, unknown>): TemplateScope {
+  for (const [name, value] of Object.entries(variables)) {
+    const rendered = typeof value === 'string' ? renderTemplate(value, scope) : value;
+    if (isSecretName(name)) scope.redactor.add(rendered);
+    scope.vars.set(name, rendered);
+  }
+  return scope;
 }
 
 function serviceEnv(

@@ -30,6 +30,7 @@ export async function runGraph(checks: CheckDefinition[], options: ScheduleOptio
         continue;
       }
       if (!check.needs.every((n) => results.has(n) || (!pending.has(n) && !running.has(n)))) continue;
+      if (!(check.after ?? []).every((n) => results.has(n) || (!pending.has(n) && !running.has(n)))) continue;
       pending.delete(check.id);
       options.onCheckStart?.(check);
       const task = runCheck(check, options).then((result) => {

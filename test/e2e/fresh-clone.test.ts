@@ -10,7 +10,9 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { ROOT, tempDir } from '../support/cli.js';
 
-test('npm run demo on a fresh clone installs what is missing and exits 0 with GO', { timeout: 600_000 }, async (t) => {
+test('npm run demo on a fresh clone installs what is missing and exits 0 with GO', {
+  timeout: 600_000,
+}, async (t) => {
   const base = await tempDir('preflight-clone-');
   t.after(() => rmSync(base, { recursive: true, force: true }));
   const dir = path.join(base, 'preflight');
@@ -29,6 +31,8 @@ test('npm run demo on a fresh clone installs what is missing and exits 0 with GO
   assert.match(res.stdout, /launch record: /);
   const records = readdirSync(path.join(dir, 'examples', 'shop', 'launches'));
   assert.equal(records.length, 1);
-  const result = JSON.parse(readFileSync(path.join(dir, '.preflight', 'demo-result.json'), 'utf8')) as { verdict: string };
+  const result = JSON.parse(readFileSync(path.join(dir, '.preflight', 'demo-result.json'), 'utf8')) as {
+    verdict: string;
+  };
   assert.equal(result.verdict, 'go');
 });

@@ -1,0 +1,79 @@
+/**
+ * `preflight merge`: join the JSON results of `--shard i/n` runs into one verdict, one JSON
+ * result and one launch record.
+ */
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { writeJsonResult } from '../report/json.js';
+import { writeJunit } from '../report/junit.js';
+import { MergeError, mergeResults, type NamedResult } from '../report/merge.js';
+import { writeRecord } from '../report/record.js';
+import { Redactor } from '../report/redact.js';
+import { createTerminalReporter, detectTerminalMode } from '../report/terminal.js';
+import type { RunResult } from '../result.js';
+import { EXIT } from './exit-codes.js';
+import { ecosystemReporters } from './run-ecosystem.js';
+
+/** Flags of `preflight merge`. */
+export interface MergeFlags {
+  json?: string;
+  junit?: string;
+  record?: string | boolean;
+  color?: boolean;
+}
+
+/** Merge shard results; the exit code is the merged verdict's. */
+export async function mergeCommand(files: string[], flags: MergeFlags): Promise<number> {
+  const inputs: NamedResult[] = [];
+  for (const file of files) {
+    const read = await readResult(file);
+    if (typeof read === 'string') return fail(read);
+    inputs.push({ file, result: read });
+  }
+  let merged: RunResult;
+  try {
+    merged = mergeResults(inputs);
+  } catch (error) {
+    if (error instanceof MergeError) return fail(error.message);
+    throw error;
+  }
+  // The results were redacted when written; nothing secret is known here to add.
+  const redactor = new Redactor();
+  if (flags.record) {
+    const dir = typeof flags.record === 'string' ? flags.record : 'launches/';
+    const file = await writeRecord(path.resolve(dir), merged, redactor);
+    merged.record_file = path.relative(process.cwd(), file) || file;
+  }
+  if (flags.json) await writeJsonResult(flags.json, merged, redactor);
+  if (flags.junit) await writeJunit(flags.junit, merged, redactor);
+  const mode = detectTerminalMode(process.stdout);
+  const terminal = createTerminalReporter({
+    stream: process.stdout,
+    color: flags.color !== false && mode.color,
+    live: false,
+    redactor,
+    verbose: false,
+  });
+  await terminal.onRunEnd(merged);
+  for (const reporter of ecosystemReporters(redactor)) await reporter.onRunEnd(merged);
+  return merged.exit_code;
+}
+
+async function readResult(file: string): Promise<RunResult | string> {
+  let value: unknown;
+  try {
+    value = JSON.parse(await readFile(file, 'utf8'));
+  } catch (error) {
+    return `cannot read ${file}: ${error instanceof Error ? error.message : String(error)}`;
+  }
+  const r = value as Partial<RunResult> | null;
+  if (r?.schema_version !== 1 || !Array.isArray(r.checks) || !Array.isArray(r.paths) || !r.plan) {
+    return `${file} is not a preflight JSON result (write one with \`preflight run --json FILE\`)`;
+  }
+  return r as RunResult;
+}
+
+function fail(message: string): number {
+  process.stderr.write(`preflight merge: ${message}\n`);
+  return EXIT.USAGE;
+}

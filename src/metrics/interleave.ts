@@ -1,0 +1,96 @@
+/**
+ * Interleaved measurement: short blocks, baseline and candidate alternating
+ * (A B A B …), so that drift of the machine (other load, CPU frequency, cache
+ * warmth) hits both sides alike. The first `warmup` blocks of each side are kept in
+ * the series but left out of the comparison and of the histograms.
+ */
+import type { Dispatcher } from 'undici';
+import type { CriticalPath, Duration } from '../plan/schema.js';
+import type { TemplateScope } from '../plan/template.js';
+import { type ProbeProgress, runProbe } from '../probe/probe.js';
+import { createPathRecords, mergePathRecords, type PathRecord } from '../probe/recorder.js';
+import type { BlockPathValues, MetricsBlock } from '../result-metrics.js';
+
+type Side = MetricsBlock['side'];
+
+/** How to measure. */
+export interface InterleaveOptions {
+  paths: CriticalPath[];
+  /** Base URL per side; a side without URL is not measured (a recorded baseline). */
+  urls: Partial<Record<Side, string>>;
+  scope: (side: Side, block: number, n: number) => TemplateScope;
+  rate: number;
+  blockMs: number;
+  /** Total blocks, both sides together. */
+  blocks: number;
+  warmup: number;
+  maxInFlight: number;
+  stepTimeout: Duration;
+  dispatcher: Dispatcher;
+  signal: AbortSignal;
+  onProgress?: (progress: { block: number; blocks: number; side: Side } & ProbeProgress) => void;
+}
+
+/** The block series and, per side, the merged records of its measured blocks. */
+export interface InterleaveResult {
+  blocks: MetricsBlock[];
+  records: Record<Side, PathRecord[]>;
+  seconds: Record<Side, number>;
+}
+
+/** Run the blocks in turn; stops early (with what it has) when the signal aborts. */
+export async function measureInterleaved(o: InterleaveOptions): Promise<InterleaveResult> {
+  const sides = (['baseline', 'candidate'] as const).filter((s) => o.urls[s] !== undefined);
+  const records = { baseline: createPathRecords(o.paths), candidate: createPathRecords(o.paths) };
+  const seconds = { baseline: 0, candidate: 0 };
+  const blocks: MetricsBlock[] = [];
+  const t0 = performance.now();
+  for (let i = 0; i < o.blocks && !o.signal.aborted; i++) {
+    const side = sides[i % sides.length] as Side;
+    const warmup = Math.floor(i / sides.length) < o.warmup;
+    const start = performance.now() - t0;
+    const probe = await runProbe({
+      paths: o.paths,
+      baseUrl: o.urls[side] as string,
+      scope: (n) => o.scope(side, i, n),
+      rate: o.rate,
+      durationMs: o.blockMs,
+      maxInFlight: o.maxInFlight,
+      stepTimeout: o.stepTimeout,
+      dispatcher: o.dispatcher,
+      signal: o.signal,
+      ...(o.onProgress
+        ? { onProgress: (p: ProbeProgress) => o.onProgress?.({ ...p, block: i, blocks: o.blocks, side }) }
+        : {}),
+    });
+    if (o.signal.aborted) break;
+    const secs = probe.scheduledMs / 1000;
+    blocks.push({
+      index: i,
+      side,
+      warmup,
+      start_ms: Math.round(start),
+      duration_ms: Math.round(probe.elapsedMs),
+      paths: probe.records.map((r) => blockValues(r, secs)),
+    });
+    if (!warmup) {
+      mergePathRecords(records[side], probe.records);
+      seconds[side] += secs;
+    }
+  }
+  return { blocks, records, seconds };
+}
+
+function blockValues(r: PathRecord, seconds: number): BlockPathValues {
+  const ms = (p: number): number => Math.round(r.histogram.percentile(p) * 100) / 100;
+  return {
+    path: r.name,
+    count: r.iterations,
+    p50: ms(50),
+    p95: ms(95),
+    p99: ms(99),
+    errors: r.iterations === 0 ? 0 : Math.round((r.errors / r.iterations) * 10_000) / 100,
+    throughput: seconds > 0 ? Math.round((r.iterations / seconds) * 100) / 100 : 0,
+    dropped: r.dropped,
+  };
+}

@@ -1,0 +1,26 @@
+/**
+ * The launch record's "Metrics before/after" section: what was compared, the table of
+ * changes with intervals and verdicts, and the SLOs checked on the candidate.
+ */
+import type { RunResult } from '../result.js';
+import { mdTable, mdText } from './markdown.js';
+import { METRICS_HEADERS, metricsHeadline, metricsRows } from './metrics-table.js';
+
+/** "Metrics before/after": empty when the run did not measure metrics. */
+export function metricsSection(result: RunResult): string[] {
+  const metrics = result.metrics;
+  if (!metrics) return [];
+  const blocks = ['## Metrics before/after', mdText(metricsHeadline(metrics))];
+  blocks.push(mdTable(METRICS_HEADERS, metricsRows(metrics)));
+  if (metrics.slo.length > 0) {
+    const rows = metrics.slo.map((s) => [
+      s.path,
+      s.objective,
+      String(s.limit),
+      String(s.actual),
+      s.pass ? 'pass' : 'FAIL',
+    ]);
+    blocks.push('SLOs on the candidate:', mdTable(['path', 'objective', 'limit', 'actual', 'status'], rows));
+  }
+  return blocks;
+}

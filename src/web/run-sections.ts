@@ -1,0 +1,115 @@
+/**
+ * The sections of a run's page about what ran: critical paths (owner, expect, rollback),
+ * failures with their requests and response excerpts, and checks with their findings.
+ * Every value from the result is text, escaped by `html`.
+ */
+import { formatValue } from '../report/format.js';
+import type { CheckResult, PathResult, RunResult, StepResult } from '../result.js';
+import { pathStats } from '../store/path-stats.js';
+import { duration, millis, percent, statusText } from './format.js';
+import { html, type SafeHtml } from './html.js';
+
+const MAX_FINDINGS = 50;
+
+/** "Critical paths": name, owner, status, expect, rollback, p50/p95 of the steps. */
+export function pathsTable(result: RunResult): SafeHtml {
+  if (result.paths.length === 0)
+    return html`<h2>Critical paths</h2><p class="muted">No critical path ran.</p>`;
+  const stats = new Map(pathStats(result).map((s) => [s.path, s]));
+  const rows = result.paths.map((p) => {
+    const s = stats.get(p.name);
+    return html`<tr data-path="${p.name}"><td>${p.name}</td><td>${p.owner}</td><td>${statusText(p.status, p.flaky)}</td>
+<td>${p.expect}</td><td>${p.rollback}</td><td class="num">${millis(s?.p50_ms)}</td><td class="num">${millis(s?.p95_ms)}</td>
+<td class="num">${percent(s?.error_pct)}</td><td class="num">${duration(p.duration_ms)}</td></tr>`;
+  });
+  return html`<h2>Critical paths</h2>
+<table class="paths"><thead><tr><th>name</th><th>owner</th><th>status</th><th>expect</th><th>rollback</th>
+<th>p50</th><th>p95</th><th>errors</th><th>duration</th></tr></thead><tbody>${rows}</tbody></table>`;
+}
+
+/** "Failures": each failed critical path with its rollback note and its failed steps. */
+export function failuresSection(result: RunResult): SafeHtml {
+  const failed = result.paths.filter((p) => p.status === 'fail' || p.status === 'error');
+  if (failed.length === 0) return html``;
+  return html`<h2>Failures</h2>${failed.map(failedPath)}`;
+}
+
+function failedPath(path: PathResult): SafeHtml {
+  const steps = path.steps.filter((s) => s.status === 'fail' || s.status === 'error');
+  return html`<section class="failure" data-failed-path="${path.name}">
+<h3>Critical path <code>${path.name}</code>: ${statusText(path.status)}</h3>
+<dl class="facts"><dt>owner</dt><dd>${path.owner}</dd><dt>expect</dt><dd>${path.expect}</dd></dl>
+<div class="rollback"><strong>Rollback:</strong> <span class="rollback-note">${path.rollback}</span></div>
+${steps.map(failedStep)}
+</section>`;
+}
+
+function failedStep(step: StepResult): SafeHtml {
+  const request = step.request;
+  return html`<div class="failed-step" data-step="${step.name}">
+<h4>Step <code>${step.name}</code>: ${statusText(step.status)} after ${duration(step.duration_ms)}</h4>
+<dl class="facts">
+${request ? html`<dt>request</dt><dd><code>${request.method} ${request.url}</code></dd>` : ''}
+${step.attempts > 1 ? html`<dt>attempts</dt><dd>${step.attempts}</dd>` : ''}
+${step.source ? html`<dt>defined at</dt><dd><code>${step.source.file}:${step.source.line}:${step.source.column}</code></dd>` : ''}
+${step.error ? html`<dt>error</dt><dd><code>${step.error.code}</code> ${step.error.message}</dd>` : ''}
+</dl>
+${assertionTable(step)}
+${request?.body ? html`<p>Request body:</p><pre class="request-body">${request.body}</pre>` : ''}
+${responseExcerpt(step)}
+</div>`;
+}
+
+function assertionTable(step: StepResult): SafeHtml {
+  const failures = step.failures ?? [];
+  if (failures.length === 0) return html``;
+  const rows = failures.map(
+    (f) =>
+      html`<tr><td>${f.assertion}</td><td><code>${formatValue(f.expected)}</code></td><td><code>${formatValue(f.actual)}</code></td><td>${f.message}</td></tr>`,
+  );
+  return html`<table class="assertions"><thead><tr><th>assertion</th><th>expected</th><th>actual</th><th>message</th></tr></thead>
+<tbody>${rows}</tbody></table>`;
+}
+
+function responseExcerpt(step: StepResult): SafeHtml {
+  const response = step.response;
+  if (!response) return html``;
+  const headers = Object.entries(response.headers).map(([k, v]) => `${k}: ${v}`);
+  const cut = response.truncated ? ', first bytes' : '';
+  return html`<p>Response ${response.status} (${response.size} bytes${cut}):</p>
+<pre class="response-headers">${headers.join('\n')}</pre>
+<pre class="response-body">${response.body}</pre>`;
+}
+
+/** "Checks": id, kind, status, blocking, duration, summary and error; then findings per check. */
+export function checksSection(result: RunResult): SafeHtml {
+  if (result.checks.length === 0) return html`<h2>Checks</h2><p class="muted">No check ran.</p>`;
+  const rows = result.checks.map(
+    (c) => html`<tr data-check="${c.id}"><td>${c.id}</td><td>${c.kind}</td><td>${statusText(c.status)}</td>
+<td>${c.blocking ? 'blocking' : 'advisory'}</td><td class="num">${duration(c.duration_ms)}</td><td>${checkSummary(c)}</td></tr>`,
+  );
+  return html`<h2>Checks</h2>
+<table class="checks"><thead><tr><th>check</th><th>kind</th><th>status</th><th>blocking</th><th>duration</th><th>summary</th></tr></thead>
+<tbody>${rows}</tbody></table>
+${result.checks.map(findings)}`;
+}
+
+function checkSummary(check: CheckResult): SafeHtml {
+  return html`${check.summary}${check.error ? html`<br><code>${check.error.code}</code> ${check.error.message}` : ''}${
+    check.skip_reason ? html`<br><span class="muted">reason: ${check.skip_reason}</span>` : ''
+  }${check.command ? html`<br><code>${check.command.command}</code>` : ''}`;
+}
+
+function findings(check: CheckResult): SafeHtml {
+  const list = check.findings ?? [];
+  if (list.length === 0) return html``;
+  const items = list.slice(0, MAX_FINDINGS).map((f) => {
+    const where = f.file ? `${f.file}${f.line === undefined ? '' : `:${f.line}`}` : '';
+    return html`<li>${where ? html`<code>${where}</code> ` : ''}<code>${f.rule}</code> ${f.message}${
+      f.excerpt ? html`<pre class="finding-excerpt">${f.excerpt}</pre>` : ''
+    }</li>`;
+  });
+  const more =
+    list.length > MAX_FINDINGS ? html`<li class="muted">… and ${list.length - MAX_FINDINGS} more</li>` : '';
+  return html`<h3>${check.id}: ${list.length} finding${list.length === 1 ? '' : 's'}</h3><ul class="findings">${items}${more}</ul>`;
+}

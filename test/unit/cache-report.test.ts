@@ -1,0 +1,94 @@
+/**
+ * The cache check's part of the result: its JSON fits schema/result.schema.json, and the
+ * launch record shows hit/miss per path.
+ */
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { describe, it } from 'node:test';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import addFormats from 'ajv-formats';
+import { renderRecord } from '../../src/report/record.js';
+import { cacheSection } from '../../src/report/record-cache.js';
+import type { CheckResult, RunResult } from '../../src/result.js';
+import { goRun } from './report-fixtures.js';
+
+function withCacheCheck(): RunResult {
+  const result = goRun();
+  const cache: CheckResult = {
+    id: 'cache',
+    kind: 'cache',
+    status: 'fail',
+    blocking: true,
+    duration_ms: 321,
+    summary: 'cache-leak on /me (1 error)',
+    findings: [
+      {
+        rule: 'cache-leak',
+        kind: 'cache-leak',
+        severity: 'error',
+        message: '/me: user B received user A\'s marker "preflight-1a2b3c4d-a"',
+      },
+    ],
+    cache: [
+      {
+        path: '/products',
+        role: 'public',
+        cache_control: 'public, max-age=60',
+        vary: null,
+        cdn_header: 'x-cache-status',
+        requests: [
+          { as: 'anonymous', status: 200, cdn: 'miss', age: null },
+          { as: 'anonymous', status: 200, cdn: 'hit', age: 3 },
+        ],
+      },
+      {
+        path: '/me',
+        role: 'private',
+        cache_control: 'private, no-store',
+        vary: 'Authorization',
+        cdn_header: null,
+        requests: [
+          { as: 'user A', status: 200, cdn: null, age: null },
+          { as: 'anonymous', status: 401, cdn: null, age: null },
+        ],
+      },
+    ],
+  };
+  result.checks.push(cache);
+  return result;
+}
+
+describe('the cache check in the result', () => {
+  it('fits the published JSON Schema (finding kind, cache observations)', async () => {
+    const schema: unknown = JSON.parse(
+      await readFile(new URL('../../schema/result.schema.json', import.meta.url), 'utf8'),
+    );
+    const ajv = new Ajv2020({ allErrors: true, strict: true });
+    addFormats.default(ajv);
+    const validate = ajv.compile(schema as object);
+    const result = withCacheCheck();
+    assert.ok(validate(JSON.parse(JSON.stringify(result))), JSON.stringify(validate.errors, null, 2));
+    const bad = withCacheCheck();
+    (bad.checks.at(-1)?.cache?.[0] as { role: string }).role = 'shared';
+    assert.ok(!validate(JSON.parse(JSON.stringify(bad))), 'an unknown role is refused');
+  });
+
+  it('the record has a Cache section with hit/miss per request', () => {
+    const lines = cacheSection(withCacheCheck()).join('\n\n');
+    assert.match(lines, /^## Cache/);
+    assert.match(lines, /Hit\/miss as the CDN reported it in `x-cache-status`\./);
+    assert.match(
+      lines,
+      /\| `\/products` \| public \| `public, max-age=60` \| \(none\) \| anonymous 200 \*\*miss\*\* → anonymous 200 \*\*hit\*\* \(age 3 s\) \|/,
+    );
+    assert.match(
+      lines,
+      /\| `\/me` \| private \| `private, no-store` \| `Authorization` \| user A 200 → anonymous 401 \|/,
+    );
+    assert.match(renderRecord(withCacheCheck()), /## Findings[\s\S]*`cache-leak`[\s\S]*## Cache/);
+  });
+
+  it('no Cache section without a cache check', () => {
+    assert.deepEqual(cacheSection(goRun()), []);
+  });
+});
