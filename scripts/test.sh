@@ -9,7 +9,9 @@ cd "$root"
 bash scripts/ensure-node.sh || { echo "0 passed, 1 failed"; exit 1; }
 bash scripts/ensure-venv.sh || { echo "0 passed, 1 failed"; exit 1; }
 mkdir -p test-output
-rm -f test-output/summary-*.txt
+# Per-invocation summaries, so that two test runs at once do not mix their counts.
+summaries="$(mktemp -d)"
+trap 'rm -rf "$summaries"' EXIT
 
 run_phase() { # name concurrency files...
   local name="$1" concurrency="$2"
@@ -17,7 +19,7 @@ run_phase() { # name concurrency files...
   [ "$#" -gt 0 ] || return 0
   node --import tsx --test --test-concurrency="$concurrency" \
     --test-reporter=spec --test-reporter-destination=stdout \
-    --test-reporter=./test/support/summary-reporter.mjs --test-reporter-destination="test-output/summary-$name.txt" \
+    --test-reporter=./test/support/summary-reporter.mjs --test-reporter-destination="$summaries/$name.txt" \
     "$@"
 }
 
@@ -33,7 +35,7 @@ run_phase parallel "${TEST_CONCURRENCY:-2}" "${parallel[@]}" || status=1
 run_phase serial 1 "${serial[@]}" || status=1
 
 # Sum "N passed, N failed, N skipped" over the phases.
-summary="$(cat test-output/summary-*.txt 2>/dev/null | awk '{p+=$1; f+=$3; s+=$5} END {printf "%d passed, %d failed, %d skipped", p, f, s}')"
+summary="$(cat "$summaries"/*.txt 2>/dev/null | awk '{p+=$1; f+=$3; s+=$5} END {printf "%d passed, %d failed, %d skipped", p, f, s}')"
 [ -n "$summary" ] || summary="0 passed, 1 failed"
 echo
 echo "$summary"

@@ -41,7 +41,11 @@ const OPERATORS: Record<OperatorName, Operator> = {
   gte: numeric('>=', (a, e) => a >= e),
   lt: numeric('<', (a, e) => a < e),
   lte: numeric('<=', (a, e) => a <= e),
-  type: { holds: (a, e: string) => typeOf(a) === e, words: (e: string) => `type ${e}`, got: describeType },
+  type: {
+    holds: (a, e: string) => typeOf(a) === e || (e === 'number' && typeOf(a) === 'integer'),
+    words: (e: string) => `type ${e}`,
+    got: describeType,
+  },
   match: {
     holds: (a, e: string) => a !== undefined && toRegExp(e).test(asText(a)),
     words: (e) => `to match /${e}/`,

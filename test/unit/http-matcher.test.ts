@@ -51,6 +51,8 @@ describe('matchValue operators', () => {
     ['type integer', 3, { type: 'integer' }, true],
     ['type integer fails on 3.5', 3.5, { type: 'integer' }, false],
     ['type number', 3.5, { type: 'number' }, true],
+    ['type number holds on a whole number (as in JSON Schema)', 3, { type: 'number' }, true],
+    ['type number fails on a string', '3', { type: 'number' }, false],
     ['type null', null, { type: 'null' }, true],
     ['type array', [], { type: 'array' }, true],
     ['type object fails on array', [], { type: 'object' }, false],
