@@ -14,6 +14,7 @@ export type HttpErrorCode =
   | 'HTTP_CONNECT_TIMEOUT'
   | 'HTTP_TLS'
   | 'HTTP_INVALID_REQUEST'
+  | 'HTTP_INVALID_RESPONSE'
   | 'HTTP_ERROR';
 
 interface Cause {
@@ -40,12 +41,29 @@ const BY_SYSTEM_CODE: Record<string, Cause> = {
   ENETUNREACH: { code: 'HTTP_ERROR', words: 'the network is unreachable' },
   UND_ERR_INVALID_ARG: { code: 'HTTP_INVALID_REQUEST', words: 'the request is invalid' },
   ERR_INVALID_URL: { code: 'HTTP_INVALID_REQUEST', words: 'the URL is invalid' },
+  UND_ERR_HEADERS_OVERFLOW: {
+    code: 'HTTP_INVALID_RESPONSE',
+    words: 'the response headers are too large (more than 16 KiB); is something adding headers in a loop?',
+  },
+  UND_ERR_RES_CONTENT_LENGTH_MISMATCH: {
+    code: 'HTTP_CONNECTION_RESET',
+    words: 'the body ended before the length its Content-Length header announced',
+  },
 };
+
+/** undici's parse error (it carries no code): the server answered with something that is not HTTP/1.1. */
+function notHttp(error: unknown): Cause | undefined {
+  if (!(error instanceof Error) || error.name !== 'HTTPParserError') return undefined;
+  return {
+    code: 'HTTP_INVALID_RESPONSE',
+    words: 'the server answered with something that is not a valid HTTP response; is this the right port?',
+  };
+}
 
 /** A RunError for an exception thrown while sending `method url`. */
 export function classifyError(error: unknown, method: string, url: string): RunError {
   const systemCode = findCode(error, 0);
-  const cause = systemCode ? (BY_SYSTEM_CODE[systemCode] ?? tlsCause(systemCode)) : undefined;
+  const cause = systemCode ? (BY_SYSTEM_CODE[systemCode] ?? tlsCause(systemCode)) : notHttp(error);
   const detail = error instanceof Error ? error.message : String(error);
   if (cause) return { code: cause.code, message: `${method} ${url} failed: ${cause.words} (${detail})` };
   return { code: 'HTTP_ERROR', message: `${method} ${url} failed: ${detail}` };

@@ -10,6 +10,7 @@ import type { Diagnostic } from './diagnostic.js';
 import { type Plan, PlanSpec } from './schema.js';
 import { issuesToDiagnostics } from './schema-errors.js';
 import { checkSemantics } from './semantics.js';
+import { toPlanData } from './yaml-data.js';
 import { type PathKey, YamlSource } from './yaml-source.js';
 
 /** A plan that validated, with what is needed to point back into its file. */
@@ -67,7 +68,9 @@ export function parsePlan(text: string, options: { file: string; displayName: st
       syntax.slice(0, 1).map((d) => withCascadeHint(d, syntax.length - 1)),
       text,
     );
-  const data = source.doc.toJS({ maxAliasCount: 100 }) as unknown;
+  const converted = toPlanData(source);
+  if (!converted.ok) throw new PlanError([converted.diagnostic], text);
+  const data = converted.data;
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
     throw new PlanError(
       [

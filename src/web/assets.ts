@@ -28,8 +28,10 @@ const FILES: Record<string, { file: () => string; type: string }> = {
   'dashboard.css': { file: () => `${OWN}dashboard.css`, type: 'text/css' },
 };
 
-/** The names of the assets a page loads, scripts last. */
+/** The stylesheets a page loads. */
 export const STYLESHEETS = ['uPlot.min.css', 'dashboard.css'];
+
+/** The scripts a page loads, at the end of its body: the chart library, then the page script. */
 export const SCRIPTS = ['uPlot.iife.min.js', 'dashboard.js'];
 
 const cache = new Map<string, Promise<Asset>>();

@@ -11,9 +11,9 @@ import {
   duration,
   millis,
   percent,
+  refText,
   relativeChange,
   runHref,
-  shortCommit,
   statusText,
   verdictBadge,
   when,
@@ -54,7 +54,7 @@ function headerTable(a: StoredRun, b: StoredRun): SafeHtml {
 ${row('run', (r) => html`<a href="${runHref(r.summary.run_id)}"><code>${r.summary.run_id}</code></a>`)}
 ${row('verdict', (r) => verdictBadge(r.summary.verdict))}
 ${row('version', (r) => r.summary.version ?? '–')}
-${row('ref', (r) => html`${r.summary.git_ref ?? '–'} <code>${shortCommit(r.summary.git_commit)}</code>`)}
+${row('ref', (r) => refText(r.summary.git_ref, r.summary.git_commit))}
 ${row('when', (r) => when(r.summary.started_at))}
 ${row('duration', (r) => duration(r.summary.duration_ms))}
 ${row('who', (r) => r.summary.who ?? '–')}

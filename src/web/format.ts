@@ -59,3 +59,9 @@ export function changeCell(change: number | null, unit = '%'): SafeHtml {
   const cls = rounded > 0 ? 'change-worse' : rounded < 0 ? 'change-better' : 'muted';
   return html`<span class="${cls}">${rounded > 0 ? '+' : ''}${rounded} ${unit}</span>`;
 }
+
+/** A git ref and short commit (`main 3f2a9c1e`), or a dash when neither is known. */
+export function refText(ref: string | null, commit: string | null): SafeHtml {
+  if (!ref && !commit) return html`–`;
+  return html`${ref ?? ''}${ref && commit ? ' ' : ''}${commit ? html`<code>${shortCommit(commit)}</code>` : ''}`;
+}

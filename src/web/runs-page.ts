@@ -3,7 +3,7 @@
  * links to trends per service, and a form to compare two runs.
  */
 import type { RunSummary } from '../store/types.js';
-import { duration, runHref, shortCommit, verdictBadge, when } from './format.js';
+import { duration, refText, runHref, verdictBadge, when } from './format.js';
 import { html, type SafeHtml } from './html.js';
 
 /** What the runs page shows. */
@@ -42,7 +42,7 @@ function runsTable(runs: RunSummary[]): SafeHtml {
   const rows = runs.map(
     (r) => html`<tr data-run="${r.run_id}" data-verdict="${r.verdict}">
 <td><a href="${runHref(r.run_id)}">${when(r.started_at)}</a></td><td>${verdictBadge(r.verdict)}</td><td>${r.service}</td>
-<td>${r.version ?? '–'}</td><td>${r.git_ref ?? '–'} <code>${shortCommit(r.git_commit)}</code></td>
+<td>${r.version ?? '–'}</td><td>${refText(r.git_ref, r.git_commit)}</td>
 <td class="num">${duration(r.duration_ms)}</td><td>${r.who ?? '–'}</td><td>${r.reason}</td>
 <td><a href="${runHref(r.run_id)}"><code>${r.run_id}</code></a></td></tr>`,
   );

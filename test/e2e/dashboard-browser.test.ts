@@ -191,6 +191,7 @@ describe('dashboard and HTML report in Chromium', () => {
       await page.locator('form.compare button').click();
       await page.waitForSelector('table.compare-paths');
       assert.ok((await chartPixels(page)) > 500, 'the distribution chart has pixels');
+      await page.screenshot({ path: path.join(SHOTS, 'dashboard-compare.png'), fullPage: true });
       await assertNoScriptRan(page, seen);
     } finally {
       await browser.cleanup();

@@ -3,11 +3,11 @@
  * ready, and Ctrl-C in the middle of a run. Nothing preflight started may outlive it.
  */
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, test } from 'node:test';
-import { copyExample, processesIn, runCli, waitFor } from '../support/cli.js';
+import { copyExample, processesIn, runCli, serviceUp, waitFor } from '../support/cli.js';
 
 const PATH = `
 critical_paths:
@@ -20,16 +20,6 @@ critical_paths:
         request: { url: /healthz }
         expect: { status: 200 }
 `;
-
-/** Whether the run's service log says uvicorn is serving. */
-function serviceUp(dir: string): boolean {
-  const runs = path.join(dir, '.preflight', 'runs');
-  if (!existsSync(runs)) return false;
-  return readdirSync(runs).some((id) => {
-    const log = path.join(runs, id, 'service.log');
-    return existsSync(log) && /Uvicorn running|Application startup complete/.test(readFileSync(log, 'utf8'));
-  });
-}
 
 describe('service lifecycle', () => {
   test('a start command that exits: exit 3 with the tail of the service log', async () => {
@@ -108,7 +98,7 @@ critical_paths:
       await waitFor(
         () => {
           const procs = processesIn(dir).join('\n');
-          return /uvicorn/.test(procs) && /pytest/.test(procs) && /sleep 60/.test(procs);
+          return /sleep 60/.test(procs) && existsSync(path.join(dir, 'pytest-started')) && serviceUp(dir);
         },
         30_000,
         'uvicorn, pytest and the lint command to run',

@@ -3,7 +3,7 @@
  * example service written into temp dirs.
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { cp, mkdtemp, readFile, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -127,4 +127,14 @@ export async function waitFor(predicate: () => boolean, timeoutMs: number, what:
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error(`timed out waiting for ${what}`);
+}
+
+/** Whether a run's service log (under `dir`/.preflight/runs) says uvicorn is serving. */
+export function serviceUp(dir: string): boolean {
+  const runs = path.join(dir, '.preflight', 'runs');
+  if (!existsSync(runs)) return false;
+  return readdirSync(runs).some((id) => {
+    const log = path.join(runs, id, 'service.log');
+    return existsSync(log) && /Uvicorn running|Application startup complete/.test(readFileSync(log, 'utf8'));
+  });
 }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { MetricsBlock } from '../../src/result-metrics.js';
-import { bootstrapChange, createRandom } from '../../src/stats/bootstrap.js';
+import { bootstrapChange, bootstrapPairedChange, createRandom } from '../../src/stats/bootstrap.js';
 import { compareBlocks } from '../../src/stats/compare.js';
 
 /** Blocks A B A B … with per-block p50/p95 drawn around the given means (seeded noise). */
@@ -83,5 +83,79 @@ describe('baseline vs candidate comparison', () => {
     const b = bootstrapChange([1, 2, 3, 4], [2, 3, 4, 5], { kind: 'relative' });
     assert.deepEqual(a, b);
     assert.ok(a.interval[0] < a.change && a.change < a.interval[1]);
+  });
+
+  test('one block hit by a burst of other load does not make identical sides regress', () => {
+    const series = blocks(12, 20, 20);
+    // A candidate block five times slower (another process hogged the CPU for that block).
+    const hit = series.find((b) => b.side === 'candidate' && !b.warmup && b.index > 10);
+    for (const p of hit?.paths ?? []) Object.assign(p, { p50: p.p50 * 5, p95: p.p95 * 5, p99: p.p99 * 5 });
+    const paired = verdicts(compareBlocks(series, options));
+    assert.equal(paired.p50, 'unchanged');
+    assert.equal(paired.p95, 'unchanged');
+    // The same data compared unpaired, as the mean of blocks, moves by a third.
+    const unpaired = compareBlocks(series, { ...options, paired: false }).find((r) => r.metric === 'p95');
+    assert.ok((unpaired?.change ?? 0) > 25, `unpaired change ${unpaired?.change}`);
+  });
+
+  test('pairs cancel drift that hits both blocks of a round alike', () => {
+    // Per-round machine drift of +-30 % around 20 ms, the candidate 12 % slower in every round.
+    const random = createRandom(3);
+    const pairs = Array.from({ length: 10 }, (): [number, number] => {
+      const drift = 1 + (random() - 0.5) * 0.6;
+      return [20 * drift, 20 * drift * 1.12];
+    });
+    const estimate = bootstrapPairedChange(pairs, { kind: 'relative', trim: 0.25 });
+    assert.ok(Math.abs(estimate.change - 12) < 0.01, `change ${estimate.change}`);
+    assert.ok(estimate.interval[0] > 11.9 && estimate.interval[1] < 12.1, `${estimate.interval}`);
+    const unpaired = bootstrapChange(
+      pairs.map(([b]) => b),
+      pairs.map(([, a]) => a),
+      { kind: 'relative' },
+    );
+    assert.ok(unpaired.interval[0] < 0, 'unpaired, the drift hides the slowdown');
+  });
+
+  test('a regression whose interval reaches the threshold is caught, one shown smaller is not', () => {
+    const at = (change: number, spread: number) => {
+      const random = createRandom(5);
+      const pairs = Array.from({ length: 12 }, (): [number, number] => [
+        20,
+        20 * (1 + change / 100) * (1 + (random() - 0.5) * spread),
+      ]);
+      return compareBlocks(
+        pairs.flatMap(([b, a], round) =>
+          (['baseline', 'candidate'] as const).map((side, k) => ({
+            index: round * 2 + k,
+            side,
+            warmup: false,
+            start_ms: 0,
+            duration_ms: 1000,
+            paths: [
+              {
+                path: 'browse',
+                count: 100,
+                p50: side === 'baseline' ? b : a,
+                p95: side === 'baseline' ? b : a,
+                p99: side === 'baseline' ? b : a,
+                errors: 0,
+                throughput: 50,
+                dropped: 0,
+              },
+            ],
+          })),
+        ),
+        options,
+      ).find((r) => r.metric === 'p95');
+    };
+    // A true 10 % slowdown (the threshold): its interval straddles 10 %, so it is caught
+    // even when the point estimate falls just below it.
+    const atThreshold = at(8.8, 0.06);
+    assert.equal(atThreshold?.verdict, 'regressed', JSON.stringify(atThreshold));
+    assert.ok((atThreshold?.change ?? 99) < 10, 'the point estimate is below the threshold');
+    assert.ok((atThreshold?.interval?.[0] ?? 0) > 0);
+    const small = at(4, 0.04);
+    assert.equal(small?.verdict, 'unchanged', JSON.stringify(small));
+    assert.ok((small?.interval?.[1] ?? 99) < 10);
   });
 });

@@ -68,7 +68,7 @@ export function readCollection(value: unknown): PostmanCollection {
     );
   }
   return {
-    name: String(info.name ?? 'collection'),
+    name: String(info.name ?? '').trim() || 'collection',
     items: root.item.map(readItem),
     variables: keyValues(root.variable),
     ...authOf(root.auth),
@@ -94,7 +94,7 @@ export function readEnvironment(value: unknown): KeyValue[] {
 
 function readItem(value: unknown): PostmanItem {
   const item = record(value);
-  const name = String(item.name ?? 'unnamed');
+  const name = String(item.name ?? '').trim() || 'unnamed';
   if (Array.isArray(item.item)) {
     return {
       kind: 'folder',
@@ -111,7 +111,7 @@ function readRequest(value: unknown): PostmanRequest {
   const req = typeof value === 'string' ? { url: value } : record(value);
   const url = typeof req.url === 'string' ? { raw: req.url } : record(req.url);
   const out: PostmanRequest = {
-    method: String(req.method ?? 'GET').toUpperCase(),
+    method: (String(req.method ?? '').trim() || 'GET').toUpperCase(),
     url: { raw: String(url.raw ?? ''), query: keyValues(url.query), variables: keyValues(url.variable) },
     headers: keyValues(req.header),
     ...authOf(req.auth),

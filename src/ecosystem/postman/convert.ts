@@ -4,6 +4,7 @@
  * become plan variables (secret-looking ones become `{{ secrets.NAME }}`), and the base URL
  * variable becomes the service URL. Every script line that was not converted is a note.
  */
+import { HttpMethod } from '../../plan/schema.js';
 import { listReferences } from '../../plan/template.js';
 import type { KeyValue, PostmanAuth, PostmanCollection, PostmanItem, PostmanScript } from './collection.js';
 import { convertRequest } from './request.js';
@@ -65,12 +66,21 @@ function groupRequests(collection: PostmanCollection, notes: string[]): { name: 
   const loose: Flat[] = [];
   const groups: { name: string; requests: Flat[] }[] = [];
   for (const item of collection.items) {
-    if (item.kind === 'request')
-      loose.push({ name: item.name, item, auth: item.request.auth ?? collection.auth });
-    else groups.push({ name: item.name, requests: flatten(item, [], item.auth ?? collection.auth, notes) });
+    if (item.kind === 'request') {
+      if (hasUrl(item, item.name, notes))
+        loose.push({ name: item.name, item, auth: item.request.auth ?? collection.auth });
+    } else groups.push({ name: item.name, requests: flatten(item, [], item.auth ?? collection.auth, notes) });
   }
   if (loose.length > 0) groups.unshift({ name: collection.name, requests: loose });
-  return groups.filter((g) => g.requests.length > 0);
+  const kept = groups.filter((g) => g.requests.length > 0);
+  // Critical path names are unique in a plan: two folders of the same name become "name" and "name (2)".
+  const seen = new Map<string, number>();
+  for (const group of kept) {
+    const count = (seen.get(group.name) ?? 0) + 1;
+    seen.set(group.name, count);
+    if (count > 1) group.name = `${group.name} (${count})`;
+  }
+  return kept;
 }
 
 function flatten(
@@ -82,8 +92,23 @@ function flatten(
   noteScripts(folder.scripts, `folder "${[...prefix, folder.name].join(' › ')}"`, notes);
   return folder.items.flatMap((item) => {
     if (item.kind === 'folder') return flatten(item, [...prefix, item.name], item.auth ?? auth, notes);
+    const name = [...prefix, folder.name, item.name].join(' › ');
+    if (!hasUrl(item, name, notes)) return [];
     return [{ name: [...prefix, item.name].join(' › '), item, auth: item.request.auth ?? auth }];
   });
+}
+
+/** A request saved without a URL, or with a method plans do not have, is left out with a note. */
+function hasUrl(item: Extract<PostmanItem, { kind: 'request' }>, where: string, notes: string[]): boolean {
+  const methods: readonly string[] = HttpMethod.options;
+  const why =
+    item.request.url.raw.trim() === ''
+      ? 'it has no URL'
+      : methods.includes(item.request.method)
+        ? undefined
+        : `its method ${JSON.stringify(item.request.method)} is not one of ${methods.join(', ')}`;
+  if (why) notes.push(`request "${where}": not converted, ${why}`);
+  return why === undefined;
 }
 
 /** Folder- and collection-level scripts run around every request: listed, not converted. */

@@ -22,7 +22,8 @@ export interface RequestContext {
 export function convertRequest(req: PostmanRequest, ctx: RequestContext): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   if (req.method !== 'GET') out.method = req.method;
-  out.url = ctx.vars.rewrite(urlOf(req, ctx), ctx.where);
+  // A URL that is only a query (`?x=1`) or only the base URL variable is the root.
+  out.url = ctx.vars.rewrite(urlOf(req, ctx), ctx.where) || '/';
   const query = enabled(req.url.query);
   if (query.length > 0)
     out.query = Object.fromEntries(query.map((q) => [q.key, ctx.vars.rewrite(q.value, ctx.where)]));

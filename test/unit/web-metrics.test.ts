@@ -1,0 +1,103 @@
+/**
+ * When a run measured before/after metrics, the store keeps their summaries, trends use the
+ * load probe's numbers instead of the step timings, and the run and compare pages show the
+ * table and the latency distributions.
+ */
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { describe, test } from 'node:test';
+import type { RunResult } from '../../src/result.js';
+import type { PathHistogramResult } from '../../src/result-metrics.js';
+import { openSqliteStore } from '../../src/store/sqlite.js';
+import { renderCompareBody } from '../../src/web/compare-page.js';
+import { renderRunBody, summaryOf } from '../../src/web/run-page.js';
+import { tempDir } from '../support/cli.js';
+import { goRun } from './report-fixtures.js';
+
+function histogram(p50: number, errorRate: number): PathHistogramResult {
+  return {
+    path: 'browse',
+    count: 200,
+    p50_ms: p50,
+    p90_ms: p50 * 1.5,
+    p95_ms: p50 * 2,
+    p99_ms: p50 * 3,
+    max_ms: p50 * 4,
+    mean_ms: p50,
+    distribution: [
+      [50, p50],
+      [95, p50 * 2],
+      [99, p50 * 3],
+    ],
+    iterations: 200,
+    errors: 2,
+    error_rate: errorRate,
+    dropped: 0,
+    requests: 200,
+    rate: 10,
+    steps: [],
+  };
+}
+
+function measured(runId: string): RunResult {
+  const result = goRun();
+  result.run_id = runId;
+  result.metrics = {
+    baseline: { ref: 'v1.3.0', resolved: 'abc1234', source: 'git', blocks: 4 },
+    candidate: { ref: 'work tree', resolved: null, source: 'work-tree', blocks: 4 },
+    settings: { rate: 10, block_ms: 2000, duration_ms: 16000, warmup: 1, min_blocks: 3 },
+    comparisons: [
+      {
+        path: 'browse',
+        metric: 'p95',
+        unit: 'ms',
+        before: 40,
+        after: 80,
+        change: 100,
+        change_unit: '%',
+        interval: [80, 120],
+        threshold: 20,
+        verdict: 'regressed',
+        blocking: true,
+      },
+    ],
+    slo: [{ path: 'browse', objective: 'p95_ms', limit: 60, actual: 80, pass: false }],
+    histograms: { baseline: [histogram(20, 0)], candidate: [histogram(40, 1)] },
+  };
+  return result;
+}
+
+describe('web: metrics before/after', () => {
+  test('trends come from the load probe when measured; pages show the table and distributions', async () => {
+    const store = await openSqliteStore(path.join(await tempDir('preflight-metrics-'), 'history.db'));
+    try {
+      await store.recordRun({ result: measured('m-1') });
+      const [point] = await store.trends();
+      assert.deepEqual(
+        [point?.source, point?.p50_ms, point?.p95_ms, point?.error_pct, point?.samples],
+        ['metrics', 40, 80, 1, 200],
+      );
+      const run = await store.getRun('m-1');
+      assert.ok(run);
+      const body = renderRunBody(run, { dashboard: true }).value;
+      assert.match(body, /Metrics: before \/ after/);
+      assert.match(
+        body,
+        /<td>browse<\/td><td>p95<\/td><td class="num">40 ms<\/td><td class="num">80 ms<\/td>/,
+      );
+      assert.match(body, /regressed/);
+      assert.match(body, /browse: latency distribution/);
+      const other = goRun();
+      other.run_id = 'plain';
+      const compare = renderCompareBody(
+        { summary: summaryOf(other, null), result: other, record_md: null, logs_excerpt: null },
+        run,
+      ).value;
+      assert.match(compare, /Measured in the after run/);
+      // Before: the step timings by rank (p100 of one step); after: the load probe's percentiles.
+      assert.ok(compare.includes('"ticks":["p50","p95","p99","p100"]'), 'both curves on one percentile axis');
+    } finally {
+      await store.close();
+    }
+  });
+});
