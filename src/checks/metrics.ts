@@ -7,7 +7,7 @@ import path from 'node:path';
 import { Agent } from 'undici';
 import { MetricsError } from '../metrics/errors.js';
 import { resolveBaseline } from '../metrics/git-baseline.js';
-import { measureInterleaved } from '../metrics/interleave.js';
+import { countBlocks, measureInterleaved } from '../metrics/interleave.js';
 import { decideMetricsOutcome } from '../metrics/judge.js';
 import { type RecordedBaseline, readRecordedBaseline } from '../metrics/recorded.js';
 import { buildMetricsResult } from '../metrics/result.js';
@@ -93,16 +93,15 @@ async function runMetrics(m: MetricsRun, ctx: CheckContext): Promise<CheckOutcom
     urls.candidate = await side('candidate', ctx.loaded.dir, m.overrides.candidateEnv ?? {});
     const blockMs = toMs(m.config.block);
     const sides = recorded ? 1 : 2;
-    const blocks = Math.max(
-      sides * (m.config.warmup + m.config.min_blocks),
-      sides * Math.round(m.durationMs / blockMs / sides),
-    );
+    const blocks = countBlocks(m.config, m.durationMs, blockMs, sides);
     const rate = toRate(m.overrides.rate ?? m.config.rate);
     const measured = await measureInterleaved({
       paths,
       urls,
       scope: (s, block, n) => iterationScope(ctx, s, `${ctx.runId}-${s[0]}${block}i${n}`),
       rate,
+      ...(m.config.model ? { model: m.config.model } : {}),
+      ...(m.config.vus ? { vus: m.config.vus } : {}),
       blockMs,
       blocks,
       warmup: m.config.warmup,

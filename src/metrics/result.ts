@@ -42,6 +42,8 @@ export function buildMetricsResult(i: MetricsInputs): MetricsResult {
     paths: i.paths.map((p) => p.name),
     thresholds: thresholdsOf(i.config),
     minBlocks: i.config.min_blocks,
+    // A recorded baseline was measured at another time: no pairs of neighbouring blocks.
+    paired: i.recorded === null,
   });
   const candidate = summarizeRecords(i.measured.records.candidate, i.measured.seconds.candidate);
   const baseline =

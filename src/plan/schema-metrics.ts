@@ -33,7 +33,23 @@ export const MetricsSpec = z.strictObject({
     .describe('"last-tag", a git ref (tag, branch, commit), or a recorded JSON result file (*.json)'),
   duration: Duration.default('30s').describe('total measurement time, both sides together'),
   rate: RateSpec.default('20/s'),
-  block: Duration.default('2s').describe('length of one measurement block; sides alternate A B A B'),
+  model: z
+    .enum(['open', 'max-rate'])
+    .optional()
+    .describe(
+      'open (default): iterations start at `rate`, latency from the intended start, for latency; ' +
+        'max-rate: `vus` closed loops, each starting its next iteration when one ends, for throughput',
+    ),
+  vus: z
+    .number()
+    .int()
+    .min(1)
+    .max(10_000)
+    .optional()
+    .describe('virtual users of the max-rate model (default 32)'),
+  block: Duration.default('2s').describe(
+    'length of one measurement block; sides alternate in rounds A B, B A, A B …',
+  ),
   warmup: z.number().int().min(0).max(10).default(1).describe('blocks of each side discarded first'),
   min_blocks: z.number().int().min(2).default(4).describe('fewer measured blocks per side: insufficient'),
   paths: z.array(z.string().min(1)).optional().describe('critical paths to measure (default: all)'),

@@ -1,107 +1,132 @@
 /**
  * One iteration of the load probe: one virtual user runs a whole critical path in
  * order, with its own scope (captures) and cookie jar. It reuses the HTTP engine's
- * pieces (prepare, send, assert, capture) but builds no rich step results, so that
- * it stays cheap under load. Retries are not applied: under load, a retry would
- * hide the very errors the probe counts.
+ * pieces (prepare, assert, capture) but builds no rich step results, so that it stays
+ * cheap under load: requests without templates are prepared once (see compiled.ts),
+ * a scope is made only for paths that use one, and a cookie jar only once a response
+ * sets a cookie. Retries are not applied: under load, a retry would hide the very
+ * errors the probe counts.
  */
-import type { Dispatcher } from 'undici';
 import { evaluateExpect } from '../http/assert.js';
 import { captureValues } from '../http/capture.js';
-import { cookieValues, PathCookies, withCookieHeader } from '../http/cookies.js';
+import { PathCookies, withCookieHeader } from '../http/cookies.js';
 import { prepareRequest } from '../http/prepare.js';
-import { sendRequest } from '../http/send.js';
-import { type CriticalPath, type Duration, type Step, toMs } from '../plan/schema.js';
+import type { ReceivedResponse } from '../http/response.js';
 import { renderTemplate, type TemplateScope } from '../plan/template.js';
+import { type CompiledPath, type CompiledStep, toProbeRequest } from './compiled.js';
+import type { ProbeRequest, ProbeSender } from './sender.js';
 
 /** Bytes of a response body read under load (enough for captures and assertions). */
 const BODY_LIMIT = 256 * 1024;
 
-/** Where an iteration reports each step as it ends. */
+/** Where an iteration reports each step as it ends (one recorder per path, reused). */
 export interface IterationRecorder {
   /** A step ended: its latency (ms) and whether it passed; `error` says why not. */
   step: (stepIndex: number, ms: number, error: string | null) => void;
 }
 
-/** What one iteration needs. */
-export interface IterationOptions {
-  path: CriticalPath;
+/** What iterations of one path share. */
+export interface IterationContext {
+  compiled: CompiledPath;
   baseUrl: string;
-  /** This iteration's own scope (a copy: captures are written into it). */
-  scope: TemplateScope;
-  dispatcher: Dispatcher;
-  defaultTimeout: Duration;
-  signal: AbortSignal;
-  /** `performance.now()` at which the iteration was meant to start. */
-  intendedStart: number;
+  sender: ProbeSender;
+  recorder: IterationRecorder;
 }
 
-/** How an iteration ended: its latency from the intended start, or the first error. */
+/** How an iteration ended: its latency from its start, or the first error. */
 export type IterationOutcome =
   | { ok: true; ms: number }
   | { ok: false; ms: number; error: string }
   | { ok: false; cancelled: true };
 
-/** Run one iteration; never throws. */
+const CANCELLED: IterationOutcome = { ok: false, cancelled: true };
+
+/**
+ * Run one iteration; never throws. `start` is the `performance.now()` it is timed from:
+ * the intended start in the open model (coordinated omission), the actual one otherwise.
+ * `scope` is this iteration's own scope, or null when the path needs none.
+ */
 export async function runIteration(
-  o: IterationOptions,
-  recorder: IterationRecorder,
+  c: IterationContext,
+  scope: TemplateScope | null,
+  start: number,
 ): Promise<IterationOutcome> {
-  const cookies = new PathCookies();
-  let hasCookies = false;
-  for (const [name, value] of Object.entries(o.path.variables ?? {})) o.scope.vars.set(name, value);
-  for (const [index, step] of o.path.steps.entries()) {
-    // The first step is timed from when it was meant to be sent: coordinated omission.
-    const start = index === 0 ? o.intendedStart : performance.now();
-    const error = await runProbeStep(step, o, { cookies, hasCookies });
-    if (error === 'cancelled') return { ok: false, cancelled: true };
-    const ms = performance.now() - start;
-    recorder.step(index, ms, error.message);
-    hasCookies ||= error.cookies;
-    if (error.message !== null)
-      return { ok: false, ms: performance.now() - o.intendedStart, error: error.message };
+  if (scope)
+    for (const [name, value] of Object.entries(c.compiled.path.variables ?? {})) scope.vars.set(name, value);
+  const jar: Jar = { cookies: null };
+  const steps = c.compiled.steps;
+  for (let index = 0; index < steps.length; index++) {
+    // The first step is timed from the iteration's start (the intended one in the open model).
+    const stepStart = index === 0 ? start : performance.now();
+    const error = await runStep(steps[index] as CompiledStep, c, scope, jar);
+    if (error === 'cancelled') return CANCELLED;
+    const end = performance.now();
+    c.recorder.step(index, end - stepStart, error);
+    if (error !== null) return { ok: false, ms: end - start, error };
   }
-  return { ok: true, ms: performance.now() - o.intendedStart };
+  return { ok: true, ms: performance.now() - start };
 }
 
-type StepEnd = 'cancelled' | { message: string | null; cookies: boolean };
+interface Jar {
+  cookies: PathCookies | null;
+}
 
-async function runProbeStep(
-  step: Step,
-  o: IterationOptions,
-  jar: { cookies: PathCookies; hasCookies: boolean },
-): Promise<StepEnd> {
-  const prepared = prepareRequest(step.request, o.scope, o.baseUrl);
-  if (!prepared.ok) return { message: `${step.name}: ${prepared.error.message}`, cookies: false };
-  const request = prepared.request;
-  if (jar.hasCookies)
-    request.headers = withCookieHeader(request.headers, await jar.cookies.cookieHeader(request.url));
-  const timeoutMs = toMs(step.timeout ?? o.defaultTimeout);
-  const sent = await sendRequest(request, {
-    dispatcher: o.dispatcher,
-    timeoutMs,
-    bodyLimit: BODY_LIMIT,
-    signal: o.signal,
-  });
+/** One step: null when it passed, the error message, or 'cancelled'. */
+async function runStep(
+  cs: CompiledStep,
+  c: IterationContext,
+  scope: TemplateScope | null,
+  jar: Jar,
+): Promise<string | null | 'cancelled'> {
+  const name = cs.step.name;
+  let request: ProbeRequest;
+  if (cs.request) request = cs.request;
+  else {
+    const prepared = prepareRequest(cs.step.request, scope as TemplateScope, c.baseUrl);
+    if (!prepared.ok) return `${name}: ${prepared.error.message}`;
+    request = toProbeRequest(prepared.request);
+  }
+  if (jar.cookies) {
+    const header = await jar.cookies.cookieHeader(request.url);
+    if (header !== undefined) request = { ...request, headers: withCookieHeader(request.headers, header) };
+  }
+  const sent = await c.sender.send(request, cs.timeoutMs, BODY_LIMIT);
   if (sent.kind === 'cancelled') return 'cancelled';
-  if (sent.kind === 'error') return { message: `${step.name}: ${sent.error.message}`, cookies: false };
+  if (sent.kind === 'error') return `${name}: ${sent.error.message}`;
   const response = sent.response;
   const setCookies = response.headerValues('set-cookie');
-  if (setCookies.length > 0) await jar.cookies.store(request.url, setCookies);
-  const stored = setCookies.length > 0 && cookieValues(setCookies).length > 0;
+  if (setCookies.length > 0) {
+    jar.cookies ??= new PathCookies();
+    await jar.cookies.store(request.url, setCookies);
+  }
+  if (cs.expect === undefined && !cs.step.capture) return null;
+  return checkStep(cs, response, scope, jar, request.url);
+}
+
+/** Assertions and captures of one step: null when they hold, else the first failure. */
+async function checkStep(
+  cs: CompiledStep,
+  response: ReceivedResponse,
+  scope: TemplateScope | null,
+  jar: Jar,
+  url: string,
+): Promise<string | null> {
+  const name = cs.step.name;
   try {
-    const expect = step.expect ? renderTemplate(step.expect, o.scope) : undefined;
-    const failures = expect ? evaluateExpect(expect, response) : [];
-    if (failures.length > 0) return { message: `${step.name}: ${failures[0]?.message}`, cookies: stored };
-    if (step.capture) {
-      const context = { response, cookies: jar.cookies, url: request.url, redactor: o.scope.redactor };
-      const captured = await captureValues(step.capture, context);
-      if (captured.failures.length > 0)
-        return { message: `${step.name}: ${captured.failures[0]?.message}`, cookies: stored };
-      for (const [name, value] of captured.values) o.scope.vars.set(name, value);
+    const expect = cs.expect === null ? renderTemplate(cs.step.expect, scope as TemplateScope) : cs.expect;
+    if (expect) {
+      const failures = evaluateExpect(expect, response);
+      if (failures.length > 0) return `${name}: ${failures[0]?.message}`;
+    }
+    if (cs.step.capture && scope) {
+      jar.cookies ??= new PathCookies();
+      const context = { response, cookies: jar.cookies, url, redactor: scope.redactor };
+      const captured = await captureValues(cs.step.capture, context);
+      if (captured.failures.length > 0) return `${name}: ${captured.failures[0]?.message}`;
+      for (const [key, value] of captured.values) scope.vars.set(key, value);
     }
   } catch (error) {
-    return { message: `${step.name}: ${(error as Error).message}`, cookies: stored };
+    return `${name}: ${(error as Error).message}`;
   }
-  return { message: null, cookies: stored };
+  return null;
 }

@@ -9,11 +9,8 @@
  */
 import { setMaxListeners } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Dispatcher } from 'undici';
-import type { CriticalPath, Duration } from '../plan/schema.js';
-import type { TemplateScope } from '../plan/template.js';
-import { runIteration } from './iteration.js';
-import { createPathRecords, type PathRecord } from './recorder.js';
+import type { PathRecord } from './recorder.js';
+import { IterationRunner, type RunnerOptions } from './runner.js';
 
 /** Progress of a probe, for a progress bar. */
 export interface ProbeProgress {
@@ -25,20 +22,13 @@ export interface ProbeProgress {
 }
 
 /** How to run the probe. */
-export interface ProbeOptions {
-  paths: CriticalPath[];
-  baseUrl: string;
-  /** A fresh scope for one iteration (`n` counts iterations of this probe). */
-  scope: (n: number) => TemplateScope;
+export interface ProbeOptions extends RunnerOptions {
   /** Iterations per second, for each path. */
   rate: number;
   durationMs: number;
   /** Stop starting iterations once this many requests were sent. */
   maxRequests?: number;
   maxInFlight: number;
-  stepTimeout: Duration;
-  dispatcher: Dispatcher;
-  signal: AbortSignal;
   onProgress?: (progress: ProbeProgress) => void;
 }
 
@@ -53,24 +43,23 @@ export interface ProbeResult {
 
 /** Run the probe; resolves when every started iteration ended. Never throws. */
 export async function runProbe(o: ProbeOptions): Promise<ProbeResult> {
-  const records = createPathRecords(o.paths);
-  // Every request in flight listens to the signal for cancellation.
-  setMaxListeners(o.maxInFlight * 2 + 16, o.signal);
+  const runner = new IterationRunner(o);
+  // Cancellation: one listener for the whole probe (the sender's), plus the callers'.
+  setMaxListeners(64, o.signal);
   const running = new Set<Promise<void>>();
-  const count = { requests: 0, iterations: 0, errors: 0 };
   const t0 = performance.now();
   const per = 1000 / o.rate;
+  const count = runner.counts;
   let k = 0;
   let lastProgress = t0;
   const launch = (index: number): void => {
     const pathIndex = index % o.paths.length;
-    const record = records[pathIndex] as PathRecord;
     if (running.size >= o.maxInFlight) {
-      record.dropped++;
+      (runner.records[pathIndex] as PathRecord).dropped++;
       return;
     }
     const intended = t0 + Math.floor(index / o.paths.length) * per;
-    const task = iterate(o, pathIndex, record, intended, index, count).finally(() => running.delete(task));
+    const task = runner.run(pathIndex, intended, index).finally(() => running.delete(task));
     running.add(task);
   };
   while (!o.signal.aborted) {
@@ -86,46 +75,6 @@ export async function runProbe(o: ProbeOptions): Promise<ProbeResult> {
   }
   const scheduledMs = Math.min(o.durationMs, performance.now() - t0);
   while (running.size > 0) await Promise.all([...running]);
-  return { records, elapsedMs: performance.now() - t0, scheduledMs };
-}
-
-async function iterate(
-  o: ProbeOptions,
-  pathIndex: number,
-  record: PathRecord,
-  intended: number,
-  n: number,
-  count: { requests: number; iterations: number; errors: number },
-): Promise<void> {
-  const path = o.paths[pathIndex] as CriticalPath;
-  const recorder = {
-    step: (i: number, ms: number, error: string | null): void => {
-      count.requests++;
-      record.requests++;
-      const step = record.steps[i];
-      step?.histogram.record(ms);
-      if (error !== null && step) step.errors++;
-    },
-  };
-  const outcome = await runIteration(
-    {
-      path,
-      baseUrl: o.baseUrl,
-      scope: o.scope(n),
-      dispatcher: o.dispatcher,
-      defaultTimeout: o.stepTimeout,
-      signal: o.signal,
-      intendedStart: intended,
-    },
-    recorder,
-  );
-  if ('cancelled' in outcome) return;
-  record.iterations++;
-  count.iterations++;
-  record.histogram.record(outcome.ms);
-  if (!outcome.ok) {
-    record.errors++;
-    count.errors++;
-    record.firstError ??= outcome.error;
-  }
+  runner.close();
+  return { records: runner.records, elapsedMs: performance.now() - t0, scheduledMs };
 }

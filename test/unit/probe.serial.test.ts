@@ -5,18 +5,25 @@ import { after, before, describe, test } from 'node:test';
 import { Agent } from 'undici';
 import { CriticalPathSpec } from '../../src/plan/schema.js';
 import type { TemplateScope } from '../../src/plan/template.js';
+import { runMaxRate } from '../../src/probe/max-rate.js';
 import { runProbe } from '../../src/probe/probe.js';
 import { summarizeRecords } from '../../src/probe/recorder.js';
 import { Redactor } from '../../src/report/redact.js';
 
 /** When set, every request waits until this time (performance.now()) before answering. */
 let stallUntil = 0;
+/** Requests the server is answering right now, and the most at once. */
+let open = 0;
+let mostOpen = 0;
 let server: Server;
 let baseUrl: string;
 const agent = new Agent({ connections: 512 });
 
 before(async () => {
   server = createServer((req, res) => {
+    open++;
+    mostOpen = Math.max(mostOpen, open);
+    res.on('close', () => open--);
     const answer = (): void => {
       if (req.url?.startsWith('/delay')) {
         setTimeout(
@@ -26,7 +33,14 @@ before(async () => {
         return;
       }
       if (req.url === '/item/7') res.writeHead(200).end('{"id":7}');
-      else res.writeHead(200).end('{"ok":true}');
+      else if (req.url === '/stall') return;
+      else if (req.url === '/endless' || req.url === '/drip') {
+        // A body that never ends: fast (64 KiB every ms) or dripping (one byte every 50 ms).
+        res.writeHead(200);
+        const fast = req.url === '/endless';
+        const timer = setInterval(() => res.write(fast ? Buffer.alloc(65_536) : 'x'), fast ? 1 : 50);
+        res.on('close', () => clearInterval(timer));
+      } else res.writeHead(200).end('{"ok":true}');
     };
     const wait = stallUntil - performance.now();
     if (wait > 0) setTimeout(answer, wait);
@@ -159,5 +173,134 @@ describe('load probe', () => {
     });
     assert.ok(result.elapsedMs < 1000, `${result.elapsedMs} ms`);
     assert.ok((result.records[0]?.requests ?? 0) <= 30);
+  });
+
+  test('a captured value feeds a templated request of the same iteration', async () => {
+    const templated = CriticalPathSpec.parse({
+      name: 'p',
+      owner: 'o',
+      expect: 'e',
+      rollback: 'r',
+      steps: [
+        { name: 'first', request: { url: '/delay' }, capture: { id: '$.id' } },
+        { name: 'item', request: { url: '/item/{{ id }}' }, expect: { json: { '$.id': '{{ id }}' } } },
+      ],
+    });
+    const result = await runProbe({
+      ...options,
+      paths: [templated],
+      baseUrl,
+      scope,
+      rate: 20,
+      durationMs: 500,
+    });
+    const [summary] = summarizeRecords(result.records, 0.5);
+    assert.ok((summary?.iterations ?? 0) >= 8, `iterations ${summary?.iterations}`);
+    assert.equal(summary?.errors, 0, summary?.first_error);
+  });
+
+  test('a step timeout ends the request with a timeout error', async () => {
+    const stalled = CriticalPathSpec.parse({
+      name: 'p',
+      owner: 'o',
+      expect: 'e',
+      rollback: 'r',
+      steps: [{ name: 'stall', request: { url: '/stall' }, timeout: '200ms' }],
+    });
+    const started = performance.now();
+    const result = await runProbe({
+      ...options,
+      paths: [stalled],
+      baseUrl,
+      scope,
+      rate: 10,
+      durationMs: 150,
+    });
+    const [summary] = summarizeRecords(result.records, 0.15);
+    assert.equal(summary?.error_rate, 100);
+    assert.match(summary?.first_error ?? '', /stall: GET .*\/stall did not answer within 200 ms/);
+    assert.ok(performance.now() - started < 2000);
+  });
+
+  test('max-rate mode: closed loops, never more requests at once than virtual users', async () => {
+    mostOpen = 0;
+    const result = await runMaxRate({
+      paths: [path('/delay')],
+      baseUrl,
+      scope,
+      vus: 4,
+      durationMs: 1000,
+      stepTimeout: '5s',
+      signal: new AbortController().signal,
+    });
+    const [summary] = summarizeRecords(result.records, result.scheduledMs / 1000);
+    assert.equal(summary?.errors, 0, summary?.first_error);
+    // 4 loops of ~20 ms requests for 1 s: about 200 iterations; a loop waits for its answer.
+    const iterations = summary?.iterations ?? 0;
+    assert.ok(iterations >= 100 && iterations <= 204, `iterations ${iterations}`);
+    assert.ok(mostOpen <= 4, `${mostOpen} requests at once`);
+  });
+
+  test('max-rate mode stops at the request bound and on cancellation', async () => {
+    const bounded = await runMaxRate({
+      paths: [path('/x')],
+      baseUrl,
+      scope,
+      vus: 2,
+      durationMs: 5000,
+      maxRequests: 50,
+      stepTimeout: '5s',
+      signal: new AbortController().signal,
+    });
+    assert.ok(bounded.elapsedMs < 2000, `${bounded.elapsedMs} ms`);
+    assert.ok((bounded.records[0]?.requests ?? 0) <= 52);
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 200);
+    const cancelled = await runMaxRate({
+      paths: [path('/stall')],
+      baseUrl,
+      scope,
+      vus: 3,
+      durationMs: 5000,
+      stepTimeout: '5s',
+      signal: controller.signal,
+    });
+    assert.ok(cancelled.elapsedMs < 1500, `${cancelled.elapsedMs} ms`);
+    assert.equal(cancelled.records[0]?.errors, 0, 'cancelled requests are not errors');
+  });
+
+  test('a body that never ends: cut at the body limit, or a step timeout when it drips', async () => {
+    const one = (url: string) =>
+      CriticalPathSpec.parse({
+        name: 'p',
+        owner: 'o',
+        expect: 'e',
+        rollback: 'r',
+        steps: [{ name: 'body', request: { url }, expect: { status: 200 }, timeout: '300ms' }],
+      });
+    const started = performance.now();
+    const endless = await runProbe({
+      ...options,
+      paths: [one('/endless')],
+      baseUrl,
+      scope,
+      rate: 10,
+      durationMs: 150,
+    });
+    const [cut] = summarizeRecords(endless.records, 0.15);
+    assert.equal(cut?.errors, 0, cut?.first_error);
+    assert.equal(cut?.iterations, 2);
+    const drip = await runProbe({
+      ...options,
+      paths: [one('/drip')],
+      baseUrl,
+      scope,
+      rate: 10,
+      durationMs: 150,
+    });
+    const [slow] = summarizeRecords(drip.records, 0.15);
+    assert.equal(slow?.error_rate, 100);
+    assert.match(slow?.first_error ?? '', /did not send its whole body within 300 ms/);
+    assert.ok(performance.now() - started < 3000, `${performance.now() - started} ms`);
   });
 });

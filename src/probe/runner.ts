@@ -1,0 +1,86 @@
+/**
+ * What both load models share: the compiled paths, one sender, the per-path records
+ * and running counts, and `run()`, which runs one iteration and records how it ended.
+ * Everything per path is built once, so an iteration allocates only what it must.
+ */
+import type { Dispatcher } from 'undici';
+import type { CriticalPath, Duration } from '../plan/schema.js';
+import type { TemplateScope } from '../plan/template.js';
+import { compilePath } from './compiled.js';
+import { type IterationContext, runIteration } from './iteration.js';
+import { createPathRecords, type PathRecord } from './recorder.js';
+import { ProbeSender } from './sender.js';
+
+/** What a runner needs. */
+export interface RunnerOptions {
+  paths: CriticalPath[];
+  baseUrl: string;
+  /** A fresh scope for one iteration (`n` counts iterations of this probe). */
+  scope: (n: number) => TemplateScope;
+  stepTimeout: Duration;
+  dispatcher: Dispatcher;
+  signal: AbortSignal;
+}
+
+/** Running totals, for progress. */
+export interface RunCounts {
+  requests: number;
+  iterations: number;
+  errors: number;
+}
+
+/** Runs and records iterations of the probe's paths. */
+export class IterationRunner {
+  readonly records: PathRecord[];
+  readonly counts: RunCounts = { requests: 0, iterations: 0, errors: 0 };
+  readonly #contexts: IterationContext[];
+  readonly #sender: ProbeSender;
+  readonly #scope: (n: number) => TemplateScope;
+
+  constructor(o: RunnerOptions) {
+    this.records = createPathRecords(o.paths);
+    this.#sender = new ProbeSender(o.dispatcher, o.signal);
+    this.#scope = o.scope;
+    this.#contexts = o.paths.map((path, i) => {
+      const record = this.records[i] as PathRecord;
+      const counts = this.counts;
+      return {
+        compiled: compilePath(path, o.baseUrl, o.stepTimeout),
+        baseUrl: o.baseUrl,
+        sender: this.#sender,
+        recorder: {
+          step: (stepIndex: number, ms: number, error: string | null): void => {
+            counts.requests++;
+            record.requests++;
+            const step = record.steps[stepIndex];
+            if (!step) return;
+            step.histogram.record(ms);
+            if (error !== null) step.errors++;
+          },
+        },
+      };
+    });
+  }
+
+  /** Run iteration `n` of path `pathIndex`, timed from `start`, and record it. Never throws. */
+  async run(pathIndex: number, start: number, n: number): Promise<void> {
+    const context = this.#contexts[pathIndex] as IterationContext;
+    const record = this.records[pathIndex] as PathRecord;
+    const scope = context.compiled.needsScope ? this.#scope(n) : null;
+    const outcome = await runIteration(context, scope, start);
+    if ('cancelled' in outcome) return;
+    record.iterations++;
+    this.counts.iterations++;
+    record.histogram.record(outcome.ms);
+    if (!outcome.ok) {
+      record.errors++;
+      this.counts.errors++;
+      record.firstError ??= outcome.error;
+    }
+  }
+
+  /** Stop listening to the cancellation signal. */
+  close(): void {
+    this.#sender.close();
+  }
+}
