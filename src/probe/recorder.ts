@@ -3,7 +3,8 @@
  * counts of iterations, errors and dropped iterations, and the first error seen.
  */
 import type { CriticalPath } from '../plan/schema.js';
-import { LatencyHistogram, type LatencySummary } from './histogram.js';
+import type { PathHistogramResult } from '../result-metrics.js';
+import { LatencyHistogram } from './histogram.js';
 
 /** One step's latencies and errors. */
 export interface StepRecord {
@@ -58,20 +59,8 @@ export function mergePathRecords(into: PathRecord[], from: PathRecord[]): void {
   }
 }
 
-/** A serialisable summary of one path's record. */
-export interface PathSummary extends LatencySummary {
-  path: string;
-  iterations: number;
-  errors: number;
-  error_rate: number;
-  dropped: number;
-  requests: number;
-  /** Completed iterations per second. */
-  rate: number;
-  first_error?: string;
-  distribution: [number, number][];
-  steps: (LatencySummary & { step: string; errors: number; distribution: [number, number][] })[];
-}
+/** A serialisable summary of one path's record: the JSON result's histogram shape. */
+export type PathSummary = PathHistogramResult;
 
 /** Summaries of path records measured over `seconds`. */
 export function summarizeRecords(records: PathRecord[], seconds: number): PathSummary[] {

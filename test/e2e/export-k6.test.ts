@@ -9,9 +9,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, test } from 'node:test';
 import { promisify } from 'node:util';
-import { ManagedProcess } from '../../src/run/process.js';
-import { freePort } from '../../src/run/service.js';
-import { copyExample, ROOT, runCli, waitFor } from '../support/cli.js';
+import { copyExample, ROOT, runCli, withShop } from '../support/cli.js';
 
 const exec = promisify(execFile);
 const HARNESS = path.join(ROOT, 'test', 'support', 'k6-harness.mjs');
@@ -33,33 +31,6 @@ async function harness(
   const args = ['--experimental-vm-modules', '--no-warnings', HARNESS, script, ...(run ? ['--run'] : [])];
   const { stdout } = await exec(process.execPath, args, { env: { ...process.env, ...env }, timeout: 90_000 });
   return JSON.parse(stdout) as HarnessOutput;
-}
-
-/** The example shop on a free port while `use` runs. */
-async function withShop(dir: string, use: (url: string) => Promise<void>): Promise<void> {
-  const port = await freePort();
-  const proc = new ManagedProcess(`.venv/bin/uvicorn shop.main:app --host 127.0.0.1 --port ${port}`, {
-    cwd: dir,
-    env: { ...process.env, DATABASE_URL: `sqlite:///${dir}/k6.db` },
-  });
-  const url = `http://127.0.0.1:${port}`;
-  let up = false;
-  const poll = setInterval(() => {
-    fetch(`${url}/healthz`).then(
-      (r) => {
-        up = r.ok;
-      },
-      () => {},
-    );
-  }, 100);
-  try {
-    await waitFor(() => up, 20_000, 'the example shop');
-    clearInterval(poll);
-    await use(url);
-  } finally {
-    clearInterval(poll);
-    await proc.stop();
-  }
 }
 
 describe('preflight export k6', () => {

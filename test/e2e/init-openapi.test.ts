@@ -8,43 +8,12 @@ import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, test } from 'node:test';
 import type { RunResult } from '../../src/result.js';
-import { ManagedProcess } from '../../src/run/process.js';
-import { freePort } from '../../src/run/service.js';
-import { copyExample, patchFile, runCli, waitFor } from '../support/cli.js';
+import { copyExample, patchFile, runCli, withShop } from '../support/cli.js';
 
 const START = '.venv/bin/uvicorn shop.main:app --host 127.0.0.1 --port {port}';
 
 async function readJson(file: string): Promise<RunResult> {
   return JSON.parse(await readFile(file, 'utf8')) as RunResult;
-}
-
-/** The example shop on a free port, for as long as `use` runs. */
-async function withRunningShop(dir: string, use: (url: string) => Promise<void>): Promise<void> {
-  const port = await freePort();
-  const proc = new ManagedProcess(START.replace('{port}', String(port)), {
-    cwd: dir,
-    env: { ...process.env },
-  });
-  const url = `http://127.0.0.1:${port}`;
-  try {
-    let up = false;
-    const poll = setInterval(() => {
-      fetch(`${url}/healthz`).then(
-        (r) => {
-          up = r.ok;
-        },
-        () => {},
-      );
-    }, 100);
-    try {
-      await waitFor(() => up, 20_000, 'the example shop to answer /healthz');
-    } finally {
-      clearInterval(poll);
-    }
-    await use(url);
-  } finally {
-    await proc.stop();
-  }
 }
 
 describe('preflight init from the OpenAPI document', () => {
@@ -101,7 +70,7 @@ describe('preflight init from the OpenAPI document', () => {
 
   test('--openapi URL of a running service and --openapi FILE both write plans that validate', async () => {
     const dir = await copyExample();
-    await withRunningShop(dir, async (url) => {
+    await withShop(dir, async (url) => {
       const init = await runCli(
         ['init', '--openapi', `${url}/openapi.json`, '--yes', '--out', 'from-url.yaml'],
         { cwd: dir },

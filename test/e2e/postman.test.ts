@@ -9,9 +9,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, test } from 'node:test';
 import type { RunResult } from '../../src/result.js';
-import { ManagedProcess } from '../../src/run/process.js';
-import { freePort } from '../../src/run/service.js';
-import { copyExample, runCli, waitFor } from '../support/cli.js';
+import { copyExample, runCli, withShop } from '../support/cli.js';
 
 const SECRET_PASSWORD = 'pm-very-secret-password-42';
 const json = (raw: unknown) => ({
@@ -146,33 +144,6 @@ const ENVIRONMENT = {
     { key: 'password', value: SECRET_PASSWORD, type: 'secret', enabled: true },
   ],
 };
-
-/** The example shop on a free port while `use` runs. */
-async function withShop(dir: string, use: (url: string) => Promise<void>): Promise<void> {
-  const port = await freePort();
-  const proc = new ManagedProcess(`.venv/bin/uvicorn shop.main:app --host 127.0.0.1 --port ${port}`, {
-    cwd: dir,
-    env: { ...process.env, DATABASE_URL: `sqlite:///${dir}/postman.db` },
-  });
-  const url = `http://127.0.0.1:${port}`;
-  let up = false;
-  const poll = setInterval(() => {
-    fetch(`${url}/healthz`).then(
-      (r) => {
-        up = r.ok;
-      },
-      () => {},
-    );
-  }, 100);
-  try {
-    await waitFor(() => up, 20_000, 'the example shop');
-    clearInterval(poll);
-    await use(url);
-  } finally {
-    clearInterval(poll);
-    await proc.stop();
-  }
-}
 
 describe('preflight import postman', () => {
   test('a collection for the example converts, validates, runs GO; unconverted lines are listed', async () => {

@@ -138,3 +138,29 @@ export function serviceUp(dir: string): boolean {
     return existsSync(log) && /Uvicorn running|Application startup complete/.test(readFileSync(log, 'utf8'));
   });
 }
+
+/** The example shop (a copy in `dir`) on a free port with a fresh SQLite file, while `use` runs. */
+export async function withShop(dir: string, use: (url: string) => Promise<void>): Promise<void> {
+  const { startService } = await import('../../src/run/service.js');
+  const { Agent } = await import('undici');
+  const dispatcher = new Agent();
+  const service = await startService({
+    config: {
+      name: 'shop',
+      start: '.venv/bin/uvicorn shop.main:app --host 127.0.0.1 --port {port}',
+      ready: 'GET /healthz',
+      ready_timeout: '20s',
+    },
+    planDir: dir,
+    logFile: path.join(dir, 'shop-test.log'),
+    env: { DATABASE_URL: `sqlite:///${dir}/shop-test.db` },
+    signal: new AbortController().signal,
+    dispatcher,
+  });
+  try {
+    await use(service.url);
+  } finally {
+    await service.stop();
+    await dispatcher.close();
+  }
+}
