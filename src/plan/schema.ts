@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { cacheSpec } from './schema-cache.js';
+import { DatabaseSpec } from './schema-database.js';
 import { LogsSpec } from './schema-logs.js';
 import { MetricsSpec } from './schema-metrics.js';
 import { stagingSpec } from './schema-staging.js';
@@ -193,6 +194,7 @@ export const PlanSpec = z.strictObject({
   cache: CacheSpec.optional().describe('cache behaviour through the CDN, and the cache-leak probe'),
   staging: StagingSpec.optional().describe('deploy and rollback rehearsal on staging, and its configuration'),
   logs: LogsSpec.optional().describe('logs read by the logs check: the service output, files, commands'),
+  database: DatabaseSpec.optional().describe('query review on the critical paths, realistic data, migration safety'),
 });
 
 export type Plan = z.output<typeof PlanSpec>;
