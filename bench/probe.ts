@@ -8,9 +8,9 @@
  */
 import { execFileSync } from 'node:child_process';
 import { loadavg } from 'node:os';
-import { Agent } from 'undici';
 import { CriticalPathSpec } from '../src/plan/schema.js';
 import type { TemplateScope } from '../src/plan/template.js';
+import { createProbeDispatcher } from '../src/probe/dispatcher.js';
 import { runMaxRate } from '../src/probe/max-rate.js';
 import { runProbe } from '../src/probe/probe.js';
 import { summarizeRecords } from '../src/probe/recorder.js';
@@ -116,7 +116,7 @@ for (let round = 1; round <= rounds; round++) {
   best.autocannon = Math.max(best.autocannon, a);
   console.log(`round ${round}: probe ${r(p)}  wrk ${r(w)}  autocannon ${r(a)} req/s  (load ${load()})`);
 }
-const agent = new Agent({ connections: 100 });
+const agent = createProbeDispatcher(100);
 const accuracy = await runProbe({
   paths: [path('/delay')],
   baseUrl: url,

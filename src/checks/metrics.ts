@@ -12,9 +12,11 @@ import { decideMetricsOutcome } from '../metrics/judge.js';
 import { type RecordedBaseline, readRecordedBaseline } from '../metrics/recorded.js';
 import { buildMetricsResult } from '../metrics/result.js';
 import { type Cleanups, prepareBaseline, runCleanups, startSide } from '../metrics/sides.js';
-import { type CriticalPath, type Duration, type Plan, toMs } from '../plan/schema.js';
+import { toMs } from '../plan/duration.js';
+import type { CriticalPath, Duration, Plan } from '../plan/schema.js';
 import { type MetricsConfig, toRate } from '../plan/schema-metrics.js';
 import type { TemplateScope } from '../plan/template.js';
+import { createProbeDispatcher } from '../probe/dispatcher.js';
 import type { ProbeProgress } from '../probe/probe.js';
 import { Redactor } from '../report/redact.js';
 import type { MetricsResult } from '../result-metrics.js';
@@ -66,6 +68,9 @@ async function runMetrics(m: MetricsRun, ctx: CheckContext): Promise<CheckOutcom
       return { status: 'skip', summary: baseline.reason, skip_reason: baseline.reason };
     const agent = new Agent({ connections: m.config.max_in_flight, keepAliveTimeout: 10_000 });
     cleanups.push(() => agent.close());
+    // The probe's own transport (lean HTTP/1.1 for http origins); `agent` serves readiness polls.
+    const probeDispatcher = createProbeDispatcher(m.config.max_in_flight);
+    cleanups.push(() => probeDispatcher.close());
     const side = (name: 'baseline' | 'candidate', planDir: string, extraEnv: Record<string, string>) =>
       startSide(name, {
         service: m.plan.service,
@@ -107,7 +112,7 @@ async function runMetrics(m: MetricsRun, ctx: CheckContext): Promise<CheckOutcom
       warmup: m.config.warmup,
       maxInFlight: m.config.max_in_flight,
       stepTimeout: m.plan.paths?.step_timeout ?? '10s',
-      dispatcher: agent,
+      dispatcher: probeDispatcher,
       signal: ctx.signal,
       ...(m.overrides.onProgress ? { onProgress: m.overrides.onProgress } : {}),
     });

@@ -6,9 +6,10 @@
  * neither side, because each side goes first in every other round. The first `warmup`
  * rounds are kept in the series but left out of the comparison and of the histograms.
  */
-import type { Dispatcher } from 'undici';
+
 import type { CriticalPath, Duration } from '../plan/schema.js';
 import type { TemplateScope } from '../plan/template.js';
+import type { ProbeDispatcher } from '../probe/dispatcher.js';
 import { runMaxRate } from '../probe/max-rate.js';
 import { type ProbeProgress, runProbe } from '../probe/probe.js';
 import { createPathRecords, mergePathRecords, type PathRecord } from '../probe/recorder.js';
@@ -35,7 +36,7 @@ export interface InterleaveOptions {
   warmup: number;
   maxInFlight: number;
   stepTimeout: Duration;
-  dispatcher: Dispatcher;
+  dispatcher: ProbeDispatcher;
   signal: AbortSignal;
   onProgress?: (progress: { block: number; blocks: number; side: Side } & ProbeProgress) => void;
 }

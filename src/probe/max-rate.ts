@@ -8,7 +8,7 @@
  * every before/after comparison, use the open model (`runProbe`), the default.
  */
 import { setMaxListeners } from 'node:events';
-import { Agent, type Dispatcher, Pool } from 'undici';
+import { createProbeDispatcher, type ProbeDispatcher } from './dispatcher.js';
 import type { ProbeProgress, ProbeResult } from './probe.js';
 import { IterationRunner, type RunnerOptions } from './runner.js';
 
@@ -19,22 +19,15 @@ export interface MaxRateOptions extends Omit<RunnerOptions, 'dispatcher'> {
   durationMs: number;
   /** Stop starting iterations once this many requests were sent. */
   maxRequests?: number;
-  /** Default: an undici Pool per origin, `vus` connections, no pipelining (closed at the end). */
-  dispatcher?: Dispatcher;
+  /** Default: `vus` keep-alive connections per origin, no pipelining (closed at the end). */
+  dispatcher?: ProbeDispatcher;
   onProgress?: (progress: ProbeProgress) => void;
-}
-
-/** A dispatcher with one undici Pool per origin: `connections` sockets, pipelining 1. */
-export function createPoolDispatcher(connections: number): Agent {
-  return new Agent({
-    factory: (origin, options) => new Pool(origin, { ...options, connections, pipelining: 1 }),
-  });
 }
 
 /** Run `vus` closed loops for the duration; resolves when every loop ended. Never throws. */
 export async function runMaxRate(o: MaxRateOptions): Promise<ProbeResult> {
-  const own = o.dispatcher ? null : createPoolDispatcher(o.vus);
-  const dispatcher = o.dispatcher ?? (own as Agent);
+  const own = o.dispatcher ? null : createProbeDispatcher(o.vus);
+  const dispatcher = o.dispatcher ?? (own as ProbeDispatcher);
   const runner = new IterationRunner({ ...o, dispatcher });
   setMaxListeners(64, o.signal);
   const t0 = performance.now();

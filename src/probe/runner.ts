@@ -3,10 +3,10 @@
  * and running counts, and `run()`, which runs one iteration and records how it ended.
  * Everything per path is built once, so an iteration allocates only what it must.
  */
-import type { Dispatcher } from 'undici';
 import type { CriticalPath, Duration } from '../plan/schema.js';
 import type { TemplateScope } from '../plan/template.js';
 import { compilePath } from './compiled.js';
+import type { ProbeDispatcher } from './dispatcher.js';
 import { type IterationContext, runIteration } from './iteration.js';
 import { createPathRecords, type PathRecord } from './recorder.js';
 import { ProbeSender } from './sender.js';
@@ -18,7 +18,7 @@ export interface RunnerOptions {
   /** A fresh scope for one iteration (`n` counts iterations of this probe). */
   scope: (n: number) => TemplateScope;
   stepTimeout: Duration;
-  dispatcher: Dispatcher;
+  dispatcher: ProbeDispatcher;
   signal: AbortSignal;
 }
 

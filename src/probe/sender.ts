@@ -12,6 +12,7 @@ import type { Dispatcher } from 'undici';
 import { classifyError, timeoutError } from '../http/errors.js';
 import { ReceivedResponse } from '../http/response.js';
 import type { SendOutcome } from '../http/send.js';
+import type { ProbeDispatcher } from './dispatcher.js';
 
 /** A request ready to dispatch: the URL split once into origin and path. */
 export interface ProbeRequest {
@@ -36,7 +37,7 @@ const SWEEP_MS = 100;
 
 /** Sends the probe's requests through one dispatcher; cancels them all when the signal aborts. */
 export class ProbeSender {
-  readonly #dispatcher: Dispatcher;
+  readonly #dispatcher: ProbeDispatcher;
   readonly #signal: AbortSignal;
   readonly #inFlight = new Set<Exchange>();
   #sweep: NodeJS.Timeout | null = null;
@@ -44,7 +45,7 @@ export class ProbeSender {
     for (const exchange of this.#inFlight) exchange.abort(new Error('cancelled'));
   };
 
-  constructor(dispatcher: Dispatcher, signal: AbortSignal) {
+  constructor(dispatcher: ProbeDispatcher, signal: AbortSignal) {
     this.#dispatcher = dispatcher;
     this.#signal = signal;
     signal.addEventListener('abort', this.#onAbort, { once: true });

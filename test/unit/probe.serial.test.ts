@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
-import { Agent } from 'undici';
 import { CriticalPathSpec } from '../../src/plan/schema.js';
 import type { TemplateScope } from '../../src/plan/template.js';
+import { createProbeDispatcher } from '../../src/probe/dispatcher.js';
 import { runMaxRate } from '../../src/probe/max-rate.js';
 import { runProbe } from '../../src/probe/probe.js';
 import { summarizeRecords } from '../../src/probe/recorder.js';
@@ -17,7 +17,7 @@ let open = 0;
 let mostOpen = 0;
 let server: Server;
 let baseUrl: string;
-const agent = new Agent({ connections: 512 });
+const agent = createProbeDispatcher(512);
 
 before(async () => {
   server = createServer((req, res) => {

@@ -1,0 +1,372 @@
+/**
+ * The probe's HTTP/1.1 transport for plain-http origins: keep-alive sockets, one
+ * request at a time on each (no pipelining, like wrk and autocannon by default), the
+ * response parsed by http-parser-js (the parser autocannon uses). It implements only
+ * the part of undici's dispatch API that the probe's sender uses, so the sender works
+ * on this transport and on undici alike (HTTPS origins go to undici, see dispatcher.ts).
+ *
+ * Why not undici for the probe: at the probe's maximum rate the client's own CPU is the
+ * limit, and undici's general-purpose request path cost about twice the CPU per request
+ * of a socket that writes the request and parses the answer (profile: undici's queueing,
+ * header validation and wasm-parser callbacks, spread thin). The critical-path engine
+ * keeps undici: there, features matter more than microseconds.
+ */
+import net from 'node:net';
+import { HTTPParser } from 'http-parser-js';
+import type { Dispatcher } from 'undici';
+
+/** What the probe's sender passes to `dispatch` (a subset of undici's DispatchOptions). */
+export interface ProbeDispatchOptions {
+  origin: string;
+  path: string;
+  method: Dispatcher.HttpMethod;
+  headers: Record<string, string>;
+  body: string | null;
+  headersTimeout?: number;
+  bodyTimeout?: number;
+}
+
+/** The sender's view of a dispatcher: undici's Agent, or this module's pools. */
+export interface ProbeDispatcher {
+  dispatch(options: ProbeDispatchOptions, handler: Dispatcher.DispatchHandler): boolean;
+  close(): Promise<void>;
+}
+
+/** Methods safe to send again when a reused keep-alive socket was closed before any answer. */
+const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE', 'TRACE']);
+const UNSAFE_HEADER = /[\r\n\0]/;
+
+/** An error with a code `classifyError` knows. */
+function codedError(message: string, code: string, name = 'Error'): Error {
+  const error = new Error(message) as Error & { code: string };
+  error.code = code;
+  error.name = name;
+  return error;
+}
+
+/** One request: queued, or on a connection until it ends. */
+class Pending implements Dispatcher.DispatchController {
+  readonly options: ProbeDispatchOptions;
+  readonly handler: Dispatcher.DispatchHandler;
+  readonly #pool: H1Pool;
+  /** Set once the handler heard the end (response end or error). */
+  ended = false;
+  /** Sent again once already (a stale keep-alive socket). */
+  retried = false;
+  connection: H1Connection | null = null;
+  #reason: Error | null = null;
+
+  constructor(pool: H1Pool, options: ProbeDispatchOptions, handler: Dispatcher.DispatchHandler) {
+    this.#pool = pool;
+    this.options = options;
+    this.handler = handler;
+  }
+
+  get aborted(): boolean {
+    return this.#reason !== null;
+  }
+  get paused(): boolean {
+    return false;
+  }
+  get reason(): Error | null {
+    return this.#reason;
+  }
+  pause(): void {}
+  resume(): void {}
+
+  /** Abort: the socket (if any) is destroyed, never reused; the handler hears `reason` once. */
+  abort(reason: Error): void {
+    if (this.ended || this.#reason) return;
+    this.#reason = reason;
+    if (this.connection) this.connection.destroy();
+    else this.#pool.unqueue(this);
+    this.fail(reason);
+  }
+
+  /** End with an error (once). */
+  fail(error: Error): void {
+    if (this.ended) return;
+    this.ended = true;
+    this.handler.onResponseError?.(this, error);
+  }
+}
+
+/** One keep-alive socket. */
+class H1Connection {
+  readonly #socket: net.Socket;
+  readonly #pool: H1Pool;
+  readonly #parser = new HTTPParser(HTTPParser.RESPONSE);
+  #current: Pending | null = null;
+  /** Response bytes received for the current request. */
+  #received = 0;
+  #keepAlive = true;
+  #closed = false;
+  /** Requests started on this socket (a reused socket may have been closed by the server). */
+  uses = 0;
+
+  constructor(pool: H1Pool) {
+    this.#pool = pool;
+    this.#socket = net.connect({ host: pool.hostname, port: pool.port, noDelay: true });
+    this.#socket.on('data', (chunk: Buffer) => this.#onData(chunk));
+    this.#socket.on('end', () => this.#onEnd());
+    this.#socket.on('error', (error) => this.#onClose(error));
+    this.#socket.on('close', () => this.#onClose(null));
+    const parser = this.#parser;
+    parser[HTTPParser.kOnHeadersComplete] = ((...args: unknown[]) => this.#onHeaders(args)) as never;
+    parser[HTTPParser.kOnBody] = (chunk: Buffer, offset: number, length: number) => {
+      const p = this.#current;
+      if (p && !p.ended) p.handler.onResponseData?.(p, chunk.subarray(offset, offset + length));
+    };
+    parser[HTTPParser.kOnMessageComplete] = () => this.#onComplete();
+  }
+
+  /** Send `p` on this socket. */
+  start(p: Pending): void {
+    this.#current = p;
+    this.#received = 0;
+    this.uses++;
+    p.connection = this;
+    const bytes = this.#pool.serialize(p.options);
+    if (bytes instanceof Error) {
+      this.#current = null;
+      p.connection = null;
+      this.#pool.release(this);
+      p.fail(bytes);
+      return;
+    }
+    this.#socket.write(bytes);
+  }
+
+  /** Close the socket; the request on it (if any) is the caller's to end. */
+  destroy(): void {
+    this.#current = null;
+    this.#closed = true;
+    this.#socket.destroy();
+    this.#pool.forget(this);
+  }
+
+  #onHeaders(args: unknown[]): number {
+    const p = this.#current;
+    // http-parser-js passes one info object, or positional values once anything in the
+    // process has read HTTPParser.kOnExecute (its Node 0.12 compatibility switch).
+    const info = (
+      typeof args[0] === 'object'
+        ? args[0]
+        : { headers: args[2], statusCode: args[5], statusMessage: args[6], shouldKeepAlive: args[8] }
+    ) as { headers: string[]; statusCode: number; statusMessage: string; shouldKeepAlive: boolean };
+    const statusCode = info.statusCode;
+    this.#keepAlive = info.shouldKeepAlive;
+    if (!p || p.ended) return 1;
+    const flat = info.headers;
+    const headers: Record<string, string | string[]> = {};
+    for (let i = 0; i < flat.length; i += 2) {
+      const name = (flat[i] as string).toLowerCase();
+      const value = flat[i + 1] as string;
+      const seen = headers[name];
+      if (seen === undefined) headers[name] = value;
+      else if (Array.isArray(seen)) seen.push(value);
+      else headers[name] = [seen, value];
+    }
+    p.handler.onResponseStart?.(p, statusCode, headers, info.statusMessage);
+    // No body after these (without this the parser would wait for the socket to close).
+    return p.options.method === 'HEAD' || statusCode === 204 || statusCode === 304 ? 1 : 0;
+  }
+
+  #onComplete(): void {
+    const p = this.#current;
+    this.#current = null;
+    if (!p || p.ended) return;
+    p.ended = true;
+    p.connection = null;
+    if (this.#keepAlive && !this.#closed) this.#pool.release(this);
+    else this.destroy();
+    p.handler.onResponseEnd?.(p, {});
+  }
+
+  #onData(chunk: Buffer): void {
+    if (!this.#current) {
+      // Bytes nobody asked for: the connection cannot be trusted for the next request.
+      this.destroy();
+      return;
+    }
+    this.#received += chunk.length;
+    const result = this.#parser.execute(chunk);
+    if (result instanceof Error) this.#parseFailed(result);
+  }
+
+  #parseFailed(error: Error): void {
+    const p = this.#current;
+    this.destroy();
+    if (!p) return;
+    const overflow = error.message.includes('max header size');
+    p.fail(
+      overflow
+        ? codedError('the response headers are too large', 'UND_ERR_HEADERS_OVERFLOW')
+        : codedError(
+            `${error.message} (${(error as { code?: string }).code ?? 'parse'})`,
+            '',
+            'HTTPParserError',
+          ),
+    );
+  }
+
+  #onEnd(): void {
+    // A body delimited by the end of the connection ends here.
+    if (this.#current && this.#received > 0) {
+      const result = this.#parser.finish();
+      if (result instanceof Error) this.#parseFailed(result);
+    }
+    this.#onClose(null);
+  }
+
+  #onClose(error: Error | null): void {
+    const p = this.#current;
+    if (!this.#closed) {
+      this.#closed = true;
+      this.#socket.destroy();
+      this.#pool.forget(this);
+    }
+    this.#current = null;
+    if (!p || p.ended) return;
+    p.connection = null;
+    if (this.uses > 1 && this.#received === 0 && !p.retried && IDEMPOTENT.has(p.options.method)) {
+      // The server closed an idle keep-alive socket as the request went out: send it again.
+      p.retried = true;
+      this.#pool.retry(p);
+      return;
+    }
+    p.fail(error ?? codedError('the server closed the connection', 'UND_ERR_SOCKET'));
+  }
+}
+
+/** Keep-alive connections to one origin, at most `connections` of them. */
+class H1Pool {
+  readonly hostname: string;
+  readonly port: number;
+  /** The Host header. */
+  readonly host: string;
+  readonly #max: number;
+  readonly #idle: H1Connection[] = [];
+  readonly #all = new Set<H1Connection>();
+  readonly #queue: Pending[] = [];
+  readonly #serialized = new WeakMap<
+    object,
+    { path: string; method: string; body: string | null; bytes: Buffer }
+  >();
+  #closing = false;
+
+  constructor(origin: URL, connections: number) {
+    this.hostname = origin.hostname.replace(/^\[|\]$/g, '');
+    this.port = Number(origin.port || 80);
+    this.host = origin.host;
+    this.#max = connections;
+  }
+
+  /**
+   * The request's bytes. Requests the probe prepared once (no templates) come back with
+   * the same headers object every time, so their bytes are built once and reused.
+   */
+  serialize(o: ProbeDispatchOptions): Buffer | Error {
+    const cached = this.#serialized.get(o.headers);
+    if (cached && cached.path === o.path && cached.method === o.method && cached.body === o.body)
+      return cached.bytes;
+    if (UNSAFE_HEADER.test(o.path)) return codedError('invalid request path', 'UND_ERR_INVALID_ARG');
+    let head = `${o.method} ${o.path} HTTP/1.1\r\n`;
+    let hasHost = false;
+    let hasLength = false;
+    for (const name in o.headers) {
+      const value = o.headers[name] as string;
+      if (UNSAFE_HEADER.test(name) || UNSAFE_HEADER.test(value))
+        return codedError(`invalid header ${JSON.stringify(name)}`, 'UND_ERR_INVALID_ARG');
+      const lower = name.toLowerCase();
+      if (lower === 'host') hasHost = true;
+      else if (lower === 'content-length') hasLength = true;
+      head += `${name}: ${value}\r\n`;
+    }
+    if (!hasHost) head += `host: ${this.host}\r\n`;
+    if (o.body !== null && !hasLength) head += `content-length: ${Buffer.byteLength(o.body)}\r\n`;
+    head += '\r\n';
+    const bytes =
+      o.body === null
+        ? Buffer.from(head, 'latin1')
+        : Buffer.concat([Buffer.from(head, 'latin1'), Buffer.from(o.body, 'utf8')]);
+    this.#serialized.set(o.headers, { path: o.path, method: o.method, body: o.body, bytes });
+    return bytes;
+  }
+
+  dispatch(options: ProbeDispatchOptions, handler: Dispatcher.DispatchHandler): void {
+    const p = new Pending(this, options, handler);
+    handler.onRequestStart?.(p, {});
+    if (p.ended) return;
+    this.#assign(p);
+  }
+
+  #assign(p: Pending): void {
+    const idle = this.#idle.pop();
+    if (idle) idle.start(p);
+    else if (this.#all.size < this.#max && !this.#closing) {
+      const connection = new H1Connection(this);
+      this.#all.add(connection);
+      connection.start(p);
+    } else this.#queue.push(p);
+  }
+
+  /** A connection is free again: give it the next queued request, or keep it idle. */
+  release(connection: H1Connection): void {
+    const next = this.#queue.shift();
+    if (next) connection.start(next);
+    else if (this.#closing) connection.destroy();
+    else this.#idle.push(connection);
+  }
+
+  /** A connection closed: a queued request may now open a new one. */
+  forget(connection: H1Connection): void {
+    this.#all.delete(connection);
+    const at = this.#idle.indexOf(connection);
+    if (at >= 0) this.#idle.splice(at, 1);
+    const next = this.#queue.shift();
+    if (next) this.#assign(next);
+  }
+
+  /** Send again on another connection (a fresh one: a stale idle socket may be next). */
+  retry(p: Pending): void {
+    for (const stale of this.#idle.splice(0)) stale.destroy();
+    this.#assign(p);
+  }
+
+  unqueue(p: Pending): void {
+    const at = this.#queue.indexOf(p);
+    if (at >= 0) this.#queue.splice(at, 1);
+  }
+
+  /** Close idle sockets now and the others as their requests end. */
+  close(): void {
+    this.#closing = true;
+    for (const connection of this.#idle.splice(0)) connection.destroy();
+    for (const p of this.#queue.splice(0)) p.fail(codedError('the probe was closed', 'UND_ERR_DESTROYED'));
+  }
+}
+
+/** One H1Pool per plain-http origin. */
+export class H1Dispatcher implements ProbeDispatcher {
+  readonly #connections: number;
+  readonly #pools = new Map<string, H1Pool>();
+
+  constructor(connections: number) {
+    this.#connections = connections;
+  }
+
+  dispatch(options: ProbeDispatchOptions, handler: Dispatcher.DispatchHandler): boolean {
+    let pool = this.#pools.get(options.origin);
+    if (!pool) {
+      pool = new H1Pool(new URL(options.origin), this.#connections);
+      this.#pools.set(options.origin, pool);
+    }
+    pool.dispatch(options, handler);
+    return true;
+  }
+
+  async close(): Promise<void> {
+    for (const pool of this.#pools.values()) pool.close();
+  }
+}
