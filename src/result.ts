@@ -3,7 +3,9 @@
  * is a serialised `RunResult`; its JSON Schema is in `schema/result.schema.json`.
  */
 
+import type { DatabaseReview } from './result-database.js';
 import type { MetricsResult } from './result-metrics.js';
+import type { MigrationsResult } from './result-migrations.js';
 
 export type CheckStatus = 'pass' | 'fail' | 'warn' | 'skip' | 'error';
 export type StepStatus = 'pass' | 'fail' | 'error' | 'skip';
@@ -74,6 +76,10 @@ export interface CheckResult {
   phases?: PhaseResult[];
   /** Which release staging was on before the rehearsal and is on now. */
   staging?: StagingOutcome;
+  /** What the `database` check captured per step, the plan of each statement shape, findings. */
+  database?: DatabaseReview;
+  /** What the `migrations` check found: new revisions, their SQL, findings, waivers, rehearsal. */
+  migrations?: MigrationsResult;
 }
 
 /** The critical paths of a rehearsal phase, in short. */

@@ -4,7 +4,8 @@
  */
 import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { type CommandCheck, toMs } from '../plan/schema.js';
+import { toMs } from '../plan/duration.js';
+import type { CommandCheck } from '../plan/schema.js';
 import { renderTemplate } from '../plan/template.js';
 import { parseJunit } from '../python/junit.js';
 import { OutputParseError, parseRuffJson } from '../python/ruff.js';

@@ -2,8 +2,7 @@
  * The `paths` check: every critical path against the running service, a few at a time.
  */
 import { runCriticalPath } from '../http/run-path.js';
-import { DEFAULT_OPENAPI_SOURCE } from '../openapi/document.js';
-import { createOpenApiValidator } from '../openapi/validator.js';
+import { createOpenApiValidator, DEFAULT_OPENAPI_SOURCE } from '../openapi/validator.js';
 import type { CriticalPath, PathsSettings } from '../plan/schema.js';
 import type { PathResult } from '../result.js';
 import type { CheckContext, CheckDefinition, CheckOutcome } from './types.js';

@@ -1,14 +1,11 @@
 /**
- * Which checks a plan asks for, as definitions for the scheduler.
+ * Which checks a plan asks for, as definitions for the scheduler. A check kind's module is
+ * imported only when the plan uses it, so a run loads little more than what it runs.
  */
 import type { Plan } from '../plan/schema.js';
 import type { PathResult } from '../result.js';
 import type { MetricsResult } from '../result-metrics.js';
-import { defineCacheCheck } from './cache/check.js';
-import { commandKind, defineCommandCheck } from './command.js';
-import { defineMetricsCheck, type MetricsOverrides } from './metrics.js';
-import { definePathsCheck } from './paths.js';
-import { defineStagingChecks, listStagingCheckIds } from './staging-registry.js';
+import type { MetricsOverrides } from './metrics.js';
 import type { CheckDefinition } from './types.js';
 
 export interface CheckSelection {
@@ -31,33 +28,56 @@ export class SelectionError extends Error {
 }
 
 /** The ids and kinds of every check the plan defines. */
-export function listCheckIds(plan: Plan): { id: string; kind: string }[] {
+export async function listCheckIds(plan: Plan): Promise<{ id: string; kind: string }[]> {
+  const { commandKind } = await import('./command.js');
+  const { listStagingCheckIds } = await import('./staging-registry.js');
   const out = Object.entries(plan.checks ?? {}).map(([id, spec]) => ({ id, kind: commandKind(id, spec) }));
   if ((plan.critical_paths?.length ?? 0) > 0) out.push({ id: 'paths', kind: 'paths' });
   if (plan.metrics) out.push({ id: 'metrics', kind: 'metrics' });
   if (plan.cache) out.push({ id: 'cache', kind: 'cache' });
+  if (plan.database?.capture) out.push({ id: 'database', kind: 'database' });
+  if (plan.database?.migrations) out.push({ id: 'migrations', kind: 'migrations' });
   out.push(...listStagingCheckIds(plan));
   return out;
 }
 
 /** Build the check definitions for a plan, filtered by the selection. */
-export function buildChecks(
+export async function buildChecks(
   plan: Plan,
   selection: CheckSelection,
   onPaths: (r: PathResult[]) => void,
   onMetrics: (r: MetricsResult) => void = () => {},
-): CheckDefinition[] {
-  const all: CheckDefinition[] = Object.entries(plan.checks ?? {}).map(([id, spec]) =>
-    defineCommandCheck(id, spec),
-  );
+): Promise<CheckDefinition[]> {
+  const all: CheckDefinition[] = [];
+  if (plan.checks) {
+    const { defineCommandCheck } = await import('./command.js');
+    for (const [id, spec] of Object.entries(plan.checks)) all.push(defineCommandCheck(id, spec));
+  }
   const paths = (plan.critical_paths ?? []).map((path, index) => ({ path, index }));
   const shard = selection.shard;
   const chosen = shard ? paths.filter((_, i) => i % shard.total === shard.index - 1) : paths;
-  if (paths.length > 0) all.push(definePathsCheck(chosen, plan.paths, onPaths));
-  if (plan.cache)
+  if (paths.length > 0) {
+    const { definePathsCheck } = await import('./paths.js');
+    all.push(definePathsCheck(chosen, plan.paths, onPaths));
+  }
+  if (plan.cache) {
+    const { defineCacheCheck } = await import('./cache/check.js');
     all.push(defineCacheCheck(plan.cache, { explicit: selection.only?.includes('cache') ?? false }));
-  if (plan.metrics) all.push(defineMetricsCheck(plan, plan.metrics, selection.metrics ?? {}, onMetrics));
-  all.push(...defineStagingChecks(plan, selection));
+  }
+  if (plan.database?.capture) {
+    const { defineDatabaseCheck } = await import('./database/check.js');
+    all.push(defineDatabaseCheck(plan, plan.database));
+  }
+  if (plan.database?.migrations) {
+    const { defineMigrationsCheck } = await import('./migrations/check.js');
+    all.push(defineMigrationsCheck(plan));
+  }
+  if (plan.metrics) {
+    const { defineMetricsCheck } = await import('./metrics.js');
+    all.push(defineMetricsCheck(plan, plan.metrics, selection.metrics ?? {}, onMetrics));
+  }
+  const { defineStagingChecks } = await import('./staging-registry.js');
+  all.push(...(await defineStagingChecks(plan, selection)));
   if (!selection.only) return all;
   const wanted = new Set(selection.only);
   const known = new Set(all.flatMap((c) => [c.id, c.kind]));

@@ -4,9 +4,6 @@
  * `--only rehearsal`) or when the plan sets `staging.every_run`.
  */
 import type { Plan } from '../plan/schema.js';
-import { defineConfigCheck } from './config/check.js';
-import { defineLogsCheck } from './logs/check.js';
-import { defineRehearsalCheck } from './rehearsal/check.js';
 import type { CheckDefinition } from './types.js';
 
 /** The ids and kinds of the staging and logs checks the plan defines. */
@@ -18,18 +15,23 @@ export function listStagingCheckIds(plan: Plan): { id: string; kind: string }[] 
   return out;
 }
 
-/** Define the staging and logs checks; call when the run starts (logs records file sizes). */
-export function defineStagingChecks(
+/**
+ * Define the staging and logs checks; call when the run starts (logs records file sizes).
+ * Each module is imported only when the plan has its section.
+ */
+export async function defineStagingChecks(
   plan: Plan,
   selection: { only?: string[] | undefined; planDir?: string | undefined },
-): CheckDefinition[] {
+): Promise<CheckDefinition[]> {
   const out: CheckDefinition[] = [];
   const staging = plan.staging;
-  if (staging?.config) out.push(defineConfigCheck(staging.config));
+  if (staging?.config) out.push((await import('./config/check.js')).defineConfigCheck(staging.config));
   const asked = selection.only?.includes('rehearsal') ?? false;
-  if (staging?.deploy && (staging.every_run || asked)) out.push(defineRehearsalCheck(staging));
+  if (staging?.deploy && (staging.every_run || asked))
+    out.push((await import('./rehearsal/check.js')).defineRehearsalCheck(staging));
   if (plan.logs) {
     const after = (plan.critical_paths?.length ?? 0) > 0 ? ['paths'] : [];
+    const { defineLogsCheck } = await import('./logs/check.js');
     out.push(defineLogsCheck(plan.logs, { planDir: selection.planDir ?? process.cwd(), after }));
   }
   return out;

@@ -3,9 +3,14 @@
  * The `preflight` command. Each subcommand lives in its own file and is loaded only
  * when used, so that start-up stays small.
  */
+import module from 'node:module';
 import { Command, CommanderError, Option } from 'commander';
 import { VERSION } from '../version.js';
 import { EXIT } from './exit-codes.js';
+
+// Node 22.1+ keeps compiled modules on disk between runs (each command's modules load after
+// this line); Node 20 has no such cache, and this is a no-op there.
+(module as { enableCompileCache?: () => unknown }).enableCompileCache?.();
 
 const program = new Command()
   .name('preflight')

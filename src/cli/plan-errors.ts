@@ -2,12 +2,14 @@
  * Showing plan problems on the terminal.
  */
 import { formatDiagnostic } from '../plan/diagnostic.js';
-import { type LoadedPlan, loadPlan, PlanError, PlanNotFoundError } from '../plan/load.js';
+import type { LoadedPlan } from '../plan/load.js';
+import { PlanError, PlanNotFoundError } from '../plan/load-errors.js';
+import { loadPlanCached } from '../plan/plan-cache.js';
 
 /** Load a plan, printing every problem; returns null (after printing) when it is invalid. */
 export async function loadPlanOrReport(file: string, color: boolean): Promise<LoadedPlan | null> {
   try {
-    const loaded = await loadPlan(file, file);
+    const loaded = await loadPlanCached(file, file);
     for (const w of loaded.warnings)
       process.stderr.write(`${formatDiagnostic(w, loaded.source.text, color)}\n\n`);
     return loaded;

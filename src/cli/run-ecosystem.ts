@@ -4,10 +4,7 @@
  * (`--tag [VERSION]`, `--push`).
  */
 import path from 'node:path';
-import { pyprojectVersion, runTagCheck } from '../ecosystem/release/tag.js';
 import type { LoadedPlan } from '../plan/load.js';
-import { createGithubReporter, isGithubActions } from '../report/github.js';
-import { recordFileName } from '../report/record.js';
 import type { Redactor } from '../report/redact.js';
 import type { Reporter } from '../report/reporter.js';
 import type { RunResult } from '../result.js';
@@ -49,10 +46,23 @@ export function applyVariableFlags(
   return undefined;
 }
 
-/** The reporters the environment asks for: GitHub annotations and job summary in Actions. */
+/**
+ * The reporters the environment asks for: GitHub annotations and job summary in Actions.
+ * The GitHub reporter only acts at the end of a run, so its module is loaded then.
+ */
 export function ecosystemReporters(redactor: Redactor, env: NodeJS.ProcessEnv = process.env): Reporter[] {
-  if (!isGithubActions(env)) return [];
-  return [createGithubReporter({ env, redactor, write: (text) => process.stdout.write(text) })];
+  // Same test as report/github.ts's isGithubActions, kept here to not load that module.
+  if (env.GITHUB_ACTIONS !== 'true') return [];
+  return [
+    {
+      name: 'github',
+      async onRunEnd(result: RunResult) {
+        const { createGithubReporter } = await import('../report/github.js');
+        const write = (text: string): unknown => process.stdout.write(text);
+        await createGithubReporter({ env, redactor, write }).onRunEnd(result);
+      },
+    },
+  ];
 }
 
 /**
@@ -66,6 +76,8 @@ export async function applyTagStep(
   recordDir: string | undefined,
 ): Promise<void> {
   if (!flags.tag) return;
+  const { pyprojectVersion, runTagCheck } = await import('../ecosystem/release/tag.js');
+  const { recordFileName } = await import('../report/record.js');
   const version =
     typeof flags.tag === 'string'
       ? flags.tag

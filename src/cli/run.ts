@@ -4,9 +4,6 @@
 import path from 'node:path';
 import { SelectionError } from '../checks/registry.js';
 import type { LoadedPlan } from '../plan/load.js';
-import { writeJsonResult } from '../report/json.js';
-import { writeJunit } from '../report/junit.js';
-import { writeRecord } from '../report/record.js';
 import { Redactor } from '../report/redact.js';
 import { createMultiplexer, type Reporter } from '../report/reporter.js';
 import { createTerminalReporter, detectTerminalMode } from '../report/terminal.js';
@@ -14,6 +11,7 @@ import type { RunResult } from '../result.js';
 import { killAllGroupsSync } from '../run/process.js';
 import { runPlan } from '../run/run.js';
 import { EXIT } from './exit-codes.js';
+import { runUsesProbe, useBaselineWasm } from './lean-wasm.js';
 import { loadPlanOrReport, stderrColor } from './plan-errors.js';
 import {
   applyTagStep,
@@ -53,6 +51,7 @@ export async function runCommand(flags: RunFlags): Promise<number> {
     process.stderr.write(`${adjusted}\n`);
     return EXIT.USAGE;
   }
+  if (!runUsesProbe(loaded.plan.metrics !== undefined, flags.only)) useBaselineWasm();
   const redactor = new Redactor();
   const mode = detectTerminalMode(process.stdout);
   const terminal = createTerminalReporter({
@@ -109,17 +108,21 @@ export async function runCommand(flags: RunFlags): Promise<number> {
   }
 }
 
-/** Writes --json, --junit and the record; sets `record_file` on the result first. */
+/**
+ * Writes --json, --junit and the record; sets `record_file` on the result first. Each
+ * writer's module is loaded only when its flag asks for it.
+ */
 function fileReporter(flags: RunFlags, recordDir: string | undefined, redactor: Redactor): Reporter {
   return {
     name: 'files',
     async onRunEnd(result: RunResult) {
       if (recordDir) {
+        const { writeRecord } = await import('../report/record.js');
         const file = await writeRecord(recordDir, result, redactor);
         result.record_file = path.relative(process.cwd(), file) || file;
       }
-      if (flags.json) await writeJsonResult(flags.json, result, redactor);
-      if (flags.junit) await writeJunit(flags.junit, result, redactor);
+      if (flags.json) await (await import('../report/json.js')).writeJsonResult(flags.json, result, redactor);
+      if (flags.junit) await (await import('../report/junit.js')).writeJunit(flags.junit, result, redactor);
     },
   };
 }

@@ -6,6 +6,7 @@ import type { Dispatcher } from 'undici';
 import type { Redactor } from '../report/redact.js';
 import type { AssertionFailure, RunError } from '../result.js';
 import { cookieValues, type PathCookies, withCookieHeader } from './cookies.js';
+import type { SequentialDeadline } from './deadline.js';
 import type { ReceivedResponse } from './response.js';
 import { type PreparedRequest, sendRequest } from './send.js';
 
@@ -31,6 +32,8 @@ export interface AttemptContext {
   timeoutMs: number;
   bodyLimit: number;
   signal: AbortSignal;
+  /** Shared by the attempts of a path run (see deadline.ts). */
+  deadline?: SequentialDeadline;
   /** Cookie values the server sets are registered here: they are usually sessions. */
   redactor: Redactor;
   judge: (response: ReceivedResponse) => Promise<Judgement>;
@@ -38,10 +41,9 @@ export interface AttemptContext {
 
 /** Send `prepared` once and judge what came back; never throws. */
 export async function runAttempt(prepared: PreparedRequest, ctx: AttemptContext): Promise<AttemptOutcome> {
-  const request = {
-    ...prepared,
-    headers: withCookieHeader(prepared.headers, await ctx.cookies.cookieHeader(prepared.url)),
-  };
+  // Awaits only when there is something to wait for: most paths never see a cookie.
+  const fromJar = ctx.cookies.empty ? undefined : await ctx.cookies.cookieHeader(prepared.url);
+  const request = { ...prepared, headers: withCookieHeader(prepared.headers, fromJar) };
   const sent = await sendRequest(request, ctx);
   if (sent.kind === 'cancelled') return { kind: 'cancelled', request };
   if (sent.kind === 'error') {
@@ -50,8 +52,10 @@ export async function runAttempt(prepared: PreparedRequest, ctx: AttemptContext)
     return outcome;
   }
   const setCookies = sent.response.headerValues('set-cookie');
-  for (const value of cookieValues(setCookies)) ctx.redactor.add(value);
-  await ctx.cookies.store(request.url, setCookies);
+  if (setCookies.length > 0) {
+    for (const value of cookieValues(setCookies)) ctx.redactor.add(value);
+    await ctx.cookies.store(request.url, setCookies);
+  }
   return { kind: 'response', request, response: sent.response, judgement: await ctx.judge(sent.response) };
 }
 

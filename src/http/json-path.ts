@@ -3,6 +3,11 @@
  */
 import { JSONPath } from 'jsonpath-plus';
 
+// One engine, reused: called as a function, jsonpath-plus builds an engine per query and
+// returns a scalar by throwing (and catching) an Error, which costs more than the query.
+// Parsed paths are cached by jsonpath-plus itself (JSONPath.cache), keyed by their text.
+const engine = JSONPath({ path: '$', json: {}, wrap: false, autostart: false });
+
 /** A query's value, or why the query itself is wrong. */
 export type JsonPathResult = { ok: true; value: unknown } | { ok: false; reason: string };
 
@@ -13,7 +18,7 @@ export function queryJsonPath(json: unknown, path: string): JsonPathResult {
   }
   try {
     // jsonpath-plus types `json` as a JSON value; a parsed body is one.
-    const value: unknown = JSONPath({ path, json: json as object, wrap: false });
+    const value: unknown = engine.evaluate(path, json as object, undefined, undefined);
     return { ok: true, value };
   } catch (error) {
     return {

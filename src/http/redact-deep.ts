@@ -31,3 +31,29 @@ export function redactStepResult(result: StepResult, redactor: Redactor): StepRe
   if (out.skip_reason) out.skip_reason = redactor.redact(out.skip_reason);
   return out;
 }
+
+/**
+ * redactStepResult for a result whose excerpts were made just now, with this redactor in this
+ * state: their text is redacted already, so only their header names and the number that could
+ * spell a secret (the body size) are left; failures, error and reason go through redactDeep.
+ * Saves a deep copy of both excerpts for every step.
+ */
+export function redactFreshStepResult(result: StepResult, redactor: Redactor): StepResult {
+  if (redactor.size === 0) return result;
+  const out: StepResult = { ...result };
+  if (out.request) out.request = { ...out.request, headers: redactKeys(out.request.headers, redactor) };
+  if (out.response) {
+    const size = redactDeep(out.response.size, redactor) as number;
+    out.response = { ...out.response, headers: redactKeys(out.response.headers, redactor), size };
+  }
+  if (out.failures) out.failures = redactDeep(out.failures, redactor) as StepResult['failures'];
+  if (out.error) out.error = redactDeep(out.error, redactor) as StepResult['error'];
+  if (out.skip_reason) out.skip_reason = redactor.redact(out.skip_reason);
+  return out;
+}
+
+function redactKeys(headers: Record<string, string>, redactor: Redactor): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const key of Object.keys(headers)) out[redactor.redact(key)] = headers[key] as string;
+  return out;
+}

@@ -9,6 +9,7 @@ import type { CriticalPath, Duration, Step } from '../plan/schema.js';
 import type { TemplateScope } from '../plan/template.js';
 import type { PathResult, SourceRef, StepResult, StepStatus } from '../result.js';
 import { PathCookies } from './cookies.js';
+import { SequentialDeadline } from './deadline.js';
 import { toRunError } from './prepare.js';
 import { runStep, type StepContext, type StepOutcome } from './run-step.js';
 import { elapsedMs } from './timing.js';
@@ -65,14 +66,29 @@ async function runSteps(
 ): Promise<StepResult[]> {
   const scope: TemplateScope = { ...options.scope, vars: new Map(options.scope.vars) };
   for (const [name, value] of Object.entries(path.variables ?? {})) scope.vars.set(name, value);
+  const deadline = new SequentialDeadline(options.signal);
   const shared = {
     scope,
     cookies: new PathCookies(),
     dispatcher,
     baseUrl: options.baseUrl,
     signal: options.signal,
+    deadline,
     openapi: options.openapi ?? defaultOpenApi(path, options.baseUrl),
   };
+  try {
+    return await runEachStep(path, options, shared);
+  } finally {
+    deadline.dispose();
+  }
+}
+
+async function runEachStep(
+  path: CriticalPath,
+  options: PathRunOptions,
+  shared: Omit<StepContext, 'defaultTimeout' | 'bodyLimit' | 'source'>,
+): Promise<StepResult[]> {
+  const { scope } = shared;
   const results: StepResult[] = [];
   let skipReason: string | undefined;
   for (const [index, step] of path.steps.entries()) {

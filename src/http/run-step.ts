@@ -4,16 +4,18 @@
  */
 import type { Dispatcher } from 'undici';
 import type { OpenApiValidator } from '../openapi/validator.js';
-import { type Duration, type Step, type StepExpect, toMs } from '../plan/schema.js';
+import { toMs } from '../plan/duration.js';
+import type { Duration, Step, StepExpect } from '../plan/schema.js';
 import { renderTemplate, type TemplateScope } from '../plan/template.js';
 import type { AssertionFailure, RunError, SourceRef, StepResult } from '../result.js';
 import { evaluateExpect } from './assert.js';
 import { type AttemptContext, type AttemptOutcome, type Judgement, runAttempt } from './attempt.js';
 import { captureValues } from './capture.js';
 import type { PathCookies } from './cookies.js';
+import type { SequentialDeadline } from './deadline.js';
 import { requestExcerpt, responseExcerpt } from './excerpt.js';
 import { prepareRequest, toRunError } from './prepare.js';
-import { redactStepResult } from './redact-deep.js';
+import { redactFreshStepResult, redactStepResult } from './redact-deep.js';
 import type { ReceivedResponse } from './response.js';
 import { type RetryOutcome, withRetry } from './retry.js';
 import type { PreparedRequest } from './send.js';
@@ -30,6 +32,8 @@ export interface StepContext {
   defaultTimeout: Duration;
   bodyLimit: number;
   signal: AbortSignal;
+  /** The path run's request deadline, shared by its steps. */
+  deadline?: SequentialDeadline;
   source?: SourceRef;
   /** Checks `expect: { schema: openapi }`; without it such a step fails and says why. */
   openapi?: OpenApiValidator;
@@ -95,7 +99,17 @@ function renderStep(step: Step, ctx: StepContext): Rendered {
 
 function attemptContext(ctx: StepContext, timeoutMs: number, judge: AttemptContext['judge']): AttemptContext {
   const { cookies, dispatcher, bodyLimit, signal } = ctx;
-  return { cookies, dispatcher, timeoutMs, bodyLimit, signal, redactor: ctx.scope.redactor, judge };
+  const attempt: AttemptContext = {
+    cookies,
+    dispatcher,
+    timeoutMs,
+    bodyLimit,
+    signal,
+    redactor: ctx.scope.redactor,
+    judge,
+  };
+  if (ctx.deadline) attempt.deadline = ctx.deadline;
+  return attempt;
 }
 
 /** The step's own expect, then (when it holds) its captures. */
@@ -106,7 +120,7 @@ async function judgeExpect(
   ctx: StepContext,
 ): Promise<Judgement> {
   const failures = expect ? evaluateExpect(expect, response) : [];
-  failures.push(...(await openApiFailures(expect, step, response, ctx)));
+  if (expect?.schema === 'openapi') failures.push(...(await openApiFailures(expect, step, response, ctx)));
   if (failures.length > 0 || !step.capture) return { failures, captured: new Map() };
   const captureContext = { response, cookies: ctx.cookies, url: response.url, redactor: ctx.scope.redactor };
   const captured = await captureValues(step.capture, captureContext);
@@ -163,7 +177,7 @@ function finish(step: Step, ctx: StepContext, done: Finished): StepOutcome {
     const result = base({ ...head, status: 'error', ttfbMs: last.ttfbMs });
     result.request = requestExcerpt(last.request, redactor);
     result.error = last.error;
-    return { result: redactStepResult(result, redactor), captured: new Map() };
+    return { result: redactFreshStepResult(result, redactor), captured: new Map() };
   }
   const judgement = final ?? last.judgement;
   const failed = judgement.failures.length > 0;
@@ -174,7 +188,7 @@ function finish(step: Step, ctx: StepContext, done: Finished): StepOutcome {
   result.response = responseExcerpt(last.response, redactor);
   if (failed) result.failures = judgement.failures;
   const captured = failed ? new Map<string, unknown>() : (judgement.captured ?? new Map<string, unknown>());
-  return { result: redactStepResult(result, redactor), captured };
+  return { result: redactFreshStepResult(result, redactor), captured };
 }
 
 interface ResultHead {

@@ -2,8 +2,13 @@
  * `expect.schema`: validate a response body against a JSON Schema with ajv (and its
  * formats). Each schema is compiled once, cached by its JSON text.
  */
-import { Ajv, type ValidateFunction } from 'ajv';
-import addFormats from 'ajv-formats';
+import { createRequire } from 'node:module';
+import type { Ajv, ValidateFunction } from 'ajv';
+import type addFormats from 'ajv-formats';
+
+// ajv is loaded (synchronously, it is CommonJS) only when a step has `expect.schema`:
+// most runs never need it, and it is a large part of a run's start-up.
+const require = createRequire(import.meta.url);
 
 /** One place where the body breaks the schema. */
 export interface SchemaViolation {
@@ -53,9 +58,9 @@ function compile(schema: Record<string, unknown>): Compiled {
 function instance(): Ajv {
   if (!ajv) {
     // strict: false accepts the annotations OpenAPI schemas carry (example, nullable, ...).
-    ajv = new Ajv({ allErrors: true, strict: false, addUsedSchema: false });
-    // ajv-formats is CommonJS; under NodeNext its default export is reached through `.default`.
-    addFormats.default(ajv);
+    const { Ajv: AjvClass } = require('ajv') as typeof import('ajv');
+    ajv = new AjvClass({ allErrors: true, strict: false, addUsedSchema: false });
+    (require('ajv-formats') as typeof addFormats).default(ajv);
   }
   return ajv;
 }

@@ -5,6 +5,7 @@
 import type { Dispatcher } from 'undici';
 import { request } from 'undici';
 import type { RunError } from '../result.js';
+import type { SequentialDeadline } from './deadline.js';
 import { classifyError, timeoutError } from './errors.js';
 import { ReceivedResponse } from './response.js';
 import { roundMs } from './timing.js';
@@ -25,6 +26,8 @@ export interface SendOptions {
   bodyLimit: number;
   /** Run cancellation. */
   signal: AbortSignal;
+  /** For requests sent one after another: a shared signal and timer instead of new ones per request. */
+  deadline?: SequentialDeadline;
 }
 
 /** What one exchange ended with. */
@@ -39,14 +42,9 @@ type Body = Dispatcher.ResponseData['body'];
 export async function sendRequest(prepared: PreparedRequest, options: SendOptions): Promise<SendOutcome> {
   const start = performance.now();
   if (options.signal.aborted) return { kind: 'cancelled', durationMs: 0 };
-  const controller = new AbortController();
+  const deadline = options.deadline ?? new OwnDeadline(options.signal);
+  const signal = deadline.start(options.timeoutMs);
   let timedOut = false;
-  const timer = setTimeout(() => {
-    timedOut = true;
-    controller.abort(new Error('step timeout'));
-  }, options.timeoutMs);
-  const cancel = (): void => controller.abort(options.signal.reason);
-  options.signal.addEventListener('abort', cancel, { once: true });
   let ttfbMs: number | undefined;
   try {
     const res = await request(prepared.url, {
@@ -54,10 +52,10 @@ export async function sendRequest(prepared: PreparedRequest, options: SendOption
       headers: prepared.headers,
       body: prepared.body,
       dispatcher: options.dispatcher,
-      signal: controller.signal,
+      signal,
     });
     ttfbMs = roundMs(performance.now() - start);
-    const { bytes, truncated } = await readBounded(res.body, options.bodyLimit);
+    const { bytes, truncated } = await readBody(res.body, res.headers['content-length'], options.bodyLimit);
     const durationMs = roundMs(performance.now() - start);
     const init = {
       url: prepared.url,
@@ -70,6 +68,7 @@ export async function sendRequest(prepared: PreparedRequest, options: SendOption
     };
     return { kind: 'response', response: new ReceivedResponse(init) };
   } catch (error) {
+    timedOut = deadline.end();
     const durationMs = roundMs(performance.now() - start);
     if (options.signal.aborted) return { kind: 'cancelled', durationMs };
     const runError = timedOut
@@ -77,9 +76,56 @@ export async function sendRequest(prepared: PreparedRequest, options: SendOption
       : classifyError(error, prepared.method, prepared.url);
     return { kind: 'error', error: runError, durationMs, ...(ttfbMs === undefined ? {} : { ttfbMs }) };
   } finally {
-    clearTimeout(timer);
-    options.signal.removeEventListener('abort', cancel);
+    deadline.end();
+    if (!options.deadline) (deadline as OwnDeadline).dispose();
   }
+}
+
+/** A deadline for a single request (callers without a SequentialDeadline). */
+class OwnDeadline {
+  readonly #controller = new AbortController();
+  readonly #run: AbortSignal;
+  readonly #cancel = (): void => this.#controller.abort(this.#run.reason);
+  #timer: NodeJS.Timeout | undefined;
+  #timedOut = false;
+
+  constructor(run: AbortSignal) {
+    this.#run = run;
+  }
+
+  start(timeoutMs: number): AbortSignal {
+    this.#timer = setTimeout(() => {
+      this.#timedOut = true;
+      this.#controller.abort(new Error('step timeout'));
+    }, timeoutMs);
+    this.#run.addEventListener('abort', this.#cancel, { once: true });
+    return this.#controller.signal;
+  }
+
+  end(): boolean {
+    return this.#timedOut;
+  }
+
+  dispose(): void {
+    clearTimeout(this.#timer);
+    this.#run.removeEventListener('abort', this.#cancel);
+  }
+}
+
+/**
+ * The body, bounded. A body whose length is announced and within the limit is read whole by
+ * undici (much cheaper than iterating the stream); the HTTP parser holds it to that length.
+ */
+async function readBody(
+  body: Body,
+  contentLength: string | string[] | undefined,
+  limit: number,
+): Promise<{ bytes: Buffer; truncated: boolean }> {
+  const announced = typeof contentLength === 'string' ? Number(contentLength) : Number.NaN;
+  if (Number.isSafeInteger(announced) && announced >= 0 && announced <= limit) {
+    return { bytes: Buffer.from(await body.arrayBuffer()), truncated: false };
+  }
+  return readBounded(body, limit);
 }
 
 /** Read at most `limit` bytes of a body; beyond that, stop reading and destroy the stream. */

@@ -8,7 +8,8 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Dispatcher } from 'undici';
-import { type ServiceConfig, toMs } from '../plan/schema.js';
+import { toMs } from '../plan/duration.js';
+import type { ServiceConfig } from '../plan/schema.js';
 import type { MetricsConfig } from '../plan/schema-metrics.js';
 import { renderTemplate, type TemplateScope } from '../plan/template.js';
 import { isSecretName, type Redactor } from '../report/redact.js';

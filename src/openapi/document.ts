@@ -44,7 +44,7 @@ export class OpenApiError extends Error {
 }
 
 /** The default place of the document: FastAPI's. */
-export const DEFAULT_OPENAPI_SOURCE = '/openapi.json';
+export { DEFAULT_OPENAPI_SOURCE } from './validator.js';
 
 /** Resolve a source spec to a URL or an absolute file path. */
 export function resolveOpenApiLocation(spec: OpenApiSourceSpec): { kind: 'url' | 'file'; location: string } {

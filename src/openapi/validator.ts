@@ -9,6 +9,9 @@ import type { SchemaCompiler } from './compile.js';
 import type { OpenApiDocument, OpenApiSourceSpec } from './document.js';
 import type { matchOperation } from './operations.js';
 
+/** Where the document is when the plan does not say: the service's FastAPI default. */
+export const DEFAULT_OPENAPI_SOURCE = '/openapi.json';
+
 /** Checks responses against the service's OpenAPI document. */
 export interface OpenApiValidator {
   /**

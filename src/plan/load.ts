@@ -7,6 +7,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { SourceRef } from '../result.js';
 import type { Diagnostic } from './diagnostic.js';
+import { PlanError, PlanNotFoundError } from './load-errors.js';
 import { type Plan, PlanSpec } from './schema.js';
 import { issuesToDiagnostics } from './schema-errors.js';
 import { checkSemantics } from './semantics.js';
@@ -26,26 +27,7 @@ export interface LoadedPlan {
   locate: (path: readonly PathKey[]) => SourceRef;
 }
 
-export class PlanError extends Error {
-  readonly code = 'PLAN_INVALID';
-  readonly diagnostics: Diagnostic[];
-  readonly source: string;
-  constructor(diagnostics: Diagnostic[], source: string) {
-    const errors = diagnostics.filter((d) => d.severity === 'error').length;
-    super(`the plan has ${errors} error${errors === 1 ? '' : 's'}`);
-    this.name = 'PlanError';
-    this.diagnostics = diagnostics;
-    this.source = source;
-  }
-}
-
-export class PlanNotFoundError extends Error {
-  readonly code = 'PLAN_NOT_FOUND';
-  constructor(file: string, cause: unknown) {
-    super(`cannot read the plan ${file}: ${(cause as Error).message}`, { cause });
-    this.name = 'PlanNotFoundError';
-  }
-}
+export { PlanError, PlanNotFoundError } from './load-errors.js';
 
 /** Read, parse and validate a plan file. Throws PlanError with every diagnostic. */
 export async function loadPlan(file: string, displayName = file): Promise<LoadedPlan> {

@@ -194,7 +194,9 @@ export const PlanSpec = z.strictObject({
   cache: CacheSpec.optional().describe('cache behaviour through the CDN, and the cache-leak probe'),
   staging: StagingSpec.optional().describe('deploy and rollback rehearsal on staging, and its configuration'),
   logs: LogsSpec.optional().describe('logs read by the logs check: the service output, files, commands'),
-  database: DatabaseSpec.optional().describe('query review on the critical paths, realistic data, migration safety'),
+  database: DatabaseSpec.optional().describe(
+    'query review on the critical paths, realistic data, migration safety',
+  ),
 });
 
 export type Plan = z.output<typeof PlanSpec>;
@@ -212,14 +214,7 @@ export type Duration = z.output<typeof DurationSpec>;
 export type CacheConfig = z.output<typeof CacheSpec>;
 export type StagingConfig = z.output<typeof StagingSpec>;
 
-/** Convert a plan duration to milliseconds. */
-export function toMs(duration: Duration): number {
-  if (typeof duration === 'number') return duration;
-  const m = /^(\d+(?:\.\d+)?)\s*(ms|s|m)$/.exec(duration);
-  if (!m) throw new Error(`invalid duration ${duration}`);
-  const n = Number(m[1]);
-  return m[2] === 'ms' ? n : m[2] === 's' ? n * 1000 : n * 60_000;
-}
+export { toMs } from './duration.js';
 
 /** The JSON Schema of the plan, for editors (`# yaml-language-server: $schema=...`). */
 export function planJsonSchema(): Record<string, unknown> {

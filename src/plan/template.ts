@@ -2,11 +2,13 @@
  * Templating of plan values: `{{ env.X }}`, `{{ secrets.X }}`,  `{{ run.id }}`, `{{ run.dir }}`,
  * `{{ service.url }}` and plain names (plan variables, path variables, captured values).
  * A string that is exactly one template keeps the value's type (a captured number stays a number).
+ * `{{ env.X ?? 'fallback' }}` uses the quoted fallback (itself templated) when X is not set.
  */
 import type { Redactor } from '../report/redact.js';
 
 const TEMPLATE = /\{\{\s*([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)?)\s*\}\}/g;
 const WHOLE = /^\{\{\s*([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)?)\s*\}\}$/;
+const FALLBACK = /\{\{\s*([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)?)\s*\?\?\s*'([^']*)'\s*\}\}/g;
 
 export class TemplateError extends Error {
   readonly code: string;
@@ -55,6 +57,7 @@ function renderValue(value: unknown, scope: TemplateScope): unknown {
 
 /** Render one string; a whole-string template returns the raw value. */
 export function renderString(text: string, scope: TemplateScope): unknown {
+  if (text.includes('??')) return renderFallbacks(text, scope);
   const whole = WHOLE.exec(text);
   if (whole) return resolve(whole[1] as string, scope);
   if (!text.includes('{{')) return text;
@@ -62,6 +65,27 @@ export function renderString(text: string, scope: TemplateScope): unknown {
     const v = resolve(ref, scope);
     return typeof v === 'string' ? v : JSON.stringify(v);
   });
+}
+
+/** `{{ ref ?? 'fallback' }}`: the reference when it is set, else the rendered fallback. */
+function renderFallbacks(text: string, scope: TemplateScope): unknown {
+  const pick = (ref: string, fallback: string): unknown => {
+    try {
+      return resolve(ref, scope);
+    } catch (error) {
+      if (!(error instanceof TemplateError) || error.code === 'TEMPLATE_UNKNOWN_VARIABLE') throw error;
+      return renderString(fallback, scope);
+    }
+  };
+  FALLBACK.lastIndex = 0;
+  const whole = FALLBACK.exec(text);
+  if (whole && whole.index === 0 && whole[0].length === text.length)
+    return pick(whole[1] as string, whole[2] as string);
+  const rest = text.replace(FALLBACK, (_, ref: string, fallback: string) => {
+    const v = pick(ref, fallback);
+    return typeof v === 'string' ? v : JSON.stringify(v);
+  });
+  return rest.includes('{{') ? renderString(rest, scope) : rest;
 }
 
 function resolve(ref: string, scope: TemplateScope): unknown {

@@ -2,9 +2,23 @@
  * A parsed YAML document that keeps positions: every value of the plan can be traced
  * back to its line and column, so errors and results point into the file.
  */
-import { type Document, isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
+import { createRequire } from 'node:module';
+import type { Document, LineCounter, Node } from 'yaml';
 import type { SourceRef } from '../result.js';
 import type { Diagnostic } from './diagnostic.js';
+
+// `yaml` is CommonJS under Node; required on first parse so that a plan read from the plan
+// cache (src/plan/plan-cache.ts) never loads it unless a position outside the cache is asked.
+const require = createRequire(import.meta.url);
+let yamlModule: typeof import('yaml') | undefined;
+const yaml = (): typeof import('yaml') => {
+  yamlModule ??= require('yaml') as typeof import('yaml');
+  return yamlModule;
+};
+const isMap = (node: unknown) => yaml().isMap(node);
+const isPair = (node: unknown) => yaml().isPair(node);
+const isScalar = (node: unknown) => yaml().isScalar(node);
+const isSeq = (node: unknown) => yaml().isSeq(node);
 
 export type PathKey = string | number;
 
@@ -18,14 +32,30 @@ export interface Span {
 export class YamlSource {
   readonly file: string;
   readonly text: string;
-  readonly doc: Document.Parsed;
-  readonly #lines: LineCounter;
+  #parsed: { doc: Document.Parsed; lines: LineCounter } | undefined;
 
   constructor(file: string, text: string) {
     this.file = file;
     this.text = text;
-    this.#lines = new LineCounter();
-    this.doc = parseDocument(text, { lineCounter: this.#lines, prettyErrors: false, uniqueKeys: true });
+  }
+
+  /** The YAML document, parsed on first use. */
+  get doc(): Document.Parsed {
+    return this.#parse().doc;
+  }
+
+  get #lines(): LineCounter {
+    return this.#parse().lines;
+  }
+
+  #parse(): { doc: Document.Parsed; lines: LineCounter } {
+    if (!this.#parsed) {
+      const { LineCounter, parseDocument } = yaml();
+      const lines = new LineCounter();
+      const doc = parseDocument(this.text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+      this.#parsed = { doc, lines };
+    }
+    return this.#parsed;
   }
 
   /** YAML syntax errors, as diagnostics. */

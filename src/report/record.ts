@@ -8,7 +8,9 @@ import type { RunResult } from '../result.js';
 import { formatDuration } from './format.js';
 import { mdCode, mdFence, mdText } from './markdown.js';
 import { cacheSection } from './record-cache.js';
+import { databaseSection } from './record-database.js';
 import { metricsSection } from './record-metrics.js';
+import { migrationsSection } from './record-migrations.js';
 import { rehearsalSection } from './record-rehearsal.js';
 import {
   checksSection,
@@ -30,9 +32,11 @@ export function renderRecord(result: RunResult): string {
     ...failedPathSections(result),
     ...checksSection(result),
     ...rehearsalSection(result),
+    ...migrationsSection(result),
     ...commandsSection(result),
     ...findingsSection(result),
     ...cacheSection(result),
+    ...databaseSection(result),
     ...metricsSection(result),
     ...timingsSection(result),
     ...filesSection(result),

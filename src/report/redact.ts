@@ -60,15 +60,22 @@ export class Redactor {
     return this.#walk(value) as T;
   }
 
+  // Plain loops: whole run results (thousands of steps) go through here several times.
   #walk(value: unknown): unknown {
     if (typeof value === 'string') return this.redact(value);
-    if (Array.isArray(value)) return value.map((v) => this.#walk(v));
-    if (value && typeof value === 'object') {
-      const out: Record<string, unknown> = {};
-      for (const [k, v] of Object.entries(value)) if (v !== undefined) out[this.redact(k)] = this.#walk(v);
+    if (value === null || typeof value !== 'object') return value;
+    if (Array.isArray(value)) {
+      const out = new Array<unknown>(value.length);
+      for (let i = 0; i < value.length; i++) out[i] = this.#walk(value[i]);
       return out;
     }
-    return value;
+    const out: Record<string, unknown> = {};
+    const record = value as Record<string, unknown>;
+    for (const k of Object.keys(record)) {
+      const v = record[k];
+      if (v !== undefined) out[this.redact(k)] = this.#walk(v);
+    }
+    return out;
   }
 }
 

@@ -6,6 +6,7 @@ import type { CheckResult, PathResult, RunResult, StepResult } from '../result.j
 import { excerpt, findingLocation, formatDuration, formatExit, formatValue, plural, tail } from './format.js';
 import { metricsHeadline, metricsTextTable } from './metrics-table.js';
 import { type Colors, paint, statusSymbol } from './terminal-lines.js';
+import { migrationLines } from './terminal-migrations.js';
 import { phaseLines } from './terminal-phases.js';
 
 /** Options of `renderSummary`. */
@@ -29,6 +30,7 @@ export function renderSummary(result: RunResult, options: SummaryOptions): strin
     if (check.status === 'fail' || check.status === 'error') lines.push(...checkBlock(check, options));
   }
   lines.push(...phaseLines(result.checks, options.colors));
+  lines.push(...migrationLines(result.checks, options.colors));
   if (result.metrics)
     lines.push('', options.colors.bold(metricsHeadline(result.metrics)), ...metricsTextTable(result.metrics));
   lines.push(...flakyWarnings(result.paths, options.colors));

@@ -17,28 +17,36 @@ async function git(cwd: string, args: string[]): Promise<string | null> {
   }
 }
 
-/** Git facts for the directory, or null when it is not in a git work tree. */
+/**
+ * Git facts for the directory, or null when it is not in a git work tree. At most five git
+ * processes (every run pays for them): `status --porcelain=v2 --branch` gives the commit, the
+ * branch and the uncommitted files at once, and alone answers "not a work tree".
+ */
 export async function readGitInfo(cwd: string): Promise<GitInfo | null> {
-  const inside = await git(cwd, ['rev-parse', '--is-inside-work-tree']);
-  if (inside?.trim() !== 'true') return null;
-  const [commit, branch, describe, lastTag, status] = await Promise.all([
-    git(cwd, ['rev-parse', 'HEAD']),
-    git(cwd, ['rev-parse', '--abbrev-ref', 'HEAD']),
+  // Paths from the repository root, as `diff --name-only` gives them.
+  const status = await git(cwd, [
+    '-c',
+    'status.relativePaths=false',
+    'status',
+    '--porcelain=v2',
+    '--branch',
+    '--',
+    '.',
+  ]);
+  // Outside a work tree (or in a bare repository) status fails.
+  if (status === null) return null;
+  const { commit, branch, uncommitted } = parseStatus(status);
+  const [describe, lastTag] = await Promise.all([
     git(cwd, ['describe', '--tags', '--always', '--dirty']),
     git(cwd, ['describe', '--tags', '--abbrev=0']),
-    git(cwd, ['status', '--porcelain', '--', '.']),
   ]);
-  // Without a tag, "since the last tag" means since the first commit.
+  // Without a tag, "since the last tag" means since the first commit (the empty tree).
   const base = lastTag ?? (await git(cwd, ['hash-object', '-t', 'tree', '/dev/null']));
   const since = base && commit ? await git(cwd, ['diff', '--name-only', `${base}`, 'HEAD', '--', '.']) : null;
-  const uncommitted = (status ?? '')
-    .split('\n')
-    .filter(Boolean)
-    .map((l) => l.slice(3));
   const files = [...new Set([...(since ?? '').split('\n').filter(Boolean), ...uncommitted])].sort();
   return {
-    commit: commit?.trim() || null,
-    branch: branch?.trim() === 'HEAD' ? null : branch?.trim() || null,
+    commit,
+    branch,
     describe: describe?.trim() || null,
     last_tag: lastTag?.trim() || null,
     dirty: uncommitted.length > 0,
@@ -47,4 +55,36 @@ export async function readGitInfo(cwd: string): Promise<GitInfo | null> {
         ? [...files.slice(0, MAX_FILES), `… and ${files.length - MAX_FILES} more`]
         : files,
   };
+}
+
+/** Commit, branch (null when detached) and uncommitted paths from `status --porcelain=v2 --branch`. */
+function parseStatus(text: string): { commit: string | null; branch: string | null; uncommitted: string[] } {
+  let commit: string | null = null;
+  let branch: string | null = null;
+  const uncommitted: string[] = [];
+  for (const line of text.split('\n')) {
+    if (line.startsWith('# branch.oid ')) {
+      const oid = line.slice('# branch.oid '.length).trim();
+      commit = oid === '(initial)' ? null : oid;
+    } else if (line.startsWith('# branch.head ')) {
+      const head = line.slice('# branch.head '.length).trim();
+      branch = head === '(detached)' ? null : head;
+    } else if (line.startsWith('1 ') || line.startsWith('u ')) {
+      // Ordinary and unmerged entries: the path is everything after a fixed number of fields.
+      uncommitted.push(fieldsAfter(line, line.startsWith('1 ') ? 8 : 10));
+    } else if (line.startsWith('2 ')) {
+      // Renamed or copied: "<path>\t<original path>".
+      uncommitted.push(fieldsAfter(line, 9).split('\t')[0] as string);
+    } else if (line.startsWith('? ')) {
+      uncommitted.push(line.slice(2));
+    }
+  }
+  return { commit, branch, uncommitted };
+}
+
+/** The rest of `line` after its first `count` space-separated fields. */
+function fieldsAfter(line: string, count: number): string {
+  let at = 0;
+  for (let i = 0; i < count; i++) at = line.indexOf(' ', at) + 1;
+  return line.slice(at);
 }

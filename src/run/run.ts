@@ -50,6 +50,8 @@ export async function runPlan(options: RunOptions): Promise<RunResult> {
   const runId = `${new Date().toISOString().replace(/[-:]/g, '').slice(0, 15).replace('T', '-')}-${randomBytes(3).toString('hex')}`;
   const runDir = path.join(loaded.dir, '.preflight', 'runs', runId);
   await mkdir(runDir, { recursive: true });
+  // git runs while the checks do (its processes would otherwise add to every run's wall time).
+  const gitInfo = readGitInfo(loaded.dir);
   const redactor = options.redactor ?? new Redactor();
   const secret = createSecretLookup(loaded.dir, plan.secrets?.file, env);
   const started = performance.now();
@@ -62,7 +64,7 @@ export async function runPlan(options: RunOptions): Promise<RunResult> {
     planDir: loaded.dir,
   };
   let metrics: MetricsResult | undefined;
-  const checks = buildChecks(
+  const checks = await buildChecks(
     plan,
     selection,
     (results) => paths.push(...results),
@@ -127,7 +129,7 @@ export async function runPlan(options: RunOptions): Promise<RunResult> {
     await handle?.stop();
     await dispatcher.close().catch(() => {});
   }
-  const git = await readGitInfo(loaded.dir);
+  const git = await gitInfo;
   const verdict = decideVerdict(results, signal.aborted);
   const result: RunResult = {
     schema_version: 1,

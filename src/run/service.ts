@@ -6,7 +6,8 @@ import { createServer } from 'node:net';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type Dispatcher, request } from 'undici';
-import { type ServiceConfig, toMs } from '../plan/schema.js';
+import { toMs } from '../plan/duration.js';
+import type { ServiceConfig } from '../plan/schema.js';
 import { ManagedProcess } from './process.js';
 
 /** A service that answers on `url`. */

@@ -15,7 +15,7 @@ describe('preflight rehearse, failing candidates', () => {
     const baseline = await copyExample();
     const candidate = await copyExample();
     // Contract in the same release as the code change: orders.note is gone.
-    await addMigration(candidate, '0001_drop_orders_note.sql', 'ALTER TABLE orders DROP COLUMN note;\n');
+    await addMigration(candidate, '0003_drop_orders_note', 'ALTER TABLE orders DROP COLUMN note;\n');
     await patchFile(path.join(candidate, 'shop', 'models.py'), /^ {4}note: Mapped.*\n/m, '');
     const orders = path.join(candidate, 'shop', 'routes', 'orders.py');
     await patchFile(orders, 'note=order.note,', 'note=None,');

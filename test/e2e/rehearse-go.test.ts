@@ -19,7 +19,7 @@ describe('preflight rehearse, good candidate', () => {
     // Expand: a nullable column the previous release does not know about.
     await addMigration(
       candidate,
-      '0001_orders_gift_message.sql',
+      '0003_orders_gift_message',
       'ALTER TABLE orders ADD COLUMN gift_message VARCHAR(200);\n',
     );
     const root = await stagingRoot(t, candidate);
@@ -43,7 +43,7 @@ describe('preflight rehearse, good candidate', () => {
     }
     assert.equal(deploy?.command?.command, `./deploy/deploy.sh WORKTREE`);
     assert.equal(rollback?.command?.command, './deploy/rollback.sh');
-    assert.match(deploy?.command?.output_tail ?? '', /migrate: applied 0001_orders_gift_message\.sql/);
+    assert.match(deploy?.command?.output_tail ?? '', /migrate: applied 0003_orders_gift_message\n/);
     const baselineRelease = rehearsal.staging?.baseline?.release;
     assert.ok(baselineRelease?.startsWith('wt-'), 'the baseline was deployed first: staging was empty');
     assert.equal(rollback?.release, baselineRelease, 'the rollback went back to the baseline');

@@ -4,10 +4,11 @@
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import type { CheckResult, RunResult } from '../../src/result.js';
+import { addRevision } from './alembic.js';
 import { type CliResult, processesIn, runCli, tempDir } from './cli.js';
 
 const exec = promisify(execFile);
@@ -67,7 +68,7 @@ export async function runScript(
   return exec(path.join(app, 'deploy', script), args, { env: { ...process.env, ...env }, timeout: 60_000 });
 }
 
-/** Add a SQL migration to a copy of the example. */
+/** Add a migration to a copy of the example: an Alembic revision named `name` whose upgrade runs `sql`. */
 export async function addMigration(app: string, name: string, sql: string): Promise<void> {
-  await writeFile(path.join(app, 'shop', 'migrations', name), sql);
+  await addRevision(app, name, sql);
 }

@@ -2,14 +2,13 @@
  * The cache check's part of the result: its JSON fits schema/result.schema.json, and the
  * launch record shows hit/miss per path.
  */
+
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
 import { describe, it } from 'node:test';
-import { Ajv2020 } from 'ajv/dist/2020.js';
-import addFormats from 'ajv-formats';
 import { renderRecord } from '../../src/report/record.js';
 import { cacheSection } from '../../src/report/record-cache.js';
 import type { CheckResult, RunResult } from '../../src/result.js';
+import { resultValidator } from '../support/result-schema.js';
 import { goRun } from './report-fixtures.js';
 
 function withCacheCheck(): RunResult {
@@ -60,12 +59,7 @@ function withCacheCheck(): RunResult {
 
 describe('the cache check in the result', () => {
   it('fits the published JSON Schema (finding kind, cache observations)', async () => {
-    const schema: unknown = JSON.parse(
-      await readFile(new URL('../../schema/result.schema.json', import.meta.url), 'utf8'),
-    );
-    const ajv = new Ajv2020({ allErrors: true, strict: true });
-    addFormats.default(ajv);
-    const validate = ajv.compile(schema as object);
+    const validate = await resultValidator();
     const result = withCacheCheck();
     assert.ok(validate(JSON.parse(JSON.stringify(result))), JSON.stringify(validate.errors, null, 2));
     const bad = withCacheCheck();

@@ -8,10 +8,17 @@ import { CriticalPathSpec } from '../../src/plan/schema.js';
 import { Redactor } from '../../src/report/redact.js';
 
 const FIVE_MB = 5 * 1024 * 1024;
+let slowOnceCalls = 0;
 
 const routes: Record<string, (req: IncomingMessage, res: ServerResponse) => void> = {
   '/sleep': (_req, res) => {
     setTimeout(() => res.end('late'), 2000).unref();
+  },
+  // Late the first time only: a retry after a timeout answers at once.
+  '/slow-once': (_req, res) => {
+    slowOnceCalls++;
+    if (slowOnceCalls === 1) setTimeout(() => res.end('late'), 2000).unref();
+    else res.end('ok');
   },
   '/stall-body': (_req, res) => {
     res.writeHead(200, { 'content-type': 'text/plain' });
@@ -100,6 +107,27 @@ describe('transport', () => {
     assert.equal(step?.error?.message, `GET ${baseUrl}/sleep did not answer within 200 ms`);
     assert.ok(took < 1000, `took ${took} ms`);
     assert.ok((step?.duration_ms ?? 0) >= 190);
+  });
+
+  test('after a timed-out attempt, the next attempts and steps of the path get a live deadline', async () => {
+    // The steps of a path share one abort signal and timer (http/deadline.ts): a timeout must
+    // abort only the attempt in flight, and later requests must neither inherit the aborted
+    // signal nor be cut by the earlier timer.
+    slowOnceCalls = 0;
+    const result = await run([
+      { name: 'flaky', request: { url: '/slow-once' }, timeout: '200ms', retry: { count: 1 } },
+      { name: 'next', request: { url: '/whoami' }, timeout: '200ms', expect: { status: 200 } },
+      { name: 'longer', request: { url: '/whoami' }, timeout: '1s', expect: { status: 200 } },
+    ]);
+    assert.deepEqual(
+      result.steps.map((s) => [s.name, s.status, s.attempts]),
+      [
+        ['flaky', 'pass', 2],
+        ['next', 'pass', 1],
+        ['longer', 'pass', 1],
+      ],
+    );
+    assert.equal(result.steps[0]?.flaky, true);
   });
 
   test('the default step_timeout applies and also covers the body', async () => {

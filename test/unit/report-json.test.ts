@@ -3,22 +3,14 @@ import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
-import addFormats from 'ajv-formats';
 import { writeJsonResult } from '../../src/report/json.js';
 import { Redactor } from '../../src/report/redact.js';
 import type { RunResult } from '../../src/result.js';
+import { resultSchemaFile, resultValidator } from '../support/result-schema.js';
 import { goRun, noGoRun } from './report-fixtures.js';
 
-const schemaFile = new URL('../../schema/result.schema.json', import.meta.url);
-
-async function validator(): Promise<ValidateFunction> {
-  const schema: unknown = JSON.parse(await readFile(schemaFile, 'utf8'));
-  assert.ok(schema && typeof schema === 'object');
-  const ajv = new Ajv2020({ allErrors: true, strict: true });
-  addFormats.default(ajv);
-  return ajv.compile(schema);
-}
+const schemaFile = resultSchemaFile;
+const validator = resultValidator;
 
 /** A NO-GO result with every optional field set, so the schema is checked for all of them. */
 function fullRun(): RunResult {

@@ -1,12 +1,10 @@
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
 import { describe, it } from 'node:test';
-import { Ajv2020 } from 'ajv/dist/2020.js';
-import addFormats from 'ajv-formats';
 import pc from 'picocolors';
 import { renderRecord } from '../../src/report/record.js';
 import { renderSummary } from '../../src/report/terminal-summary.js';
 import type { CheckResult, PhaseResult, RunResult } from '../../src/result.js';
+import { resultValidator } from '../support/result-schema.js';
 import { goRun } from './report-fixtures.js';
 
 function command(cmd: string, exit: number, ms: number) {
@@ -108,12 +106,7 @@ function run(): RunResult {
 
 describe('rehearsal phases and log excerpts in the reports', () => {
   it('are accepted by schema/result.schema.json', async () => {
-    const schema: unknown = JSON.parse(
-      await readFile(new URL('../../schema/result.schema.json', import.meta.url), 'utf8'),
-    );
-    const ajv = new Ajv2020({ allErrors: true, strict: true });
-    addFormats.default(ajv);
-    const validate = ajv.compile(schema as object);
+    const validate = await resultValidator();
     assert.equal(validate(JSON.parse(JSON.stringify(run()))), true, JSON.stringify(validate.errors));
   });
 

@@ -72,11 +72,12 @@ build_from_git() {
 migrate() {
   local dir="$RELEASES/$RELEASE"
   build_app_env "$dir"
-  if [ -f "$dir/alembic.ini" ]; then
+  # The app's own runner first: it also adopts a database made before Alembic.
+  if [ -f "$dir/shop/migrate.py" ]; then
+    (cd "$dir" && env -i "${APP_ENV[@]}" "$dir/.venv/bin/python" -m shop.migrate)
+  elif [ -f "$dir/alembic.ini" ]; then
     log "migrations: alembic upgrade head"
     (cd "$dir" && env -i "${APP_ENV[@]}" "$dir/.venv/bin/python" -m alembic upgrade head)
-  elif [ -f "$dir/shop/migrate.py" ]; then
-    (cd "$dir" && env -i "${APP_ENV[@]}" "$dir/.venv/bin/python" -m shop.migrate)
   else
     log "migrations: none in this release (tables are created at start-up)"
   fi

@@ -1,12 +1,14 @@
 """Database migrations: `python -m shop.migrate` (run by deploy/deploy.sh before the switch).
 
-New tables come from the models (`create_all`, which never alters an existing table); column
-changes come from the SQL files in `shop/migrations/`, applied once each, in name order, and
-recorded in the `schema_migrations` table. A fresh database gets the whole schema from the
-models, so every file is recorded as applied without running it.
+The schema's history is Alembic's (alembic.ini, `migrations/versions/`); this runner is
+`alembic upgrade head` plus one thing Alembic cannot know: a database made before Alembic
+(by the app's `create_all` at start-up, or by the old SQL-file runner) has the baseline's
+tables but no `alembic_version`, so it is stamped at the baseline revision first and only
+the later revisions run.
 
-There are no down-migrations: a rollback switches the code back and keeps the schema, so a
-migration must leave the previous release working (expand now, contract in a later release).
+A rollback (deploy/rollback.sh) switches the code back and keeps the schema, so a revision
+must leave the previous release working (expand now, contract in a later release);
+`preflight run --only migrations` lints the new revisions and rehearses their downgrades.
 """
 
 from __future__ import annotations
@@ -15,67 +17,48 @@ import sys
 import time
 from pathlib import Path
 
-from sqlalchemy import Connection, Engine, inspect, text
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, inspect
 
-from . import models  # noqa: F401  (registers the tables on Base.metadata)
 from .config import load_settings
-from .db import Base, make_engine
+from .db import make_engine
 
-MIGRATIONS_DIR = Path(__file__).with_name("migrations")
-TABLE = "schema_migrations"
-
-
-def migration_files(directory: Path = MIGRATIONS_DIR) -> list[Path]:
-    """The SQL files, in the order they apply."""
-    return sorted(directory.glob("*.sql"))
+ROOT = Path(__file__).resolve().parent.parent
+BASELINE = "0001"
 
 
-def split_statements(sql: str) -> list[str]:
-    """Statements of a migration file: separated by `;`, comment lines dropped."""
-    lines = [line for line in sql.splitlines() if not line.strip().startswith("--")]
-    return [s.strip() for s in "\n".join(lines).split(";") if s.strip()]
+def alembic_config(engine: Engine, ini: Path = ROOT / "alembic.ini") -> Config:
+    """The project's Alembic config, pointed at this engine's database."""
+    config = Config(str(ini))
+    config.set_main_option("sqlalchemy.url", engine.url.render_as_string(hide_password=False))
+    config.attributes["configure_logger"] = False
+    return config
 
 
-def _applied(conn: Connection) -> set[str]:
-    return {row[0] for row in conn.execute(text(f"SELECT version FROM {TABLE}"))}
+def current_revisions(engine: Engine) -> set[str]:
+    with engine.connect() as conn:
+        return set(MigrationContext.configure(conn).get_current_heads())
 
 
-def _record(conn: Connection, version: str) -> None:
-    conn.execute(
-        text(f"INSERT INTO {TABLE} (version, applied_at) VALUES (:v, :t)"),
-        {"v": version, "t": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())},
-    )
-
-
-def migrate(engine: Engine, files: list[Path] | None = None) -> list[str]:
-    """Bring the database up to date; returns the versions applied now."""
-    files = migration_files() if files is None else files
-    fresh = not inspect(engine).get_table_names()
-    with engine.begin() as conn:
-        conn.execute(
-            text(
-                f"CREATE TABLE IF NOT EXISTS {TABLE} "
-                "(version VARCHAR(200) PRIMARY KEY, applied_at VARCHAR(40))"
-            )
-        )
-    Base.metadata.create_all(engine)
-    applied_now: list[str] = []
-    with engine.begin() as conn:
-        done = _applied(conn)
-        if fresh:
-            # The models already are the latest schema: nothing to run, only to record.
-            for path in files:
-                _record(conn, path.name)
-            return []
-    for path in files:
-        if path.name in done:
-            continue
-        with engine.begin() as conn:
-            for statement in split_statements(path.read_text(encoding="utf-8")):
-                conn.exec_driver_sql(statement)
-            _record(conn, path.name)
-        applied_now.append(path.name)
-    return applied_now
+def migrate(engine: Engine, config: Config | None = None) -> list[str]:
+    """Bring the database up to date; returns the revisions applied now, in order."""
+    config = config or alembic_config(engine)
+    script = ScriptDirectory.from_config(config)
+    before = current_revisions(engine)
+    tables = set(inspect(engine).get_table_names()) - {"alembic_version"}
+    if not before and tables:
+        # Made before Alembic: it has the baseline's schema (create_all never alters a table).
+        command.stamp(config, BASELINE)
+        before = {BASELINE}
+    command.upgrade(config, "head")
+    after = current_revisions(engine)
+    if before == after:
+        return []
+    pending = script.iterate_revisions(tuple(after), tuple(before) or "base")
+    return [rev.revision for rev in reversed(list(pending))]
 
 
 def main() -> int:
@@ -84,16 +67,16 @@ def main() -> int:
     started = time.perf_counter()
     try:
         applied = migrate(engine)
+        head = ", ".join(sorted(current_revisions(engine)))
     except Exception as exc:  # reported; the non-zero exit stops the deploy
         print(f"migrate: failed: {exc.__class__.__name__}: {exc}", file=sys.stderr)
         return 1
     finally:
         engine.dispose()
     ms = round((time.perf_counter() - started) * 1000)
-    for version in applied:
-        print(f"migrate: applied {version}")
-    total = len(migration_files())
-    print(f"migrate: up to date ({total} migration files, {len(applied)} applied now, {ms} ms)")
+    for revision in applied:
+        print(f"migrate: applied {revision}")
+    print(f"migrate: up to date (at {head}, {len(applied)} applied now, {ms} ms)")
     return 0
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .db import Base, utcnow
@@ -32,6 +32,9 @@ class Product(Base):
     stock: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
+    # Read-only and lazy: only the n-plus-one scenario (shop/scenario.py) touches it.
+    order_lines: Mapped[list[OrderItem]] = relationship(viewonly=True, lazy="select")
+
 
 class CartItem(Base):
     __tablename__ = "cart_items"
@@ -47,6 +50,8 @@ class CartItem(Base):
 
 class Order(Base):
     __tablename__ = "orders"
+    # A customer's orders, newest first (GET /orders): added by migration 0002.
+    __table_args__ = (Index("ix_orders_user_id_created_at", "user_id", "created_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)

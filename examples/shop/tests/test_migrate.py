@@ -1,32 +1,65 @@
-from sqlalchemy import inspect, text
+from pathlib import Path
 
-from shop.db import make_engine
-from shop.migrate import migrate, split_statements
+from sqlalchemy import inspect
+
+from shop.db import Base, make_engine
+from shop.migrate import alembic_config, current_revisions, migrate
+
+REVISION = '''"""add orders.gift"""
+from alembic import op
+import sqlalchemy as sa
+
+revision = "0099"
+down_revision = "0002"
 
 
-def test_fresh_database_gets_the_models_and_records_every_file(tmp_path):
-    (tmp_path / "0001_add_gift.sql").write_text("ALTER TABLE orders ADD COLUMN gift VARCHAR(20);")
+def upgrade():
+    op.add_column("orders", sa.Column("gift", sa.String(20), nullable=True))
+
+
+def downgrade():
+    op.drop_column("orders", "gift")
+'''
+
+
+def index_names(engine, table):
+    return {i["name"] for i in inspect(engine).get_indexes(table)}
+
+
+def test_fresh_database_runs_every_revision(tmp_path):
     engine = make_engine(f"sqlite:///{tmp_path}/shop.db")
-    assert migrate(engine, sorted(tmp_path.glob("*.sql"))) == []
-    assert "gift" not in {c["name"] for c in inspect(engine).get_columns("orders")}
-    with engine.connect() as conn:
-        assert conn.execute(text("SELECT version FROM schema_migrations")).scalars().all() == [
-            "0001_add_gift.sql"
-        ]
+    assert migrate(engine) == ["0001", "0002"]
+    assert current_revisions(engine) == {"0002"}
+    assert "ix_orders_user_id_created_at" in index_names(engine, "orders")
+    assert migrate(engine) == []
 
 
-def test_existing_database_gets_pending_files_once_in_order(tmp_path):
+def test_database_made_before_alembic_is_stamped_at_the_baseline(tmp_path):
     engine = make_engine(f"sqlite:///{tmp_path}/shop.db")
-    migrate(engine, [])
-    (tmp_path / "0001_add_gift.sql").write_text(
-        "-- expand: a nullable column\nALTER TABLE orders ADD COLUMN gift VARCHAR(20);\n"
-    )
-    (tmp_path / "0002_fill_gift.sql").write_text("UPDATE orders SET gift = 'no';")
-    files = sorted(tmp_path.glob("*.sql"))
-    assert migrate(engine, files) == ["0001_add_gift.sql", "0002_fill_gift.sql"]
-    assert migrate(engine, files) == []
+    Base.metadata.create_all(engine)  # what the app does at start-up: already has the index
+    assert migrate(engine) == ["0002"]
+    assert current_revisions(engine) == {"0002"}
+
+
+def test_a_new_revision_runs_once(tmp_path):
+    engine = make_engine(f"sqlite:///{tmp_path}/shop.db")
+    migrate(engine)
+    versions = tmp_path / "versions"
+    versions.mkdir()
+    for path in (Path(__file__).parent.parent / "migrations" / "versions").glob("*.py"):
+        (versions / path.name).write_text(path.read_text())
+    (versions / "0099_gift.py").write_text(REVISION)
+    config = alembic_config(engine)
+    config.set_main_option("version_locations", str(versions))
+    assert migrate(engine, config) == ["0099"]
+    assert migrate(engine, config) == []
     assert "gift" in {c["name"] for c in inspect(engine).get_columns("orders")}
 
 
-def test_split_statements_drops_comments():
-    assert split_statements("-- c\nSELECT 1;\n\nSELECT 2;") == ["SELECT 1", "SELECT 2"]
+def test_every_revision_downgrades_to_base(tmp_path):
+    from alembic import command
+
+    engine = make_engine(f"sqlite:///{tmp_path}/shop.db")
+    migrate(engine)
+    command.downgrade(alembic_config(engine), "base")
+    assert set(inspect(engine).get_table_names()) == {"alembic_version"}

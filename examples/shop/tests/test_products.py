@@ -85,17 +85,21 @@ def test_slow_switch(make_client):
     slow = make_client(SHOP_SLOW_MS="50")
     pid = fast.get("/products").json()["items"][0]["id"]
 
-    def timed(c) -> float:
-        start = time.perf_counter()
-        assert c.get(f"/products/{pid}").status_code == 200
-        return time.perf_counter() - start
+    def timed(c, url: str) -> float:
+        """The fastest of three requests: load on the machine only ever adds time."""
+        best = float("inf")
+        for _ in range(3):
+            start = time.perf_counter()
+            assert c.get(url).status_code == 200
+            best = min(best, time.perf_counter() - start)
+        return best
 
-    assert timed(slow) >= 0.040
-    assert min(timed(fast) for _ in range(3)) < 0.040
-    # Only the detail route is slowed.
-    start = time.perf_counter()
-    slow.get("/products")
-    assert time.perf_counter() - start < 0.040
+    detail = f"/products/{pid}"
+    assert timed(slow, detail) >= 0.050
+    # Compared with the same route unslowed, and with another route under the switch
+    # (differences, not absolute limits, so that a busy machine does not fail the test).
+    assert timed(slow, detail) - timed(fast, detail) >= 0.035
+    assert timed(slow, detail) - timed(slow, "/products") >= 0.035
 
 
 def test_settings_parsing():

@@ -4,7 +4,8 @@
  * skipped with the reason, unless it was asked for by name (`--only cache`): then it errors.
  */
 import { randomBytes } from 'node:crypto';
-import { type CacheConfig, toMs } from '../../plan/schema.js';
+import { toMs } from '../../plan/duration.js';
+import type { CacheConfig } from '../../plan/schema.js';
 import { listReferences, renderString, TemplateError } from '../../plan/template.js';
 import type { Finding } from '../../result.js';
 import type { CheckContext, CheckDefinition, CheckOutcome } from '../types.js';

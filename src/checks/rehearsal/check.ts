@@ -4,7 +4,9 @@
  * candidate's schema), redeploy, run them again. The release staging was on is recorded
  * first; if any phase fails, the teardown puts staging back on it and says where it is.
  */
-import { type StagingConfig, toMs } from '../../plan/schema.js';
+
+import { toMs } from '../../plan/duration.js';
+import type { StagingConfig } from '../../plan/schema.js';
 import type { PhaseResult, StagingOutcome } from '../../result.js';
 import type { CheckContext, CheckDefinition, CheckOutcome } from '../types.js';
 import { explainFromLog, type LogMark, markLog } from './diagnose.js';

@@ -6,7 +6,8 @@
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Agent } from 'undici';
-import { type StagingConfig, toMs } from '../../plan/schema.js';
+import { toMs } from '../../plan/duration.js';
+import type { StagingConfig } from '../../plan/schema.js';
 import { renderTemplate } from '../../plan/template.js';
 import { isSecretName } from '../../report/redact.js';
 import type { CommandRun } from '../../result.js';

@@ -3,8 +3,9 @@
  * requests (templates kept, rendered by the script), expectations, captures and retries,
  * and k6 thresholds from each path's SLO. What k6 cannot do is listed, never dropped silently.
  */
+
+import { toMs } from '../../plan/duration.js';
 import type { Capture, CriticalPath, Plan, Step, StepExpect } from '../../plan/schema.js';
-import { toMs } from '../../plan/schema.js';
 
 /** A step as the k6 runtime reads it. */
 export interface K6Step {

@@ -6,6 +6,7 @@ from sqlalchemy import func, or_, select
 
 from ..deps import PUBLIC_CACHE, DbSession, SettingsDep, not_found
 from ..models import Product
+from ..scenario import scenario
 from ..schemas import ErrorOut, ProductOut, ProductPage
 
 router = APIRouter(tags=["products"])
@@ -56,6 +57,10 @@ def list_products(
     rows = db.scalars(
         select(Product).where(*conditions).order_by(*order_by).limit(limit).offset(offset)
     ).all()
+    if scenario() == "n-plus-one":
+        # The deliberate N+1: each access to the lazy relationship is one more SELECT.
+        for product in rows:
+            _ = sum(line.quantity for line in product.order_lines)
     return ProductPage(
         items=[ProductOut.model_validate(p) for p in rows], total=total, limit=limit, offset=offset
     )

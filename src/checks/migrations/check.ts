@@ -1,0 +1,172 @@
+/**
+ * The `migrations` check (`database.migrations`): the Alembic revisions new since the
+ * baseline, their offline SQL linted (lint.ts), a downgrade rehearsal on a scratch database
+ * (rehearse.ts), and the plan's waivers applied. Fails on any unwaived error finding.
+ */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import type { Plan } from '../../plan/schema.js';
+import { type MigrationsSettings, migrationsSettings } from '../../plan/schema-migrations.js';
+import { renderString, TemplateError } from '../../plan/template.js';
+import type { MigrationFinding, MigrationRehearsal, MigrationsResult } from '../../result-migrations.js';
+import type { CheckContext, CheckDefinition, CheckOutcome } from '../types.js';
+import { alembicCommand, alembicRunner, offlineUrl, runAlembic, splitOfflineSql } from './alembic.js';
+import { findUsages, type MigrationBaseline, MigrationsError, readBaseline } from './baseline.js';
+import { lintRevisions } from './lint.js';
+import { rehearseDowngrade } from './rehearse.js';
+import { headsOf, type RevisionInfo, readRevisions, revisionsAfter, versionsDir } from './revisions.js';
+import { applyWaivers, summarize } from './summary.js';
+
+/** Build the `migrations` check from the plan's `database.migrations`. */
+export function defineMigrationsCheck(plan: Plan): CheckDefinition {
+  const settings = migrationsSettings(plan.database?.migrations ?? 'alembic');
+  return {
+    id: 'migrations',
+    kind: 'migrations',
+    blocking: settings.blocking,
+    needs: [],
+    timeoutMs: 300_000,
+    run: async (ctx) => {
+      try {
+        return await runMigrationsCheck(plan, settings, ctx);
+      } catch (error) {
+        if (!(error instanceof MigrationsError)) throw error;
+        const message = ctx.redactor.redact(error.message);
+        return { status: 'error', summary: message, error: { code: error.code, message } };
+      }
+    },
+  };
+}
+
+async function runMigrationsCheck(
+  plan: Plan,
+  settings: MigrationsSettings,
+  ctx: CheckContext,
+): Promise<CheckOutcome> {
+  const planDir = ctx.loaded.dir;
+  const runner = alembicRunner(settings, planDir, ctx.signal);
+  if (!existsSync(runner.ini)) {
+    throw new MigrationsError(
+      'MIGRATIONS_NO_CONFIG',
+      `${path.relative(planDir, runner.ini) || runner.ini} does not exist; set database.migrations.config to the project's alembic.ini`,
+    );
+  }
+  const versions = await versionsDir(runner.ini);
+  const all = await readRevisions(versions);
+  const baseline = await readBaseline(
+    planDir,
+    settings.baseline ?? plan.metrics?.baseline ?? 'last-tag',
+    versions,
+  );
+  const baseHeads = baseline.kind === 'git' ? baseline.heads : [];
+  const fresh = revisionsAfter(all, baseHeads);
+  const result: MigrationsResult = {
+    tool: 'alembic',
+    dialect: settings.dialect,
+    baseline: baselineResult(baseline),
+    head: headsOf(all),
+    revisions: [],
+    waivers: settings.waivers.map((w) => ({ ...w })),
+  };
+  if (fresh.length > 0) {
+    const sql = await offlineSql(runner, baseHeads, settings.dialect, ctx);
+    const lint = await lintRevisions(
+      fresh.map((r) => ({ revision: r.revision, sql: sql.get(r.revision) ?? '' })),
+      {
+        dialect: settings.dialect,
+        requireTimeouts: settings.require_timeouts,
+        findUsages: baseline.kind === 'git' ? (name) => findUsages(baseline, planDir, versions, name) : null,
+      },
+    );
+    result.revisions = fresh.map((r) => ({
+      revision: r.revision,
+      down_revision: r.down.join(', ') || null,
+      message: r.message,
+      file: path.relative(planDir, path.join(versions, r.file)),
+      sql: ctx.redactor.redact(sql.get(r.revision) ?? ''),
+      has_downgrade: r.has_downgrade,
+      findings: [
+        ...(lint.get(r.revision) ?? []).map((f) => ({ ...f, revision: r.revision })),
+        ...noDowngrade(r),
+      ],
+    }));
+    if (settings.downgrade) {
+      const rehearsed = await rehearse(plan, runner, baseHeads, ctx);
+      result.rehearsal = rehearsed.rehearsal;
+      for (const f of rehearsed.findings)
+        result.revisions.find((r) => r.revision === f.revision)?.findings.push(f);
+    }
+  }
+  const unused = applyWaivers(result);
+  return summarize(result, unused, ctx.redactor);
+}
+
+function baselineResult(baseline: MigrationBaseline): MigrationsResult['baseline'] {
+  if (baseline.kind === 'none')
+    return { ref: null, revision: null, note: `${baseline.reason}: every revision is new` };
+  const revision = baseline.heads.join(', ') || null;
+  return {
+    ref: baseline.ref,
+    commit: baseline.commit,
+    revision,
+    ...(revision ? {} : { note: `${baseline.ref} has no Alembic revisions: every revision is new` }),
+  };
+}
+
+function noDowngrade(r: RevisionInfo): MigrationFinding[] {
+  if (r.has_downgrade) return [];
+  return [
+    {
+      rule: 'no-downgrade',
+      revision: r.revision,
+      severity: 'error',
+      message: `revision ${r.revision} has no downgrade (downgrade() only passes): it cannot be rolled back with alembic downgrade`,
+    },
+  ];
+}
+
+/** `alembic upgrade BASE:head --sql` in the lint dialect, split per revision. */
+async function offlineSql(
+  runner: ReturnType<typeof alembicRunner>,
+  baseHeads: string[],
+  dialect: string,
+  ctx: CheckContext,
+): Promise<Map<string, string>> {
+  const args = ['upgrade', baseHeads.length > 0 ? `${baseHeads[0]}:heads` : 'heads', '--sql'];
+  const outcome = await runAlembic(runner, args, offlineUrl(dialect));
+  if (outcome.exit_code !== 0) {
+    const tail = ctx.redactor.redact(outcome.output).trim().split('\n').slice(-8).join('\n');
+    throw new MigrationsError(
+      'MIGRATIONS_OFFLINE_FAILED',
+      `\`${alembicCommand(args)}\` (offline SQL, ${dialect}) exited ${outcome.exit_code ?? outcome.signal}; its output ends with:\n${tail}`,
+    );
+  }
+  return splitOfflineSql(outcome.output);
+}
+
+async function rehearse(
+  plan: Plan,
+  runner: ReturnType<typeof alembicRunner>,
+  baseHeads: string[],
+  ctx: CheckContext,
+): Promise<{ rehearsal: MigrationRehearsal; findings: MigrationFinding[] }> {
+  return rehearseDowngrade({
+    runner,
+    url: databaseUrl(plan, ctx),
+    runDir: ctx.runDir,
+    target: baseHeads[0] ?? 'base',
+    redact: (text) => ctx.redactor.redact(text),
+  });
+}
+
+/** The plan's database URL, rendered; undefined when it is not set or cannot be rendered. */
+function databaseUrl(plan: Plan, ctx: CheckContext): string | undefined {
+  if (!plan.database?.url) return undefined;
+  try {
+    const url = renderString(plan.database.url, ctx.scope(''));
+    return typeof url === 'string' && url ? url : undefined;
+  } catch (error) {
+    if (error instanceof TemplateError) return undefined;
+    throw error;
+  }
+}

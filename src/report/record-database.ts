@@ -1,0 +1,81 @@
+/**
+ * The launch record's "Query plans" section: per `database` check, the realistic-data
+ * counts, the statements each step caused, the findings with their suggestions, and
+ * the plan of each statement shape.
+ */
+import type { CheckResult, RunResult } from '../result.js';
+import type { DatabaseReview, PlanChange } from '../result-database.js';
+import { mdCode, mdFence, mdTable, mdText } from './markdown.js';
+
+/** At most this many plans are written out in full. */
+const MAX_PLANS = 40;
+
+/** "Query plans": nothing when no check reviewed the database. */
+export function databaseSection(result: RunResult): string[] {
+  const blocks: string[] = [];
+  for (const check of result.checks) if (check.database) blocks.push(...reviewBlocks(check, check.database));
+  return blocks.length > 0 ? ['## Query plans', ...blocks] : [];
+}
+
+function reviewBlocks(check: CheckResult, review: DatabaseReview): string[] {
+  const how = review.analyze ? 'EXPLAIN ANALYZE' : 'EXPLAIN';
+  const blocks = [
+    `### ${mdText(check.id)} (${review.dialect}, ${how})`,
+    `${review.plans.length} statement shapes from ${review.steps.length} steps; ${review.outside_steps} statements outside any step (start-up) were not reviewed.`,
+  ];
+  if (review.tables.length > 0)
+    blocks.push(
+      mdTable(
+        ['table', 'rows', 'realistic minimum'],
+        review.tables.map((t) => [
+          mdCode(t.table),
+          t.rows === null ? '(missing)' : String(t.rows),
+          String(t.minimum),
+        ]),
+      ),
+    );
+  if (review.findings.length > 0)
+    blocks.push(
+      review.findings
+        .map((f) => {
+          const where = f.step ? ` (${mdText(f.path ?? '')} / ${mdText(f.step)})` : '';
+          const fix = f.suggestion ? ` — ${mdCode(f.suggestion)}` : '';
+          return `- **${f.severity}** ${mdText(f.kind)}${where}: ${mdText(f.message)}${fix}`;
+        })
+        .join('\n'),
+    );
+  blocks.push(
+    mdTable(
+      ['path', 'step', 'statements', 'shapes', 'ms'],
+      review.steps.map((s) => [
+        mdText(s.path),
+        mdText(s.step),
+        String(s.statements),
+        String(s.shapes),
+        String(s.ms),
+      ]),
+    ),
+  );
+  if (review.plan_changes) blocks.push(...changeBlocks(review.plan_changes));
+  for (const plan of review.plans.filter((p) => p.plan.length > 0 || p.plan_error).slice(0, MAX_PLANS)) {
+    blocks.push(
+      `${mdCode(plan.shape)} — ${plan.count}× in ${plan.steps.map(mdText).join(', ')}`,
+      mdFence(plan.plan_error ? `EXPLAIN failed: ${plan.plan_error}` : plan.plan.join('\n')),
+    );
+  }
+  return blocks;
+}
+
+/** "Plan changes since the baseline": each changed shape's plan before and after. */
+function changeBlocks(changes: PlanChange[]): string[] {
+  if (changes.length === 0) return ['No plan changed since the baseline (`database.baseline`).'];
+  const blocks = [`**Plan changes since the baseline** (${changes.length}):`];
+  for (const change of changes.slice(0, MAX_PLANS)) {
+    const side = (lines: string[] | null) => (lines ? lines.join('\n') : '(did not run)');
+    blocks.push(
+      mdCode(change.shape),
+      mdFence(`before:\n${side(change.before)}\n\nafter:\n${side(change.after)}`),
+    );
+  }
+  return blocks;
+}
