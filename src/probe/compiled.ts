@@ -6,7 +6,8 @@
  */
 import type { Dispatcher } from 'undici';
 import { prepareRequest } from '../http/prepare.js';
-import { type CriticalPath, type Duration, type Step, type StepExpect, toMs } from '../plan/schema.js';
+import { toMs } from '../plan/duration.js';
+import type { CriticalPath, Duration, Step, StepExpect } from '../plan/schema.js';
 import type { TemplateScope } from '../plan/template.js';
 import { Redactor } from '../report/redact.js';
 import { type ProbeRequest, splitUrl } from './sender.js';

@@ -45,6 +45,14 @@ describe('preflight run on the example shop', () => {
     assert.match(metrics?.skip_reason ?? '', /last-tag/);
     for (const check of json.checks.filter((c) => c.id !== 'cache' && c.id !== 'metrics'))
       assert.equal(check.status, 'pass', `${check.id}: ${check.summary}`);
+    // The database check's own pass over the paths (on the same database, with its own run id)
+    // does not collide with the paths check's sign-ups: every path ran, and every one is reviewed.
+    const database = json.checks.find((c) => c.id === 'database');
+    assert.doesNotMatch(database?.summary ?? '', /failed while captured/);
+    assert.deepEqual(
+      [...new Set(database?.database?.steps.map((s) => s.path))].sort(),
+      ['browse', 'checkout', 'sign-up and login'],
+    );
     const unit = json.checks.find((c) => c.id === 'unit');
     assert.ok((unit?.tests?.passed ?? 0) >= 15, 'pytest ran the example suite');
     assert.equal(unit?.command?.exit_code, 0);

@@ -6,9 +6,10 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { runCriticalPath } from '../../http/run-path.js';
-import { type Plan, toMs } from '../../plan/schema.js';
+import { toMs } from '../../plan/duration.js';
+import type { Plan } from '../../plan/schema.js';
 import type { DatabaseConfig } from '../../plan/schema-database.js';
-import { renderTemplate } from '../../plan/template.js';
+import { renderTemplate, type TemplateScope } from '../../plan/template.js';
 import type { DatabaseReview } from '../../result-database.js';
 import { startService } from '../../run/service.js';
 import type { CheckContext, CheckDefinition, CheckOutcome } from '../types.js';
@@ -106,7 +107,7 @@ async function captureCriticalPaths(plan: Plan, config: DatabaseConfig, ctx: Che
       if (wanted && !wanted.has(critical.name)) continue;
       const result = await runCriticalPath(withStepHeaders(critical), {
         baseUrl: service.url,
-        scope: ctx.scope(service.url),
+        scope: capturedPassScope(ctx, service.url),
         settings: { step_timeout: plan.paths?.step_timeout ?? '10s' },
         signal: ctx.signal,
         dispatcher,
@@ -118,6 +119,15 @@ async function captureCriticalPaths(plan: Plan, config: DatabaseConfig, ctx: Che
     await service.stop();
   }
   return { captured: attributeByWindow(await readCapture(file), windows), failedPaths };
+}
+
+/**
+ * The captured pass's scope: its own run id, so that what the paths create with `{{ run.id }}`
+ * (a sign-up's email) does not collide with the paths check's pass against the same database.
+ */
+function capturedPassScope(ctx: CheckContext, serviceUrl: string): TemplateScope {
+  const base = ctx.scope(serviceUrl);
+  return { ...base, run: { ...base.run, id: `${ctx.runId}-db` } };
 }
 
 function emptyReview(

@@ -1,0 +1,59 @@
+/**
+ * Maximum rate: preflight's probe (max-rate mode: one closed loop per connection) beside
+ * wrk and autocannon with the same connection count, against the Node server and the
+ * uvicorn app; plus each client's CPU time per request.
+ */
+import { LOAD_TOOLS, type LoadFigures, type LoadTool, runLoadTool } from './clients.js';
+import type { BenchContext } from './context.js';
+import { alternate, medianRatio, medians } from './measure.js';
+import type { BenchServer } from './servers.js';
+import { errorRows, type Row, target } from './table.js';
+
+/** Rate and CPU rows for one server; `minRatio` is the target of probe rate / wrk rate. */
+async function benchServer(ctx: BenchContext, server: BenchServer, minRatio: number): Promise<Row[]> {
+  const { connections, seconds, rounds } = ctx.options;
+  const label = `max rate, ${server.name} (${connections} connections)`;
+  const cpuLabel = `client CPU per request, ${server.name}`;
+  let results: Map<LoadTool, LoadFigures[]>;
+  try {
+    results = await alternate(LOAD_TOOLS, rounds, async (tool, round) => {
+      const f = await runLoadTool(ctx, tool, {
+        url: `${server.url}/`,
+        amount: connections,
+        seconds,
+        mode: 'max-rate',
+      });
+      ctx.log(
+        `max rate ${server.name} round ${round + 1} ${tool}: ${Math.round(f.rate)}/s, ${f.cpuUs.toFixed(1)} µs CPU/request`,
+      );
+      return f;
+    });
+  } catch (error) {
+    return errorRows([label, cpuLabel], error);
+  }
+  const fig = (pick: (r: LoadFigures) => number) => medians(LOAD_TOOLS, results, pick);
+  const rate = fig((f) => f.rate);
+  const cpu = fig((f) => f.cpuUs);
+  const ratio = medianRatio(results, 'preflight', 'wrk', (f) => f.rate);
+  return [
+    {
+      label,
+      unit: 'req/s',
+      values: rate,
+      ratio,
+      target: target(ratio, '>=', minRatio, `≥ ${minRatio}x wrk`),
+    },
+    {
+      label: cpuLabel,
+      unit: 'µs',
+      values: cpu,
+      ratio: medianRatio(results, 'preflight', 'wrk', (f) => f.cpuUs),
+      target: target(cpu.preflight, '<=', 35, '≤ 35 µs'),
+    },
+  ];
+}
+
+/** The probe rows for both servers. */
+export async function benchMaxRate(ctx: BenchContext): Promise<Row[]> {
+  return [...(await benchServer(ctx, ctx.uvicorn, 0.9)), ...(await benchServer(ctx, ctx.node, 0.8))];
+}
