@@ -11,10 +11,10 @@ import type { Dispatcher } from 'undici';
 import { toMs } from '../plan/duration.js';
 import type { ServiceConfig } from '../plan/schema.js';
 import type { MetricsConfig } from '../plan/schema-metrics.js';
-import { renderTemplate, type TemplateScope } from '../plan/template.js';
-import { isSecretName, type Redactor } from '../report/redact.js';
+import type { TemplateScope } from '../plan/template.js';
+import type { Redactor } from '../report/redact.js';
 import { runCommand } from '../run/process.js';
-import { ServiceError, startService } from '../run/service.js';
+import { renderServiceEnv, ServiceError, startService } from '../run/service.js';
 import { MetricsError } from './errors.js';
 import { addWorktree, type ResolvedBaseline } from './git-baseline.js';
 
@@ -40,12 +40,7 @@ export interface SideStart {
 export async function startSide(side: 'baseline' | 'candidate', o: SideStart): Promise<string> {
   await mkdir(o.dir, { recursive: true });
   const scope: TemplateScope = { ...o.scope, run: { id: o.scope.run.id, dir: o.dir } };
-  const env: Record<string, string> = {};
-  for (const [key, value] of Object.entries(o.service.env ?? {})) {
-    env[key] = String(renderTemplate(value, scope));
-    if (isSecretName(key)) o.redactor.add(env[key]);
-  }
-  Object.assign(env, o.extraEnv);
+  const env = { ...renderServiceEnv(o.service.env ?? {}, scope, o.redactor), ...o.extraEnv };
   try {
     const handle = await startService({
       config: { ...o.service, url: undefined },

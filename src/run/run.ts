@@ -19,7 +19,7 @@ import { VERSION } from '../version.js';
 import { readGitInfo } from './git.js';
 import { runGraph } from './scheduler.js';
 import { createSecretLookup } from './secrets.js';
-import { type ServiceHandle, startService } from './service.js';
+import { renderServiceEnv, type ServiceHandle, startService } from './service.js';
 import { decideVerdict } from './verdict.js';
 
 export interface RunOptions {
@@ -92,7 +92,7 @@ export async function runPlan(options: RunOptions): Promise<RunResult> {
       config: plan.service,
       planDir: loaded.dir,
       logFile: serviceLog,
-      env: serviceEnv(plan.service.env ?? {}, makeScope(''), redactor),
+      env: renderServiceEnv(plan.service.env ?? {}, makeScope(''), redactor),
       ...(options.baseUrl ? { baseUrl: options.baseUrl } : {}),
       signal,
       dispatcher,
@@ -165,20 +165,6 @@ function withVariables(scope: TemplateScope, variables: Record<string, unknown>)
     scope.vars.set(name, rendered);
   }
   return scope;
-}
-
-function serviceEnv(
-  spec: Record<string, string>,
-  scope: TemplateScope,
-  redactor: Redactor,
-): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [key, value] of Object.entries(spec)) {
-    const rendered = String(renderTemplate(value, scope));
-    if (isSecretName(key)) redactor.add(rendered);
-    out[key] = rendered;
-  }
-  return out;
 }
 
 function orderPaths(paths: PathResult[], order: string[]): PathResult[] {

@@ -8,6 +8,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { type Dispatcher, request } from 'undici';
 import { toMs } from '../plan/duration.js';
 import type { ServiceConfig } from '../plan/schema.js';
+import { renderTemplate, type TemplateScope } from '../plan/template.js';
+import { isSecretName, type Redactor } from '../report/redact.js';
 import { ManagedProcess } from './process.js';
 
 /** A service that answers on `url`. */
@@ -158,6 +160,24 @@ function parseReady(ready: ServiceConfig['ready']): { method: 'GET' | 'HEAD'; pa
     return { method, path: p.startsWith('/') ? p : `/${p}` };
   }
   return { method: ready.method, path: ready.path.startsWith('/') ? ready.path : `/${ready.path}` };
+}
+
+/**
+ * The service's `env`, rendered in `scope`; values under secret-looking names (TOKEN,
+ * PASSWORD, ...) are added to the redactor, so the service's output never shows them.
+ */
+export function renderServiceEnv(
+  spec: Record<string, string>,
+  scope: TemplateScope,
+  redactor: Redactor,
+): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(spec)) {
+    const rendered = String(renderTemplate(value, scope));
+    if (isSecretName(key)) redactor.add(rendered);
+    out[key] = rendered;
+  }
+  return out;
 }
 
 /** A TCP port that is free on 127.0.0.1 right now. */

@@ -11,7 +11,7 @@ import type { Plan } from '../../plan/schema.js';
 import type { DatabaseConfig } from '../../plan/schema-database.js';
 import { renderTemplate, type TemplateScope } from '../../plan/template.js';
 import type { DatabaseReview } from '../../result-database.js';
-import { startService } from '../../run/service.js';
+import { renderServiceEnv, startService } from '../../run/service.js';
 import type { CheckContext, CheckDefinition, CheckOutcome } from '../types.js';
 import { captureEnv, readCapture, withStepHeaders } from './capture.js';
 import { openDatabase } from './client.js';
@@ -85,10 +85,7 @@ async function captureCriticalPaths(plan: Plan, config: DatabaseConfig, ctx: Che
   const dir = path.join(ctx.runDir, 'database');
   await mkdir(dir, { recursive: true });
   const file = path.join(dir, 'statements.jsonl');
-  const scope = ctx.scope('');
-  const env: Record<string, string> = {};
-  for (const [key, value] of Object.entries(plan.service.env ?? {}))
-    env[key] = String(renderTemplate(value, scope));
+  const env = renderServiceEnv(plan.service.env ?? {}, ctx.scope(''), ctx.redactor);
   Object.assign(env, captureEnv(file, env));
   const service = await startService({
     config: { ...plan.service, url: undefined },
