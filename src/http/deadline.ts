@@ -1,18 +1,36 @@
 /**
  * Step timeouts for requests sent one after another (the steps of one path run). A fresh
- * AbortController and timer per request cost more than a small API's whole exchange, so one
- * controller serves request after request until it is aborted, and one timer is re-armed.
+ * AbortController, abort listener and timer per request cost more than a small API's whole
+ * exchange, so one timer is re-armed request after request, and one listener on the run's
+ * signal cancels whichever request is in flight.
  */
 
-/** The abort signal and timeout of the request in flight; one request at a time. */
-export class SequentialDeadline {
-  #controller = new AbortController();
+/** What a deadline ends: the request in flight. */
+export interface Expirable {
+  /** The timeout fired. */
+  expire(): void;
+  /** The run was cancelled. */
+  abort(reason: Error): void;
+}
+
+/** The timeout of one request at a time. */
+export interface RequestDeadline {
+  /** Arm the timeout for `target`, a request about to be sent. */
+  start(timeoutMs: number, target: Expirable): void;
+  /** The request is over. */
+  end(): void;
+}
+
+/** The timeout of the request in flight, for requests sent one after another. */
+export class SequentialDeadline implements RequestDeadline {
+  #target: Expirable | null = null;
   #timer: NodeJS.Timeout | undefined;
   #timerMs = -1;
-  #inFlight = false;
-  #timedOut = false;
   readonly #run: AbortSignal;
-  readonly #onRunAbort = (): void => this.#controller.abort(this.#run.reason);
+  readonly #onRunAbort = (): void => {
+    const reason = this.#run.reason;
+    this.#target?.abort(reason instanceof Error ? reason : new Error('run cancelled'));
+  };
 
   /** `run` is the run's cancellation: it aborts the request in flight. */
   constructor(run: AbortSignal) {
@@ -20,26 +38,19 @@ export class SequentialDeadline {
     run.addEventListener('abort', this.#onRunAbort, { once: true });
   }
 
-  /** Arm the timeout for a request about to be sent; the signal to give it. */
-  start(timeoutMs: number): AbortSignal {
-    if (this.#controller.signal.aborted) this.#controller = new AbortController();
-    if (this.#run.aborted) this.#controller.abort(this.#run.reason);
-    this.#inFlight = true;
-    this.#timedOut = false;
+  start(timeoutMs: number, target: Expirable): void {
+    this.#target = target;
     if (this.#timer && this.#timerMs === timeoutMs) this.#timer.refresh();
     else {
       clearTimeout(this.#timer);
       this.#timerMs = timeoutMs;
       this.#timer = setTimeout(() => this.#fire(), timeoutMs);
     }
-    return this.#controller.signal;
   }
 
-  /** The request is over; whether it ended because its timeout fired. */
-  end(): boolean {
+  end(): void {
     // The timer stays armed (re-armed by the next start): a late fire finds nothing in flight.
-    this.#inFlight = false;
-    return this.#timedOut;
+    this.#target = null;
   }
 
   /** Stop the timer and forget the run signal (the path run is over). */
@@ -50,8 +61,8 @@ export class SequentialDeadline {
   }
 
   #fire(): void {
-    if (!this.#inFlight) return;
-    this.#timedOut = true;
-    this.#controller.abort(new Error('step timeout'));
+    const target = this.#target;
+    this.#target = null;
+    target?.expire();
   }
 }

@@ -3,11 +3,12 @@
  * per run, captures feeding later steps, and the rest skipped after a step that
  * failed, errored or was cancelled. Everything ends as a PathResult; nothing throws.
  */
-import { Agent, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
 import { createOpenApiValidator, type OpenApiValidator } from '../openapi/validator.js';
 import type { CriticalPath, Duration, Step } from '../plan/schema.js';
 import type { TemplateScope } from '../plan/template.js';
 import type { PathResult, SourceRef, StepResult, StepStatus } from '../result.js';
+import { EngineAgent } from './agent.js';
 import { PathCookies } from './cookies.js';
 import { SequentialDeadline } from './deadline.js';
 import { toRunError } from './prepare.js';
@@ -27,7 +28,7 @@ export interface PathRunOptions {
   settings: { step_timeout: Duration };
   /** Run cancellation: remaining steps are skipped with reason `run cancelled`. */
   signal: AbortSignal;
-  /** Shared keep-alive dispatcher; a private Agent is created (and closed) when absent. */
+  /** Shared keep-alive dispatcher; a private EngineAgent is created (and closed) when absent. */
   dispatcher?: Dispatcher;
   /** Where each step is in the plan file. */
   locate?: (stepIndex: number) => SourceRef | undefined;
@@ -40,9 +41,9 @@ export interface PathRunOptions {
 /** Run a critical path's steps in order and return its result; never throws. */
 export async function runCriticalPath(path: CriticalPath, options: PathRunOptions): Promise<PathResult> {
   const start = performance.now();
-  const ownAgent = options.dispatcher ? undefined : new Agent();
+  const ownAgent = options.dispatcher ? undefined : new EngineAgent();
   try {
-    const dispatcher = options.dispatcher ?? (ownAgent as Agent);
+    const dispatcher = options.dispatcher ?? (ownAgent as EngineAgent);
     const steps = await runSteps(path, options, dispatcher);
     return {
       name: path.name,

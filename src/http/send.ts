@@ -1,14 +1,13 @@
 /**
- * One HTTP exchange: send a prepared request through the shared dispatcher, with a
- * timeout that covers the headers and the body, and a bounded body read.
+ * One HTTP exchange: send a prepared request through the shared dispatcher (undici's
+ * `dispatch`, see exchange.ts), with a timeout that covers the headers and the body, and
+ * a bounded body read.
  */
 import type { Dispatcher } from 'undici';
-import { request } from 'undici';
 import type { RunError } from '../result.js';
-import type { SequentialDeadline } from './deadline.js';
-import { classifyError, timeoutError } from './errors.js';
-import { ReceivedResponse } from './response.js';
-import { roundMs } from './timing.js';
+import type { Expirable, RequestDeadline, SequentialDeadline } from './deadline.js';
+import { Exchange, splitUrl } from './exchange.js';
+import type { ReceivedResponse } from './response.js';
 
 /** A request ready to send: templates rendered, URL absolute, headers final. */
 export interface PreparedRequest {
@@ -36,116 +35,68 @@ export type SendOutcome =
   | { kind: 'error'; error: RunError; durationMs: number; ttfbMs?: number }
   | { kind: 'cancelled'; durationMs: number };
 
-type Body = Dispatcher.ResponseData['body'];
-
-/** Send one request; never throws. */
-export async function sendRequest(prepared: PreparedRequest, options: SendOptions): Promise<SendOutcome> {
-  const start = performance.now();
-  if (options.signal.aborted) return { kind: 'cancelled', durationMs: 0 };
-  const deadline = options.deadline ?? new OwnDeadline(options.signal);
-  const signal = deadline.start(options.timeoutMs);
-  let timedOut = false;
-  let ttfbMs: number | undefined;
-  try {
-    const res = await request(prepared.url, {
-      method: prepared.method as Dispatcher.HttpMethod,
-      headers: prepared.headers,
-      body: prepared.body,
-      dispatcher: options.dispatcher,
-      signal,
-    });
-    ttfbMs = roundMs(performance.now() - start);
-    const { bytes, truncated } = await readBody(res.body, res.headers['content-length'], options.bodyLimit);
-    const durationMs = roundMs(performance.now() - start);
-    const init = {
+/** Send one request; never throws (and never rejects). */
+export function sendRequest(prepared: PreparedRequest, options: SendOptions): Promise<SendOutcome> {
+  const { signal, timeoutMs } = options;
+  if (signal.aborted) return Promise.resolve({ kind: 'cancelled', durationMs: 0 });
+  const deadline = options.deadline ?? new OwnDeadline(signal);
+  return new Promise((resolve) => {
+    const exchange = new Exchange({
+      method: prepared.method,
       url: prepared.url,
-      status: res.statusCode,
-      headers: res.headers,
-      body: bytes,
-      truncated,
-      ttfbMs,
-      durationMs,
-    };
-    return { kind: 'response', response: new ReceivedResponse(init) };
-  } catch (error) {
-    timedOut = deadline.end();
-    const durationMs = roundMs(performance.now() - start);
-    if (options.signal.aborted) return { kind: 'cancelled', durationMs };
-    const runError = timedOut
-      ? timeoutError(prepared.method, prepared.url, options.timeoutMs, ttfbMs !== undefined)
-      : classifyError(error, prepared.method, prepared.url);
-    return { kind: 'error', error: runError, durationMs, ...(ttfbMs === undefined ? {} : { ttfbMs }) };
-  } finally {
-    deadline.end();
-    if (!options.deadline) (deadline as OwnDeadline).dispose();
-  }
+      timeoutMs,
+      bodyLimit: options.bodyLimit,
+      cancelled: () => signal.aborted,
+      round: true,
+      resolve: (outcome) => {
+        deadline.end();
+        resolve(outcome);
+      },
+    });
+    deadline.start(timeoutMs, exchange);
+    const { origin, path } = splitUrl(prepared.url);
+    try {
+      options.dispatcher.dispatch(
+        {
+          origin,
+          path,
+          method: prepared.method as Dispatcher.HttpMethod,
+          headers: prepared.headers,
+          body: prepared.body ?? null,
+          headersTimeout: timeoutMs,
+          bodyTimeout: timeoutMs,
+        },
+        exchange,
+      );
+    } catch (error) {
+      exchange.abort(error instanceof Error ? error : new Error(String(error)));
+    }
+  });
 }
 
 /** A deadline for a single request (callers without a SequentialDeadline). */
-class OwnDeadline {
-  readonly #controller = new AbortController();
+class OwnDeadline implements RequestDeadline {
   readonly #run: AbortSignal;
-  readonly #cancel = (): void => this.#controller.abort(this.#run.reason);
+  #target: Expirable | null = null;
   #timer: NodeJS.Timeout | undefined;
-  #timedOut = false;
+  readonly #cancel = (): void => {
+    const reason = this.#run.reason;
+    this.#target?.abort(reason instanceof Error ? reason : new Error('run cancelled'));
+  };
 
   constructor(run: AbortSignal) {
     this.#run = run;
   }
 
-  start(timeoutMs: number): AbortSignal {
-    this.#timer = setTimeout(() => {
-      this.#timedOut = true;
-      this.#controller.abort(new Error('step timeout'));
-    }, timeoutMs);
+  start(timeoutMs: number, target: Expirable): void {
+    this.#target = target;
+    this.#timer = setTimeout(() => this.#target?.expire(), timeoutMs);
     this.#run.addEventListener('abort', this.#cancel, { once: true });
-    return this.#controller.signal;
   }
 
-  end(): boolean {
-    return this.#timedOut;
-  }
-
-  dispose(): void {
+  end(): void {
+    this.#target = null;
     clearTimeout(this.#timer);
     this.#run.removeEventListener('abort', this.#cancel);
   }
-}
-
-/**
- * The body, bounded. A body whose length is announced and within the limit is read whole by
- * undici (much cheaper than iterating the stream); the HTTP parser holds it to that length.
- */
-async function readBody(
-  body: Body,
-  contentLength: string | string[] | undefined,
-  limit: number,
-): Promise<{ bytes: Buffer; truncated: boolean }> {
-  const announced = typeof contentLength === 'string' ? Number(contentLength) : Number.NaN;
-  if (Number.isSafeInteger(announced) && announced >= 0 && announced <= limit) {
-    return { bytes: Buffer.from(await body.arrayBuffer()), truncated: false };
-  }
-  return readBounded(body, limit);
-}
-
-/** Read at most `limit` bytes of a body; beyond that, stop reading and destroy the stream. */
-async function readBounded(body: Body, limit: number): Promise<{ bytes: Buffer; truncated: boolean }> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  try {
-    for await (const chunk of body) {
-      const buf = chunk as Buffer;
-      if (size + buf.length > limit) {
-        chunks.push(buf.subarray(0, limit - size));
-        body.destroy();
-        return { bytes: Buffer.concat(chunks, limit), truncated: true };
-      }
-      chunks.push(buf);
-      size += buf.length;
-    }
-  } catch (error) {
-    body.destroy();
-    throw error;
-  }
-  return { bytes: Buffer.concat(chunks, size), truncated: false };
 }

@@ -3,9 +3,9 @@
  * h1-pool.ts, HTTPS origins to undici (TLS, ALPN and certificates are its job).
  */
 import { Agent, Pool } from 'undici';
-import { H1Dispatcher, type ProbeDispatcher, type ProbeDispatchOptions } from './h1-pool.js';
+import { H1Dispatcher, type ProbeDispatcher, type ProbeDispatchOptions } from '../http/h1-pool.js';
 
-export type { ProbeDispatcher, ProbeDispatchOptions } from './h1-pool.js';
+export type { ProbeDispatcher, ProbeDispatchOptions } from '../http/h1-pool.js';
 
 /** A dispatcher with at most `connections` keep-alive sockets per origin, no pipelining. */
 export function createProbeDispatcher(connections: number): ProbeDispatcher {

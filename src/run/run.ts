@@ -5,10 +5,10 @@ import { randomBytes } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { Agent } from 'undici';
 import type { MetricsOverrides } from '../checks/metrics.js';
 import { buildChecks, type CheckSelection } from '../checks/registry.js';
 import type { CheckContext } from '../checks/types.js';
+import { EngineAgent } from '../http/agent.js';
 import type { LoadedPlan } from '../plan/load.js';
 import { renderTemplate, type TemplateScope } from '../plan/template.js';
 import { isSecretName, Redactor } from '../report/redact.js';
@@ -72,7 +72,7 @@ export async function runPlan(options: RunOptions): Promise<RunResult> {
       metrics = m;
     },
   );
-  const dispatcher = new Agent({ keepAliveTimeout: 10_000, connections: 64 });
+  const dispatcher = new EngineAgent({ keepAliveTimeout: 10_000, connections: 64 });
   const makeScope = (serviceUrl: string): TemplateScope =>
     withVariables(
       {

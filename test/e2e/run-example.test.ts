@@ -49,10 +49,11 @@ describe('preflight run on the example shop', () => {
     // does not collide with the paths check's sign-ups: every path ran, and every one is reviewed.
     const database = json.checks.find((c) => c.id === 'database');
     assert.doesNotMatch(database?.summary ?? '', /failed while captured/);
-    assert.deepEqual(
-      [...new Set(database?.database?.steps.map((s) => s.path))].sort(),
-      ['browse', 'checkout', 'sign-up and login'],
-    );
+    assert.deepEqual([...new Set(database?.database?.steps.map((s) => s.path))].sort(), [
+      'browse',
+      'checkout',
+      'sign-up and login',
+    ]);
     const unit = json.checks.find((c) => c.id === 'unit');
     assert.ok((unit?.tests?.passed ?? 0) >= 15, 'pytest ran the example suite');
     assert.equal(unit?.command?.exit_code, 0);

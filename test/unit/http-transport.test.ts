@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
-import { Agent } from 'undici';
+import { Agent, type Dispatcher, request } from 'undici';
+import { EngineAgent } from '../../src/http/agent.js';
 import { type PathRunOptions, runCriticalPath } from '../../src/http/run-path.js';
 import { CriticalPathSpec } from '../../src/plan/schema.js';
 import { Redactor } from '../../src/report/redact.js';
@@ -45,6 +46,12 @@ const routes: Record<string, (req: IncomingMessage, res: ServerResponse) => void
     res
       .writeHead(200, { 'set-cookie': ['sid=sess-abc123xyz; Path=/; HttpOnly', 'theme=dark; Path=/'] })
       .end('{}'),
+  '/no-content': (_req, res) => res.writeHead(204).end(),
+  '/port': (req, res) => res.end(String(req.socket.remotePort)),
+  '/hints': (_req, res) => {
+    res.writeEarlyHints({ link: '</style.css>; rel=preload; as=style' });
+    res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
+  },
   '/whoami': (req, res) =>
     res
       .writeHead(200, { 'content-type': 'application/json' })
@@ -54,7 +61,8 @@ const routes: Record<string, (req: IncomingMessage, res: ServerResponse) => void
 let server: Server;
 let baseUrl: string;
 let connections = 0;
-const agent = new Agent();
+/** The dispatcher of the describe block running now (each block makes and closes its own). */
+let agent: Dispatcher;
 
 before(async () => {
   server = createServer((req, res) => {
@@ -70,7 +78,6 @@ before(async () => {
 });
 
 after(async () => {
-  await agent.close();
   server.closeAllConnections();
   await new Promise<void>((resolve) => server.close(() => resolve()));
 });
@@ -96,96 +103,166 @@ function run(steps: unknown[], extra: Partial<PathRunOptions> = {}) {
   });
 }
 
-describe('transport', () => {
-  test('a step that does not answer in time errors with STEP_TIMEOUT, within about the timeout', async () => {
-    const started = performance.now();
-    const result = await run([{ name: 'slow', request: { url: '/sleep' }, timeout: '200ms' }]);
-    const took = performance.now() - started;
-    const step = result.steps[0];
-    assert.equal(step?.status, 'error');
-    assert.equal(step?.error?.code, 'STEP_TIMEOUT');
-    assert.equal(step?.error?.message, `GET ${baseUrl}/sleep did not answer within 200 ms`);
-    assert.ok(took < 1000, `took ${took} ms`);
-    assert.ok((step?.duration_ms ?? 0) >= 190);
-  });
+// The run's agent sends plain-http requests on the lean HTTP/1.1 transport and HTTPS on
+// undici's Agent: the engine must behave the same on both.
+const TRANSPORTS: [string, () => Dispatcher][] = [
+  ['lean HTTP/1.1 (EngineAgent)', () => new EngineAgent()],
+  ["undici's Agent (as for HTTPS)", () => new Agent()],
+];
 
-  test('after a timed-out attempt, the next attempts and steps of the path get a live deadline', async () => {
-    // The steps of a path share one abort signal and timer (http/deadline.ts): a timeout must
-    // abort only the attempt in flight, and later requests must neither inherit the aborted
-    // signal nor be cut by the earlier timer.
-    slowOnceCalls = 0;
-    const result = await run([
-      { name: 'flaky', request: { url: '/slow-once' }, timeout: '200ms', retry: { count: 1 } },
-      { name: 'next', request: { url: '/whoami' }, timeout: '200ms', expect: { status: 200 } },
-      { name: 'longer', request: { url: '/whoami' }, timeout: '1s', expect: { status: 200 } },
-    ]);
-    assert.deepEqual(
-      result.steps.map((s) => [s.name, s.status, s.attempts]),
-      [
-        ['flaky', 'pass', 2],
-        ['next', 'pass', 1],
-        ['longer', 'pass', 1],
-      ],
-    );
-    assert.equal(result.steps[0]?.flaky, true);
-  });
-
-  test('the default step_timeout applies and also covers the body', async () => {
-    const started = performance.now();
-    const result = await run([{ name: 'stall', request: { url: '/stall-body' } }], {
-      settings: { step_timeout: 300 },
+for (const [transport, makeAgent] of TRANSPORTS)
+  describe(`transport: ${transport}`, () => {
+    before(() => {
+      agent = makeAgent();
     });
-    const step = result.steps[0];
-    assert.equal(step?.error?.code, 'STEP_TIMEOUT');
-    assert.match(step?.error?.message ?? '', /did not send its whole body within 300 ms/);
-    assert.ok(step?.ttfb_ms !== undefined && step.ttfb_ms < 300);
-    assert.ok(performance.now() - started < 1500);
-  });
+    after(() => agent.close());
 
-  test('a 5 MB body with a 64 KiB limit is cut, marked truncated, and the excerpt stays small', async () => {
-    const result = await run([{ name: 'huge', request: { url: '/huge' }, expect: { status: 200 } }], {
-      bodyLimit: 64 * 1024,
+    test('a step that does not answer in time errors with STEP_TIMEOUT, within about the timeout', async () => {
+      const started = performance.now();
+      const result = await run([{ name: 'slow', request: { url: '/sleep' }, timeout: '200ms' }]);
+      const took = performance.now() - started;
+      const step = result.steps[0];
+      assert.equal(step?.status, 'error');
+      assert.equal(step?.error?.code, 'STEP_TIMEOUT');
+      assert.equal(step?.error?.message, `GET ${baseUrl}/sleep did not answer within 200 ms`);
+      assert.ok(took < 1000, `took ${took} ms`);
+      assert.ok((step?.duration_ms ?? 0) >= 190);
     });
-    const step = result.steps[0];
-    assert.equal(step?.status, 'pass');
-    assert.equal(step?.response?.truncated, true);
-    assert.equal(step?.response?.size, 64 * 1024);
-    assert.ok(Buffer.byteLength(step?.response?.body ?? '') <= 4096);
-    assert.ok(JSON.stringify(result).length < 10_000);
+
+    test('after a timed-out attempt, the next attempts and steps of the path get a live deadline', async () => {
+      // The steps of a path share one abort signal and timer (http/deadline.ts): a timeout must
+      // abort only the attempt in flight, and later requests must neither inherit the aborted
+      // signal nor be cut by the earlier timer.
+      slowOnceCalls = 0;
+      const result = await run([
+        { name: 'flaky', request: { url: '/slow-once' }, timeout: '200ms', retry: { count: 1 } },
+        { name: 'next', request: { url: '/whoami' }, timeout: '200ms', expect: { status: 200 } },
+        { name: 'longer', request: { url: '/whoami' }, timeout: '1s', expect: { status: 200 } },
+      ]);
+      assert.deepEqual(
+        result.steps.map((s) => [s.name, s.status, s.attempts]),
+        [
+          ['flaky', 'pass', 2],
+          ['next', 'pass', 1],
+          ['longer', 'pass', 1],
+        ],
+      );
+      assert.equal(result.steps[0]?.flaky, true);
+    });
+
+    test('the default step_timeout applies and also covers the body', async () => {
+      const started = performance.now();
+      const result = await run([{ name: 'stall', request: { url: '/stall-body' } }], {
+        settings: { step_timeout: 300 },
+      });
+      const step = result.steps[0];
+      assert.equal(step?.error?.code, 'STEP_TIMEOUT');
+      assert.match(step?.error?.message ?? '', /did not send its whole body within 300 ms/);
+      assert.ok(step?.ttfb_ms !== undefined && step.ttfb_ms < 300);
+      assert.ok(performance.now() - started < 1500);
+    });
+
+    test('a 5 MB body with a 64 KiB limit is cut, marked truncated, and the excerpt stays small', async () => {
+      const result = await run([{ name: 'huge', request: { url: '/huge' }, expect: { status: 200 } }], {
+        bodyLimit: 64 * 1024,
+      });
+      const step = result.steps[0];
+      assert.equal(step?.status, 'pass');
+      assert.equal(step?.response?.truncated, true);
+      assert.equal(step?.response?.size, 64 * 1024);
+      assert.ok(Buffer.byteLength(step?.response?.body ?? '') <= 4096);
+      assert.ok(JSON.stringify(result).length < 10_000);
+    });
+
+    test('a binary body is described, not dumped', async () => {
+      const result = await run([{ name: 'img', request: { url: '/binary' } }]);
+      assert.equal(result.steps[0]?.response?.body, '<7 bytes binary>');
+    });
+
+    test('cookies: the jar sends them back, a cookie capture works and is redacted', async () => {
+      const result = await run([
+        { name: 'login', request: { url: '/login' }, capture: { sid: { cookie: 'sid' } } },
+        {
+          name: 'whoami',
+          request: { url: '/whoami', headers: { 'X-Session': '{{ sid }}' } },
+          expect: { json: { '$.cookie': { contains: 'theme=dark' } } },
+        },
+        { name: 'again', request: { url: '/whoami' }, expect: { json: { '$.cookie': { match: 'sid=' } } } },
+      ]);
+      assert.equal(result.status, 'pass', JSON.stringify(result, null, 2));
+      const text = JSON.stringify(result);
+      assert.ok(!text.includes('abc123xyz'), text);
+      assert.equal(result.steps[1]?.request?.headers.cookie, '[redacted]');
+      assert.equal(result.steps[1]?.request?.headers['X-Session'], '[redacted]');
+      // Every cookie the server sets is treated as a secret, even one no step captured.
+      assert.match(result.steps[1]?.response?.body ?? '', /theme=\[redacted\]/);
+    });
+
+    test('steps of a path reuse one keep-alive connection', async () => {
+      const before = connections;
+      const result = await run([
+        { name: 'a', request: { url: '/whoami' } },
+        { name: 'b', request: { url: '/whoami' } },
+        { name: 'c', request: { url: '/whoami' } },
+      ]);
+      assert.equal(result.status, 'pass');
+      assert.ok(connections - before <= 1, `opened ${connections - before} connections`);
+    });
   });
 
-  test('a binary body is described, not dumped', async () => {
-    const result = await run([{ name: 'img', request: { url: '/binary' } }]);
-    assert.equal(result.steps[0]?.response?.body, '<7 bytes binary>');
+describe('the engine agent', () => {
+  before(() => {
+    agent = new EngineAgent();
   });
+  after(() => agent.close());
 
-  test('cookies: the jar sends them back, a cookie capture works and is redacted', async () => {
-    const result = await run([
-      { name: 'login', request: { url: '/login' }, capture: { sid: { cookie: 'sid' } } },
-      {
-        name: 'whoami',
-        request: { url: '/whoami', headers: { 'X-Session': '{{ sid }}' } },
-        expect: { json: { '$.cookie': { contains: 'theme=dark' } } },
-      },
-      { name: 'again', request: { url: '/whoami' }, expect: { json: { '$.cookie': { match: 'sid=' } } } },
-    ]);
-    assert.equal(result.status, 'pass', JSON.stringify(result, null, 2));
-    const text = JSON.stringify(result);
-    assert.ok(!text.includes('abc123xyz'), text);
-    assert.equal(result.steps[1]?.request?.headers.cookie, '[redacted]');
-    assert.equal(result.steps[1]?.request?.headers['X-Session'], '[redacted]');
-    // Every cookie the server sets is treated as a secret, even one no step captured.
-    assert.match(result.steps[1]?.response?.body ?? '', /theme=\[redacted\]/);
-  });
-
-  test('steps of a path reuse one keep-alive connection', async () => {
+  test('a 204 answer leaves its socket reusable for the next step', async () => {
     const before = connections;
     const result = await run([
-      { name: 'a', request: { url: '/whoami' } },
-      { name: 'b', request: { url: '/whoami' } },
+      { name: 'a', request: { url: '/no-content' }, expect: { status: 204 } },
+      { name: 'b', request: { url: '/no-content' }, expect: { status: 204 } },
       { name: 'c', request: { url: '/whoami' } },
     ]);
-    assert.equal(result.status, 'pass');
-    assert.ok(connections - before <= 1, `opened ${connections - before} connections`);
+    assert.equal(result.status, 'pass', JSON.stringify(result.steps));
+    assert.equal(connections - before, 1);
+  });
+
+  test('an interim 103 Early Hints answer is skipped; the step judges the real answer', async () => {
+    const result = await run([
+      { name: 'hints', request: { url: '/hints' }, expect: { status: 200, json: { '$.ok': true } } },
+      { name: 'next', request: { url: '/whoami' } },
+    ]);
+    assert.equal(result.status, 'pass', JSON.stringify(result.steps));
+    assert.equal(result.steps[0]?.response?.status, 200);
+  });
+
+  test("a server's Keep-Alive hint is honoured: a socket idle for longer is not reused", async () => {
+    // Keep-Alive: timeout=1; the agent stops reusing an idle socket 1 s before that, i.e. at once.
+    server.keepAliveTimeout = 1000;
+    try {
+      const result = await run([
+        { name: 'a', request: { url: '/port' } },
+        { name: 'b', request: { url: '/port' } },
+      ]);
+      assert.equal(result.status, 'pass');
+      const [a, b] = result.steps.map((step) => step.response?.body);
+      assert.ok(a && b && a !== b, `both steps came from port ${a}`);
+    } finally {
+      server.keepAliveTimeout = 5000;
+    }
+  });
+
+  test("undici's own API (legacy handlers) and compose work through it", async () => {
+    const seen: string[] = [];
+    const composed = agent.compose((dispatch) => (options, handler) => {
+      seen.push(options.path);
+      return dispatch(options, handler);
+    });
+    const res = await request(`${baseUrl}/whoami`, { dispatcher: composed });
+    assert.equal(res.statusCode, 200);
+    assert.deepEqual(await res.body.json(), { cookie: null });
+    const viaComposed = await run([{ name: 'a', request: { url: '/whoami' } }], { dispatcher: composed });
+    assert.equal(viaComposed.status, 'pass');
+    assert.deepEqual(seen, ['/whoami', '/whoami']);
   });
 });

@@ -1,5 +1,5 @@
 /**
- * The probe's HTTP/1.1 transport (src/probe/h1-pool.ts) against real sockets: keep-alive,
+ * The probe's HTTP/1.1 transport (src/http/h1-pool.ts) against real sockets: keep-alive,
  * bodies by length, chunks and close, bodiless answers, stale sockets, refusals, garbage.
  */
 import assert from 'node:assert/strict';

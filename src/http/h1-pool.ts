@@ -1,15 +1,16 @@
 /**
- * The probe's HTTP/1.1 transport for plain-http origins: keep-alive sockets, one
- * request at a time on each (no pipelining, like wrk and autocannon by default), the
- * response parsed by http-parser-js (the parser autocannon uses). It implements only
- * the part of undici's dispatch API that the probe's sender uses, so the sender works
- * on this transport and on undici alike (HTTPS origins go to undici, see dispatcher.ts).
+ * The HTTP/1.1 transport for plain-http origins, used by the probe and the critical-path
+ * engine: keep-alive sockets, one request at a time on each (no pipelining, like wrk and
+ * autocannon by default), the request written in one piece, the response parsed by
+ * http-parser-js (the parser autocannon uses). It implements the part of undici's
+ * dispatch API (new-style handlers) that the senders use, so they work on this transport
+ * and on undici alike; HTTPS origins, streamed bodies, upgrades and legacy handlers go to
+ * undici (see agent.ts and probe/dispatcher.ts).
  *
- * Why not undici for the probe: at the probe's maximum rate the client's own CPU is the
- * limit, and undici's general-purpose request path cost about twice the CPU per request
- * of a socket that writes the request and parses the answer (profile: undici's queueing,
- * header validation and wasm-parser callbacks, spread thin). The critical-path engine
- * keeps undici: there, features matter more than microseconds.
+ * Why not undici here: for one small request the client's own CPU is most of the cost,
+ * and undici's general-purpose request path cost about twice the CPU per request of a
+ * socket that writes the request and parses the answer (profile: undici's queueing, header
+ * validation, wasm-parser callbacks and a second write for the body, spread thin).
  */
 import net from 'node:net';
 import { HTTPParser } from 'http-parser-js';
@@ -91,6 +92,15 @@ class Pending implements Dispatcher.DispatchController {
   }
 }
 
+/** What http-parser-js reports when a response's headers are complete. */
+interface H1Info {
+  versionMinor: number;
+  headers: string[];
+  statusCode: number;
+  statusMessage: string;
+  shouldKeepAlive: boolean;
+}
+
 /** One keep-alive socket. */
 class H1Connection {
   readonly #socket: net.Socket;
@@ -101,11 +111,20 @@ class H1Connection {
   #received = 0;
   #keepAlive = true;
   #closed = false;
+  /** The message being parsed is a 1xx interim response. */
+  #informational = false;
+  /** The current response's headers are in (its body is being read), and whether it has a Content-Length. */
+  #inBody = false;
+  #announced = false;
   /** Requests started on this socket (a reused socket may have been closed by the server). */
   uses = 0;
+  /** When the socket last went idle (performance.now), and how long it may stay idle. */
+  idleSince = 0;
+  idleLimitMs: number;
 
   constructor(pool: H1Pool) {
     this.#pool = pool;
+    this.idleLimitMs = pool.idleLimitMs;
     this.#socket = net.connect({ host: pool.hostname, port: pool.port, noDelay: true });
     this.#socket.on('data', (chunk: Buffer) => this.#onData(chunk));
     this.#socket.on('end', () => this.#onEnd());
@@ -124,8 +143,10 @@ class H1Connection {
   start(p: Pending): void {
     this.#current = p;
     this.#received = 0;
+    this.#inBody = false;
     this.uses++;
     p.connection = this;
+    if (this.uses > 1) this.#socket.ref();
     const bytes = this.#pool.serialize(p.options);
     if (bytes instanceof Error) {
       this.#current = null;
@@ -152,13 +173,22 @@ class H1Connection {
     const info = (
       typeof args[0] === 'object'
         ? args[0]
-        : { headers: args[2], statusCode: args[5], statusMessage: args[6], shouldKeepAlive: args[8] }
-    ) as { headers: string[]; statusCode: number; statusMessage: string; shouldKeepAlive: boolean };
+        : {
+            versionMinor: args[1],
+            headers: args[2],
+            statusCode: args[5],
+            statusMessage: args[6],
+            shouldKeepAlive: args[8],
+          }
+    ) as H1Info;
     const statusCode = info.statusCode;
-    this.#keepAlive = info.shouldKeepAlive;
-    if (!p || p.ended) return 1;
+    // 1xx (100 Continue, 103 Early Hints): no body; the real answer follows on the socket.
+    this.#informational = statusCode >= 100 && statusCode < 200 && statusCode !== 101;
+    if (this.#informational) return 1;
+    const noBody = p?.options.method === 'HEAD' || statusCode === 204 || statusCode === 304;
     const flat = info.headers;
     const headers: Record<string, string | string[]> = {};
+    let close = false;
     for (let i = 0; i < flat.length; i += 2) {
       const name = (flat[i] as string).toLowerCase();
       const value = flat[i + 1] as string;
@@ -166,13 +196,37 @@ class H1Connection {
       if (seen === undefined) headers[name] = value;
       else if (Array.isArray(seen)) seen.push(value);
       else headers[name] = [seen, value];
+      if (name === 'keep-alive') this.#keepAliveHint(value);
+      else if (name === 'connection' && /close/i.test(value)) close = true;
     }
+    this.#inBody = true;
+    this.#announced = headers['content-length'] !== undefined;
+    // http-parser-js says "not keep-alive" for every answer without a length, a bodiless
+    // 204 or HEAD answer included; those end where their headers end, so the socket is reusable.
+    this.#keepAlive = info.shouldKeepAlive || (noBody && info.versionMinor >= 1 && !close);
+    if (!p || p.ended) return 1;
     p.handler.onResponseStart?.(p, statusCode, headers, info.statusMessage);
     // No body after these (without this the parser would wait for the socket to close).
-    return p.options.method === 'HEAD' || statusCode === 204 || statusCode === 304 ? 1 : 0;
+    return noBody ? 1 : 0;
+  }
+
+  /** `Keep-Alive: timeout=5`: the server closes idle sockets after 5 s; stop using them 1 s before. */
+  #keepAliveHint(value: string): void {
+    const m = /timeout=(\d+)/i.exec(value);
+    if (m) this.idleLimitMs = Math.min(this.#pool.idleLimitMs, Math.max(0, Number(m[1]) * 1000 - 1000));
+  }
+
+  /** Parked between requests: it no longer keeps the process alive. */
+  park(): void {
+    this.idleSince = performance.now();
+    this.#socket.unref();
   }
 
   #onComplete(): void {
+    if (this.#informational) {
+      this.#informational = false;
+      return;
+    }
     const p = this.#current;
     this.#current = null;
     if (!p || p.ended) return;
@@ -192,6 +246,19 @@ class H1Connection {
     this.#received += chunk.length;
     const result = this.#parser.execute(chunk);
     if (result instanceof Error) this.#parseFailed(result);
+  }
+
+  #cutShort(): void {
+    const p = this.#current;
+    this.destroy();
+    p?.fail(
+      this.#announced
+        ? codedError(
+            'the body ended before the length its Content-Length header announced',
+            'UND_ERR_RES_CONTENT_LENGTH_MISMATCH',
+          )
+        : codedError('the server closed the connection in the middle of the body', 'UND_ERR_SOCKET'),
+    );
   }
 
   #parseFailed(error: Error): void {
@@ -214,7 +281,11 @@ class H1Connection {
     // A body delimited by the end of the connection ends here.
     if (this.#current && this.#received > 0) {
       const result = this.#parser.finish();
-      if (result instanceof Error) this.#parseFailed(result);
+      if (result instanceof Error) {
+        // After the headers, the body was cut short (fewer bytes than announced, or a chunk).
+        if (this.#inBody) this.#cutShort();
+        else this.#parseFailed(result);
+      }
     }
     this.#onClose(null);
   }
@@ -246,6 +317,8 @@ class H1Pool {
   /** The Host header. */
   readonly host: string;
   readonly #max: number;
+  /** How long a socket may sit idle before it is closed instead of reused. */
+  readonly idleLimitMs: number;
   readonly #idle: H1Connection[] = [];
   readonly #all = new Set<H1Connection>();
   readonly #queue: Pending[] = [];
@@ -255,11 +328,12 @@ class H1Pool {
   >();
   #closing = false;
 
-  constructor(origin: URL, connections: number) {
+  constructor(origin: URL, connections: number, idleLimitMs: number) {
     this.hostname = origin.hostname.replace(/^\[|\]$/g, '');
     this.port = Number(origin.port || 80);
     this.host = origin.host;
     this.#max = connections;
+    this.idleLimitMs = idleLimitMs;
   }
 
   /**
@@ -302,7 +376,7 @@ class H1Pool {
   }
 
   #assign(p: Pending): void {
-    const idle = this.#idle.pop();
+    const idle = this.#takeIdle();
     if (idle) idle.start(p);
     else if (this.#all.size < this.#max && !this.#closing) {
       const connection = new H1Connection(this);
@@ -311,12 +385,25 @@ class H1Pool {
     } else this.#queue.push(p);
   }
 
+  /** The most recently used idle socket that has not been idle too long (older ones are closed). */
+  #takeIdle(): H1Connection | undefined {
+    let idle = this.#idle.pop();
+    while (idle && performance.now() - idle.idleSince > idle.idleLimitMs) {
+      idle.destroy();
+      idle = this.#idle.pop();
+    }
+    return idle;
+  }
+
   /** A connection is free again: give it the next queued request, or keep it idle. */
   release(connection: H1Connection): void {
     const next = this.#queue.shift();
     if (next) connection.start(next);
     else if (this.#closing) connection.destroy();
-    else this.#idle.push(connection);
+    else {
+      connection.park();
+      this.#idle.push(connection);
+    }
   }
 
   /** A connection closed: a queued request may now open a new one. */
@@ -347,19 +434,24 @@ class H1Pool {
   }
 }
 
+/** How long an idle socket is kept by default (undici's default too; uvicorn closes after 5 s). */
+export const DEFAULT_IDLE_MS = 4000;
+
 /** One H1Pool per plain-http origin. */
 export class H1Dispatcher implements ProbeDispatcher {
   readonly #connections: number;
+  readonly #idleMs: number;
   readonly #pools = new Map<string, H1Pool>();
 
-  constructor(connections: number) {
+  constructor(connections: number, idleMs = DEFAULT_IDLE_MS) {
     this.#connections = connections;
+    this.#idleMs = idleMs;
   }
 
   dispatch(options: ProbeDispatchOptions, handler: Dispatcher.DispatchHandler): boolean {
     let pool = this.#pools.get(options.origin);
     if (!pool) {
-      pool = new H1Pool(new URL(options.origin), this.#connections);
+      pool = new H1Pool(new URL(options.origin), this.#connections, this.#idleMs);
       this.#pools.set(options.origin, pool);
     }
     pool.dispatch(options, handler);
