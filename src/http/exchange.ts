@@ -32,6 +32,12 @@ export interface ExchangeInit {
 
 const exact = (ms: number): number => ms;
 
+/** A controller that says when the response's bytes were read (h1-pool's); else it is now. */
+interface TimedController {
+  headersAt?: number;
+  receivedAt?: number;
+}
+
 /** One exchange's handler (undici's new-style DispatchHandler). */
 export class Exchange implements Dispatcher.DispatchHandler {
   readonly deadline: number;
@@ -72,13 +78,14 @@ export class Exchange implements Dispatcher.DispatchHandler {
   }
 
   onResponseStart(
-    _controller: Dispatcher.DispatchController,
+    controller: Dispatcher.DispatchController,
     statusCode: number,
     headers: Record<string, string | string[] | undefined>,
   ): void {
     this.#status = statusCode;
     this.#headers = headers;
-    this.#ttfbMs = this.#ms(performance.now() - this.#start);
+    const at = (controller as TimedController).headersAt || performance.now();
+    this.#ttfbMs = this.#ms(at - this.#start);
   }
 
   onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
@@ -96,17 +103,17 @@ export class Exchange implements Dispatcher.DispatchHandler {
     controller.abort(new Error('body limit reached'));
   }
 
-  onResponseEnd(): void {
-    this.#respond(false);
+  onResponseEnd(controller: Dispatcher.DispatchController): void {
+    this.#respond(false, (controller as TimedController).receivedAt || performance.now());
   }
 
   onResponseError(_controller: Dispatcher.DispatchController, error: Error): void {
     this.#fail(error);
   }
 
-  #respond(truncated: boolean): void {
+  #respond(truncated: boolean, at = performance.now()): void {
     if (!this.#settle()) return;
-    const durationMs = this.#ms(performance.now() - this.#start);
+    const durationMs = this.#ms(at - this.#start);
     const body =
       this.#chunks.length === 1 ? (this.#chunks[0] as Buffer) : Buffer.concat(this.#chunks, this.#size);
     const response = new ReceivedResponse({
@@ -117,6 +124,7 @@ export class Exchange implements Dispatcher.DispatchHandler {
       truncated,
       ttfbMs: this.#ttfbMs ?? durationMs,
       durationMs,
+      receivedAt: at,
     });
     this.#o.resolve({ kind: 'response', response });
   }

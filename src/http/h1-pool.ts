@@ -33,6 +33,9 @@ export interface ProbeDispatcher {
   close(): Promise<void>;
 }
 
+/** Where every socket's bytes are read to (reads are handled one at a time, synchronously). */
+const READ_BUFFER = Buffer.allocUnsafe(64 * 1024);
+
 /** Methods safe to send again when a reused keep-alive socket was closed before any answer. */
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE', 'TRACE']);
 const UNSAFE_HEADER = /[\r\n\0]/;
@@ -55,6 +58,13 @@ class Pending implements Dispatcher.DispatchController {
   /** Sent again once already (a stale keep-alive socket). */
   retried = false;
   connection: H1Connection | null = null;
+  /**
+   * When the bytes that completed the headers, and the whole response, were read
+   * (performance.now() before parsing them): the exchange's timings end there, so the
+   * client's own parsing is not counted as the service's latency (as wrk and k6 do).
+   */
+  headersAt = 0;
+  receivedAt = 0;
   #reason: Error | null = null;
 
   constructor(pool: H1Pool, options: ProbeDispatchOptions, handler: Dispatcher.DispatchHandler) {
@@ -116,6 +126,8 @@ class H1Connection {
   /** The current response's headers are in (its body is being read), and whether it has a Content-Length. */
   #inBody = false;
   #announced = false;
+  /** When the last read began (performance.now()). */
+  #readAt = 0;
   /** Requests started on this socket (a reused socket may have been closed by the server). */
   uses = 0;
   /** When the socket last went idle (performance.now), and how long it may stay idle. */
@@ -125,8 +137,14 @@ class H1Connection {
   constructor(pool: H1Pool) {
     this.#pool = pool;
     this.idleLimitMs = pool.idleLimitMs;
-    this.#socket = net.connect({ host: pool.hostname, port: pool.port, noDelay: true });
-    this.#socket.on('data', (chunk: Buffer) => this.#onData(chunk));
+    // `onread`: bytes land in one shared buffer and come straight here, past the readable
+    // stream machinery (a good part of the cost of a small response); what is kept is copied.
+    this.#socket = net.connect({
+      host: pool.hostname,
+      port: pool.port,
+      noDelay: true,
+      onread: { buffer: READ_BUFFER, callback: (n: number, buf: Uint8Array) => this.#onRead(n, buf) },
+    });
     this.#socket.on('end', () => this.#onEnd());
     this.#socket.on('error', (error) => this.#onClose(error));
     this.#socket.on('close', () => this.#onClose(null));
@@ -134,7 +152,8 @@ class H1Connection {
     parser[HTTPParser.kOnHeadersComplete] = ((...args: unknown[]) => this.#onHeaders(args)) as never;
     parser[HTTPParser.kOnBody] = (chunk: Buffer, offset: number, length: number) => {
       const p = this.#current;
-      if (p && !p.ended) p.handler.onResponseData?.(p, chunk.subarray(offset, offset + length));
+      // A copy: the chunk is the shared read buffer, reused by the next read.
+      if (p && !p.ended) p.handler.onResponseData?.(p, Buffer.from(chunk.subarray(offset, offset + length)));
     };
     parser[HTTPParser.kOnMessageComplete] = () => this.#onComplete();
   }
@@ -205,6 +224,7 @@ class H1Connection {
     // 204 or HEAD answer included; those end where their headers end, so the socket is reusable.
     this.#keepAlive = info.shouldKeepAlive || (noBody && info.versionMinor >= 1 && !close);
     if (!p || p.ended) return 1;
+    p.headersAt = this.#readAt;
     p.handler.onResponseStart?.(p, statusCode, headers, info.statusMessage);
     // No body after these (without this the parser would wait for the socket to close).
     return noBody ? 1 : 0;
@@ -234,7 +254,14 @@ class H1Connection {
     p.connection = null;
     if (this.#keepAlive && !this.#closed) this.#pool.release(this);
     else this.destroy();
+    p.receivedAt = this.#readAt;
     p.handler.onResponseEnd?.(p, {});
+  }
+
+  #onRead(n: number, buf: Uint8Array): boolean {
+    this.#readAt = performance.now();
+    this.#onData(Buffer.from(buf.buffer, buf.byteOffset, n));
+    return true;
   }
 
   #onData(chunk: Buffer): void {

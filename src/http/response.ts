@@ -18,6 +18,8 @@ export interface ReceivedResponseInit {
   truncated: boolean;
   ttfbMs: number;
   durationMs: number;
+  /** When the response was complete (performance.now()), if the sender knows. */
+  receivedAt?: number;
 }
 
 /** One received response, with lazily decoded text and JSON views. */
@@ -28,6 +30,8 @@ export class ReceivedResponse {
   readonly truncated: boolean;
   readonly ttfbMs: number;
   readonly durationMs: number;
+  /** When the response was complete (a performance.now() reading). */
+  readonly receivedAt: number;
   #headers: Record<string, string | string[] | undefined>;
   #text: string | undefined;
   #json: JsonBody | undefined;
@@ -39,6 +43,7 @@ export class ReceivedResponse {
     this.truncated = init.truncated;
     this.ttfbMs = init.ttfbMs;
     this.durationMs = init.durationMs;
+    this.receivedAt = init.receivedAt ?? performance.now();
     this.#headers = init.headers;
   }
 

@@ -53,22 +53,27 @@ export async function runIteration(
 ): Promise<IterationOutcome> {
   if (scope)
     for (const [name, value] of Object.entries(c.compiled.path.variables ?? {})) scope.vars.set(name, value);
-  const jar: Jar = { cookies: null };
+  const jar: Jar = { cookies: null, receivedAt: 0 };
   const steps = c.compiled.steps;
   for (let index = 0; index < steps.length; index++) {
     // The first step is timed from the iteration's start (the intended one in the open model).
     const stepStart = index === 0 ? start : performance.now();
+    jar.receivedAt = 0;
     const error = await runStep(steps[index] as CompiledStep, c, scope, jar);
     if (error === 'cancelled') return CANCELLED;
-    const end = performance.now();
+    // The step's latency ends when its response was read, before the probe's own parsing and checks.
+    const end = jar.receivedAt || performance.now();
     c.recorder.step(index, end - stepStart, error);
     if (error !== null) return { ok: false, ms: end - start, error };
   }
   return { ok: true, ms: performance.now() - start };
 }
 
+/** An iteration's state between its steps. */
 interface Jar {
   cookies: PathCookies | null;
+  /** When the current step's response was complete (0: no response). */
+  receivedAt: number;
 }
 
 /** One step: null when it passed, the error message, or 'cancelled'. */
@@ -94,6 +99,7 @@ async function runStep(
   if (sent.kind === 'cancelled') return 'cancelled';
   if (sent.kind === 'error') return `${name}: ${sent.error.message}`;
   const response = sent.response;
+  jar.receivedAt = response.receivedAt;
   const setCookies = response.headerValues('set-cookie');
   if (setCookies.length > 0) {
     jar.cookies ??= new PathCookies();
