@@ -92,6 +92,11 @@ async function runEachStep(
   const { scope } = shared;
   const results: StepResult[] = [];
   let skipReason: string | undefined;
+  const common: StepContext = {
+    ...shared,
+    defaultTimeout: options.settings.step_timeout,
+    bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
+  };
   for (const [index, step] of path.steps.entries()) {
     const source = options.locate?.(index);
     if (skipReason === undefined && options.signal.aborted) skipReason = 'run cancelled';
@@ -99,12 +104,7 @@ async function runEachStep(
       results.push(skipped(step, skipReason, source));
       continue;
     }
-    const ctx: StepContext = {
-      ...shared,
-      defaultTimeout: options.settings.step_timeout,
-      bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
-      ...(source ? { source } : {}),
-    };
+    const ctx: StepContext = source ? { ...common, source } : common;
     const { result, captured } = await safeRunStep(step, ctx);
     results.push(result);
     for (const [name, value] of captured) scope.vars.set(name, value);

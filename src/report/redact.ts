@@ -15,6 +15,8 @@ const MIN_SECRET_LENGTH = 4;
 export class Redactor {
   #values = new Set<string>();
   #pattern: RegExp | null = null;
+  /** The length of the shortest registered value: a shorter text cannot contain one. */
+  #shortest = Number.POSITIVE_INFINITY;
 
   /** Register a secret value; it and its JSON- and URL-encoded forms are hidden from now on. */
   add(value: unknown): void {
@@ -26,6 +28,7 @@ export class Redactor {
       if (!this.#values.has(form)) {
         this.#values.add(form);
         this.#pattern = null;
+        this.#shortest = Math.min(this.#shortest, form.length);
       }
     }
   }
@@ -37,7 +40,8 @@ export class Redactor {
 
   /** Replace every registered secret in `text`. */
   redact(text: string): string {
-    if (this.#values.size === 0 || text.length === 0) return text;
+    // Most strings of a result (names, statuses, header names) are shorter than any secret.
+    if (text.length < this.#shortest) return text;
     if (!this.#pattern) {
       // Longest first, so a secret that contains another is replaced whole.
       const sorted = [...this.#values].sort((a, b) => b.length - a.length);
