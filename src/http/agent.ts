@@ -83,6 +83,11 @@ function plainHeaders(headers: Dispatcher.DispatchOptions['headers']): Headers |
   if (typeof (headers as { [Symbol.iterator]?: unknown })[Symbol.iterator] === 'function') return null;
   for (const name in headers) {
     if (typeof (headers as Record<string, unknown>)[name] !== 'string') return null;
+    // A body framed by the caller, or a 100-continue handshake: undici's job.
+    if (name.length === 17 || name.length === 6) {
+      const lower = name.toLowerCase();
+      if (lower === 'transfer-encoding' || lower === 'expect') return null;
+    }
   }
   return headers as Headers;
 }

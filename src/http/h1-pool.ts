@@ -38,7 +38,11 @@ const READ_BUFFER = Buffer.allocUnsafe(64 * 1024);
 
 /** Methods safe to send again when a reused keep-alive socket was closed before any answer. */
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE', 'TRACE']);
-const UNSAFE_HEADER = /[\r\n\0]/;
+/** What undici accepts too: a header name is a token; a value has no control characters but tab. */
+const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+const BAD_HEADER_VALUE = /[^\t\x20-\x7e\x80-\xff]/;
+/** A request target: visible ASCII and latin1 only (a URL's encoding leaves nothing else). */
+const BAD_PATH = /[^\u0021-\u00ff]/;
 
 /** An error with a code `classifyError` knows. */
 function codedError(message: string, code: string, name = 'Error'): Error {
@@ -371,13 +375,13 @@ class H1Pool {
     const cached = this.#serialized.get(o.headers);
     if (cached && cached.path === o.path && cached.method === o.method && cached.body === o.body)
       return cached.bytes;
-    if (UNSAFE_HEADER.test(o.path)) return codedError('invalid request path', 'UND_ERR_INVALID_ARG');
+    if (BAD_PATH.test(o.path)) return codedError('invalid request path', 'UND_ERR_INVALID_ARG');
     let head = `${o.method} ${o.path} HTTP/1.1\r\n`;
     let hasHost = false;
     let hasLength = false;
     for (const name in o.headers) {
       const value = o.headers[name] as string;
-      if (UNSAFE_HEADER.test(name) || UNSAFE_HEADER.test(value))
+      if (!HEADER_NAME.test(name) || BAD_HEADER_VALUE.test(value))
         return codedError(`invalid header ${JSON.stringify(name)}`, 'UND_ERR_INVALID_ARG');
       const lower = name.toLowerCase();
       if (lower === 'host') hasHost = true;

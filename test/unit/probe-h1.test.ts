@@ -161,7 +161,7 @@ describe('probe HTTP/1.1 transport', () => {
     await d.close();
   });
 
-  test('refused, not HTTP, a header with a line break: each a clear error', async () => {
+  test('refused, not HTTP, a header with a line break or a bad name or value: each a clear error', async () => {
     const closed = await listen(createHttpServer());
     const port = new URL(closed).port;
     await new Promise((resolve) => (servers.pop() as Server).close(resolve));
@@ -175,6 +175,12 @@ describe('probe HTTP/1.1 transport', () => {
 
     const injected = await send(d, request(`${garbage.url}/`, { headers: { 'x-a': 'b\r\nx-evil: 1' } }));
     assert.equal(injected.kind === 'error' && injected.error.code, 'HTTP_INVALID_REQUEST');
+    // Refused as undici refuses them: a header name that is not a token, a value outside latin1.
+    const badHeaders: Record<string, string>[] = [{ 'x a': 'b' }, { 'x-a': 'price: 5 €' }];
+    for (const headers of badHeaders) {
+      const bad = await send(d, request(`${garbage.url}/`, { headers }));
+      assert.equal(bad.kind === 'error' && bad.error.code, 'HTTP_INVALID_REQUEST', JSON.stringify(headers));
+    }
     await d.close();
   });
 
