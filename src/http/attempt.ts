@@ -34,6 +34,8 @@ export interface AttemptContext {
   signal: AbortSignal;
   /** Shared by the attempts of a path run (see deadline.ts). */
   deadline?: SequentialDeadline;
+  /** Called once a request is on its way (see run-path.ts). */
+  afterSend?: () => void;
   /** Cookie values the server sets are registered here: they are usually sessions. */
   redactor: Redactor;
   judge: (response: ReceivedResponse) => Promise<Judgement>;

@@ -92,10 +92,20 @@ async function runEachStep(
   const { scope } = shared;
   const results: StepResult[] = [];
   let skipReason: string | undefined;
+  // A step's excerpts are made once the next step's request is on its way (or at the end):
+  // that bookkeeping then overlaps the server's work instead of delaying the next request.
+  let pending: { index: number; outcome: StepOutcome } | null = null;
+  const settle = (): void => {
+    if (!pending) return;
+    const { index, outcome } = pending;
+    pending = null;
+    results[index] = completeResult(outcome, scope);
+  };
   const common: StepContext = {
     ...shared,
     defaultTimeout: options.settings.step_timeout,
     bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
+    afterSend: settle,
   };
   for (const [index, step] of path.steps.entries()) {
     const source = options.locate?.(index);
@@ -105,12 +115,28 @@ async function runEachStep(
       continue;
     }
     const ctx: StepContext = source ? { ...common, source } : common;
-    const { result, captured } = await safeRunStep(step, ctx);
-    results.push(result);
-    for (const [name, value] of captured) scope.vars.set(name, value);
-    skipReason = reasonToSkipRest(result);
+    const outcome = await safeRunStep(step, ctx);
+    settle();
+    results.push(outcome.result);
+    if (outcome.complete) pending = { index: results.length - 1, outcome };
+    for (const [name, value] of outcome.captured) scope.vars.set(name, value);
+    skipReason = reasonToSkipRest(outcome.result);
   }
+  settle();
   return results;
+}
+
+/** The final result of a step whose excerpts were left for later; a failure there errors the step. */
+function completeResult(outcome: StepOutcome, scope: TemplateScope): StepResult {
+  try {
+    return outcome.complete?.() ?? outcome.result;
+  } catch (error) {
+    const result: StepResult = { ...outcome.result, status: 'error', flaky: false };
+    delete result.failures;
+    result.error = toRunError(error, 'INTERNAL_ERROR');
+    result.error.message = scope.redactor.redact(result.error.message);
+    return result;
+  }
 }
 
 /** A validator from the service's `/openapi.json`, when some step asks for `schema: openapi`. */

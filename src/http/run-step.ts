@@ -34,6 +34,8 @@ export interface StepContext {
   signal: AbortSignal;
   /** The path run's request deadline, shared by its steps. */
   deadline?: SequentialDeadline;
+  /** Called once this step's request is on its way: the path run finishes the previous step's result then. */
+  afterSend?: () => void;
   source?: SourceRef;
   /** Checks `expect: { schema: openapi }`; without it such a step fails and says why. */
   openapi?: OpenApiValidator;
@@ -43,6 +45,12 @@ export interface StepContext {
 export interface StepOutcome {
   result: StepResult;
   captured: Map<string, unknown>;
+  /**
+   * When set, `result` still lacks its excerpts: this adds them and returns the final,
+   * redacted result. The path run calls it while the next step's request is in flight
+   * (the client's bookkeeping then overlaps the server's work), or at the end.
+   */
+  complete?: () => StepResult;
 }
 
 interface RenderedStep {
@@ -109,6 +117,7 @@ function attemptContext(ctx: StepContext, timeoutMs: number, judge: AttemptConte
     judge,
   };
   if (ctx.deadline) attempt.deadline = ctx.deadline;
+  if (ctx.afterSend) attempt.afterSend = ctx.afterSend;
   return attempt;
 }
 
@@ -183,12 +192,16 @@ function finish(step: Step, ctx: StepContext, done: Finished): StepOutcome {
   const failed = judgement.failures.length > 0;
   const result = base({ ...head, status: failed ? 'fail' : 'pass', ttfbMs: last.response.ttfbMs });
   result.flaky = !failed && !done.polled && retry.attempts > 1;
-  // Excerpts are made after the captures, so a secret first seen in this response is already known.
-  result.request = requestExcerpt(last.request, redactor);
-  result.response = responseExcerpt(last.response, redactor);
   if (failed) result.failures = judgement.failures;
   const captured = failed ? new Map<string, unknown>() : (judgement.captured ?? new Map<string, unknown>());
-  return { result: redactFreshStepResult(result, redactor), captured };
+  // Excerpts are made after the captures, so a secret first seen in this response is already
+  // known (made later, the redactor only knows more).
+  const complete = (): StepResult => {
+    result.request = requestExcerpt(last.request, redactor);
+    result.response = responseExcerpt(last.response, redactor);
+    return redactFreshStepResult(result, redactor);
+  };
+  return { result, captured, complete };
 }
 
 interface ResultHead {

@@ -27,6 +27,8 @@ export interface SendOptions {
   signal: AbortSignal;
   /** For requests sent one after another: a shared signal and timer instead of new ones per request. */
   deadline?: SequentialDeadline;
+  /** Called once the request is on its way: work that can overlap the server's (see run-path.ts). */
+  afterSend?: () => void;
 }
 
 /** What one exchange ended with. */
@@ -71,6 +73,7 @@ export function sendRequest(prepared: PreparedRequest, options: SendOptions): Pr
     } catch (error) {
       exchange.abort(error instanceof Error ? error : new Error(String(error)));
     }
+    options.afterSend?.();
   });
 }
 

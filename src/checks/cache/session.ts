@@ -44,7 +44,9 @@ export async function openSession(
     signal: options.client.signal,
   };
   for (const step of spec.session?.steps ?? []) {
-    const { result, captured } = await runStep(step, ctx);
+    const outcome = await runStep(step, ctx);
+    const result = outcome.complete?.() ?? outcome.result;
+    const captured = outcome.captured;
     if (result.status === 'skip') throw new ProbeError('RUN_CANCELLED', 'run cancelled');
     if (result.status !== 'pass') {
       throw new ProbeError(
