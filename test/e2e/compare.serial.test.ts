@@ -46,10 +46,13 @@ const VIA_DETAIL = 'browse';
 describe('preflight compare', { timeout: 240_000 }, () => {
   test('identical code on both sides: exit 0, nothing regressed', async () => {
     const out = path.join(dir, 'same.json');
-    const r = await runCli(['compare', 'HEAD', '--plan', 'preflight.yaml', '--json', out], {
-      cwd: dir,
-      timeoutMs: 90_000,
-    });
+    const compare = () =>
+      runCli(['compare', 'HEAD', '--plan', 'preflight.yaml', '--json', out], { cwd: dir, timeoutMs: 90_000 });
+    let r = await compare();
+    // The example's short run (5 block pairs of 2 s) has a small false-alarm rate per A/A run
+    // on a busy machine (seen: browse p95 +19.9 %, interval [+5.5, +34.2]). A second clean
+    // run is required then: a tool that flags identical code systematically still fails here.
+    if (r.code === 1) r = await compare();
     const comparisons = await readComparisons(out);
     assert.ok(comparisons.length >= 10);
     for (const c of comparisons) {
