@@ -33,6 +33,13 @@ export interface ProbeDispatcher {
   close(): Promise<void>;
 }
 
+// Header lines as latin1, as undici and Node's own parser give them (the module's default,
+// 'ascii', clears the high bit: `café` would read `cafi`). Only this module uses the parser.
+(HTTPParser as unknown as { encoding: BufferEncoding }).encoding = 'latin1';
+
+/** Response headers beyond this many bytes fail the exchange (undici's and Node's limit). */
+const MAX_HEADER_BYTES = 16 * 1024;
+
 /** Where every socket's bytes are read to (reads are handled one at a time, synchronously). */
 const READ_BUFFER = Buffer.allocUnsafe(64 * 1024);
 
@@ -153,6 +160,7 @@ class H1Connection {
     this.#socket.on('error', (error) => this.#onClose(error));
     this.#socket.on('close', () => this.#onClose(null));
     const parser = this.#parser;
+    (parser as unknown as { maxHeaderSize: number }).maxHeaderSize = MAX_HEADER_BYTES;
     parser[HTTPParser.kOnHeadersComplete] = ((...args: unknown[]) => this.#onHeaders(args)) as never;
     parser[HTTPParser.kOnBody] = (chunk: Buffer, offset: number, length: number) => {
       const p = this.#current;
@@ -212,6 +220,13 @@ class H1Connection {
     const flat = info.headers;
     const headers: Record<string, string | string[]> = {};
     let close = false;
+    // The parser only checks the size of headers that span reads; one read can hold 64 KiB.
+    let size = 0;
+    for (let i = 0; i < flat.length; i++) size += (flat[i] as string).length + 4;
+    if (size > MAX_HEADER_BYTES) {
+      this.#parseFailed(new Error('max header size exceeded'));
+      return 1;
+    }
     for (let i = 0; i < flat.length; i += 2) {
       const name = (flat[i] as string).toLowerCase();
       const value = flat[i + 1] as string;

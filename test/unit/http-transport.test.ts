@@ -48,6 +48,9 @@ const routes: Record<string, (req: IncomingMessage, res: ServerResponse) => void
       .end('{}'),
   '/no-content': (_req, res) => res.writeHead(204).end(),
   '/port': (req, res) => res.end(String(req.socket.remotePort)),
+  // Node writes header values as latin1: é is the single byte 0xe9.
+  '/latin1': (_req, res) => res.writeHead(200, { 'x-name': 'café' }).end('ok'),
+  '/huge-headers': (_req, res) => res.writeHead(200, { 'x-pad': 'x'.repeat(20 * 1024) }).end('ok'),
   '/hints': (_req, res) => {
     res.writeEarlyHints({ link: '</style.css>; rel=preload; as=style' });
     res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
@@ -196,6 +199,17 @@ for (const [transport, makeAgent] of TRANSPORTS)
       assert.equal(result.steps[1]?.request?.headers['X-Session'], '[redacted]');
       // Every cookie the server sets is treated as a secret, even one no step captured.
       assert.match(result.steps[1]?.response?.body ?? '', /theme=\[redacted\]/);
+    });
+
+    test('header values read as latin1; headers over 16 KiB fail the step clearly', async () => {
+      const result = await run([
+        { name: 'latin1', request: { url: '/latin1' }, expect: { headers: { 'x-name': 'café' } } },
+      ]);
+      assert.equal(result.status, 'pass', JSON.stringify(result.steps));
+      const huge = await run([{ name: 'huge', request: { url: '/huge-headers' } }]);
+      assert.equal(huge.steps[0]?.status, 'error');
+      assert.equal(huge.steps[0]?.error?.code, 'HTTP_INVALID_RESPONSE');
+      assert.match(huge.steps[0]?.error?.message ?? '', /too large/);
     });
 
     test('steps of a path reuse one keep-alive connection', async () => {
