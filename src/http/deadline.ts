@@ -27,10 +27,7 @@ export class SequentialDeadline implements RequestDeadline {
   #timer: NodeJS.Timeout | undefined;
   #timerMs = -1;
   readonly #run: AbortSignal;
-  readonly #onRunAbort = (): void => {
-    const reason = this.#run.reason;
-    this.#target?.abort(reason instanceof Error ? reason : new Error('run cancelled'));
-  };
+  readonly #onRunAbort = (): void => this.#target?.abort(cancelReason(this.#run));
 
   /** `run` is the run's cancellation: it aborts the request in flight. */
   constructor(run: AbortSignal) {
@@ -65,4 +62,33 @@ export class SequentialDeadline implements RequestDeadline {
     this.#target = null;
     target?.expire();
   }
+}
+
+/** A deadline for a single request (callers that send one request, not a path run). */
+export class SingleDeadline implements RequestDeadline {
+  readonly #run: AbortSignal;
+  #target: Expirable | null = null;
+  #timer: NodeJS.Timeout | undefined;
+  readonly #cancel = (): void => this.#target?.abort(cancelReason(this.#run));
+
+  constructor(run: AbortSignal) {
+    this.#run = run;
+  }
+
+  start(timeoutMs: number, target: Expirable): void {
+    this.#target = target;
+    this.#timer = setTimeout(() => this.#target?.expire(), timeoutMs);
+    this.#run.addEventListener('abort', this.#cancel, { once: true });
+  }
+
+  end(): void {
+    this.#target = null;
+    clearTimeout(this.#timer);
+    this.#run.removeEventListener('abort', this.#cancel);
+  }
+}
+
+/** Why the run was cancelled, as an Error. */
+function cancelReason(run: AbortSignal): Error {
+  return run.reason instanceof Error ? run.reason : new Error('run cancelled');
 }

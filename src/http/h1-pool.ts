@@ -16,8 +16,8 @@ import net from 'node:net';
 import { HTTPParser } from 'http-parser-js';
 import type { Dispatcher } from 'undici';
 
-/** What the probe's sender passes to `dispatch` (a subset of undici's DispatchOptions). */
-export interface ProbeDispatchOptions {
+/** What the senders pass to `dispatch` (a subset of undici's DispatchOptions). */
+export interface H1DispatchOptions {
   origin: string;
   path: string;
   method: Dispatcher.HttpMethod;
@@ -25,12 +25,6 @@ export interface ProbeDispatchOptions {
   body: string | null;
   headersTimeout?: number;
   bodyTimeout?: number;
-}
-
-/** The sender's view of a dispatcher: undici's Agent, or this module's pools. */
-export interface ProbeDispatcher {
-  dispatch(options: ProbeDispatchOptions, handler: Dispatcher.DispatchHandler): boolean;
-  close(): Promise<void>;
 }
 
 // Header lines as latin1, as undici and Node's own parser give them (the module's default,
@@ -61,7 +55,7 @@ function codedError(message: string, code: string, name = 'Error'): Error {
 
 /** One request: queued, or on a connection until it ends. */
 class Pending implements Dispatcher.DispatchController {
-  readonly options: ProbeDispatchOptions;
+  readonly options: H1DispatchOptions;
   readonly handler: Dispatcher.DispatchHandler;
   readonly #pool: H1Pool;
   /** Set once the handler heard the end (response end or error). */
@@ -78,7 +72,7 @@ class Pending implements Dispatcher.DispatchController {
   receivedAt = 0;
   #reason: Error | null = null;
 
-  constructor(pool: H1Pool, options: ProbeDispatchOptions, handler: Dispatcher.DispatchHandler) {
+  constructor(pool: H1Pool, options: H1DispatchOptions, handler: Dispatcher.DispatchHandler) {
     this.#pool = pool;
     this.options = options;
     this.handler = handler;
@@ -222,20 +216,20 @@ class H1Connection {
     let close = false;
     // The parser only checks the size of headers that span reads; one read can hold 64 KiB.
     let size = 0;
-    for (let i = 0; i < flat.length; i++) size += (flat[i] as string).length + 4;
-    if (size > MAX_HEADER_BYTES) {
-      this.#parseFailed(new Error('max header size exceeded'));
-      return 1;
-    }
     for (let i = 0; i < flat.length; i += 2) {
       const name = (flat[i] as string).toLowerCase();
       const value = flat[i + 1] as string;
+      size += name.length + value.length + 4;
       const seen = headers[name];
       if (seen === undefined) headers[name] = value;
       else if (Array.isArray(seen)) seen.push(value);
       else headers[name] = [seen, value];
       if (name === 'keep-alive') this.#keepAliveHint(value);
       else if (name === 'connection' && /close/i.test(value)) close = true;
+    }
+    if (size > MAX_HEADER_BYTES) {
+      this.#parseFailed(new Error('max header size exceeded'));
+      return 1;
     }
     this.#inBody = true;
     this.#announced = headers['content-length'] !== undefined;
@@ -279,19 +273,15 @@ class H1Connection {
 
   #onRead(n: number, buf: Uint8Array): boolean {
     this.#readAt = performance.now();
-    this.#onData(Buffer.from(buf.buffer, buf.byteOffset, n));
-    return true;
-  }
-
-  #onData(chunk: Buffer): void {
     if (!this.#current) {
       // Bytes nobody asked for: the connection cannot be trusted for the next request.
       this.destroy();
-      return;
+      return true;
     }
-    this.#received += chunk.length;
-    const result = this.#parser.execute(chunk);
+    this.#received += n;
+    const result = this.#parser.execute(Buffer.from(buf.buffer, buf.byteOffset, n));
     if (result instanceof Error) this.#parseFailed(result);
+    return true;
   }
 
   #cutShort(): void {
@@ -386,7 +376,7 @@ class H1Pool {
    * The request's bytes. Requests the probe prepared once (no templates) come back with
    * the same headers object every time, so their bytes are built once and reused.
    */
-  serialize(o: ProbeDispatchOptions): Buffer | Error {
+  serialize(o: H1DispatchOptions): Buffer | Error {
     const cached = this.#serialized.get(o.headers);
     if (cached && cached.path === o.path && cached.method === o.method && cached.body === o.body)
       return cached.bytes;
@@ -414,7 +404,7 @@ class H1Pool {
     return bytes;
   }
 
-  dispatch(options: ProbeDispatchOptions, handler: Dispatcher.DispatchHandler): void {
+  dispatch(options: H1DispatchOptions, handler: Dispatcher.DispatchHandler): void {
     const p = new Pending(this, options, handler);
     handler.onRequestStart?.(p, {});
     if (p.ended) return;
@@ -476,7 +466,8 @@ class H1Pool {
   close(): void {
     this.#closing = true;
     for (const connection of this.#idle.splice(0)) connection.destroy();
-    for (const p of this.#queue.splice(0)) p.fail(codedError('the probe was closed', 'UND_ERR_DESTROYED'));
+    for (const p of this.#queue.splice(0))
+      p.fail(codedError('the connection pool was closed', 'UND_ERR_DESTROYED'));
   }
 }
 
@@ -484,7 +475,7 @@ class H1Pool {
 export const DEFAULT_IDLE_MS = 4000;
 
 /** One H1Pool per plain-http origin. */
-export class H1Dispatcher implements ProbeDispatcher {
+export class H1Dispatcher {
   readonly #connections: number;
   readonly #idleMs: number;
   readonly #pools = new Map<string, H1Pool>();
@@ -494,7 +485,7 @@ export class H1Dispatcher implements ProbeDispatcher {
     this.#idleMs = idleMs;
   }
 
-  dispatch(options: ProbeDispatchOptions, handler: Dispatcher.DispatchHandler): boolean {
+  dispatch(options: H1DispatchOptions, handler: Dispatcher.DispatchHandler): boolean {
     let pool = this.#pools.get(options.origin);
     if (!pool) {
       pool = new H1Pool(new URL(options.origin), this.#connections, this.#idleMs);

@@ -132,7 +132,10 @@ function completeResult(outcome: StepOutcome, scope: TemplateScope): StepResult 
     return outcome.complete?.() ?? outcome.result;
   } catch (error) {
     const result: StepResult = { ...outcome.result, status: 'error', flaky: false };
+    // Whatever complete() got to set before it threw is not redacted: keep none of it.
     delete result.failures;
+    delete result.request;
+    delete result.response;
     result.error = toRunError(error, 'INTERNAL_ERROR');
     result.error.message = scope.redactor.redact(result.error.message);
     return result;

@@ -5,7 +5,7 @@
  */
 import type { Dispatcher } from 'undici';
 import type { RunError } from '../result.js';
-import type { Expirable, RequestDeadline, SequentialDeadline } from './deadline.js';
+import { type RequestDeadline, SingleDeadline } from './deadline.js';
 import { Exchange, splitUrl } from './exchange.js';
 import type { ReceivedResponse } from './response.js';
 
@@ -25,8 +25,8 @@ export interface SendOptions {
   bodyLimit: number;
   /** Run cancellation. */
   signal: AbortSignal;
-  /** For requests sent one after another: a shared signal and timer instead of new ones per request. */
-  deadline?: SequentialDeadline;
+  /** For requests sent one after another: one timer re-armed per request (a SequentialDeadline). */
+  deadline?: RequestDeadline;
   /** Called once the request is on its way: work that can overlap the server's (see run-path.ts). */
   afterSend?: () => void;
 }
@@ -41,7 +41,7 @@ export type SendOutcome =
 export function sendRequest(prepared: PreparedRequest, options: SendOptions): Promise<SendOutcome> {
   const { signal, timeoutMs } = options;
   if (signal.aborted) return Promise.resolve({ kind: 'cancelled', durationMs: 0 });
-  const deadline = options.deadline ?? new OwnDeadline(signal);
+  const deadline = options.deadline ?? new SingleDeadline(signal);
   return new Promise((resolve) => {
     const exchange = new Exchange({
       method: prepared.method,
@@ -75,31 +75,4 @@ export function sendRequest(prepared: PreparedRequest, options: SendOptions): Pr
     }
     options.afterSend?.();
   });
-}
-
-/** A deadline for a single request (callers without a SequentialDeadline). */
-class OwnDeadline implements RequestDeadline {
-  readonly #run: AbortSignal;
-  #target: Expirable | null = null;
-  #timer: NodeJS.Timeout | undefined;
-  readonly #cancel = (): void => {
-    const reason = this.#run.reason;
-    this.#target?.abort(reason instanceof Error ? reason : new Error('run cancelled'));
-  };
-
-  constructor(run: AbortSignal) {
-    this.#run = run;
-  }
-
-  start(timeoutMs: number, target: Expirable): void {
-    this.#target = target;
-    this.#timer = setTimeout(() => this.#target?.expire(), timeoutMs);
-    this.#run.addEventListener('abort', this.#cancel, { once: true });
-  }
-
-  end(): void {
-    this.#target = null;
-    clearTimeout(this.#timer);
-    this.#run.removeEventListener('abort', this.#cancel);
-  }
 }

@@ -5,12 +5,13 @@
  * with templates are prepared per iteration, as the HTTP engine does.
  */
 import type { Dispatcher } from 'undici';
+import { splitUrl } from '../http/exchange.js';
 import { prepareRequest } from '../http/prepare.js';
 import { toMs } from '../plan/duration.js';
 import type { CriticalPath, Duration, Step, StepExpect } from '../plan/schema.js';
 import type { TemplateScope } from '../plan/template.js';
 import { Redactor } from '../report/redact.js';
-import { type ProbeRequest, splitUrl } from './sender.js';
+import type { ProbeRequest } from './sender.js';
 
 /** One step, with what could be prepared ahead of time. */
 export interface CompiledStep {

@@ -2,10 +2,17 @@
  * The probe's dispatcher: plain-http origins go to the lean HTTP/1.1 pools of
  * h1-pool.ts, HTTPS origins to undici (TLS, ALPN and certificates are its job).
  */
-import { Agent, Pool } from 'undici';
-import { H1Dispatcher, type ProbeDispatcher, type ProbeDispatchOptions } from '../http/h1-pool.js';
+import { Agent, type Dispatcher, Pool } from 'undici';
+import { H1Dispatcher, type H1DispatchOptions } from '../http/h1-pool.js';
 
-export type { ProbeDispatcher, ProbeDispatchOptions } from '../http/h1-pool.js';
+/** What the probe's sender passes to `dispatch`. */
+export type ProbeDispatchOptions = H1DispatchOptions;
+
+/** The probe sender's view of a dispatcher. */
+export interface ProbeDispatcher {
+  dispatch(options: ProbeDispatchOptions, handler: Dispatcher.DispatchHandler): boolean;
+  close(): Promise<void>;
+}
 
 /** A dispatcher with at most `connections` keep-alive sockets per origin, no pipelining. */
 export function createProbeDispatcher(connections: number): ProbeDispatcher {

@@ -9,11 +9,9 @@
  * shape of the HTTP engine's `sendRequest`, so assertions and captures work unchanged.
  */
 import type { Dispatcher } from 'undici';
-import { Exchange, splitUrl } from '../http/exchange.js';
+import { Exchange } from '../http/exchange.js';
 import type { SendOutcome } from '../http/send.js';
 import type { ProbeDispatcher } from './dispatcher.js';
-
-export { splitUrl };
 
 /** A request ready to dispatch: the URL split once into origin and path. */
 export interface ProbeRequest {

@@ -11,9 +11,10 @@ import {
   type Socket,
 } from 'node:net';
 import { after, describe, test } from 'node:test';
+import { splitUrl } from '../../src/http/exchange.js';
 import type { SendOutcome } from '../../src/http/send.js';
 import { createProbeDispatcher, type ProbeDispatcher } from '../../src/probe/dispatcher.js';
-import { type ProbeRequest, ProbeSender, splitUrl } from '../../src/probe/sender.js';
+import { type ProbeRequest, ProbeSender } from '../../src/probe/sender.js';
 
 const servers: (Server | NetServer)[] = [];
 after(async () => {
