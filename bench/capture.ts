@@ -16,9 +16,9 @@ import { runCriticalPath } from '../src/http/run-path.js';
 import { loadPlan } from '../src/plan/load.js';
 import type { CriticalPath } from '../src/plan/schema.js';
 import { renderTemplate, type TemplateScope } from '../src/plan/template.js';
-import { Redactor } from '../src/report/redact.js';
 import { runCommand } from '../src/run/process.js';
 import { type ServiceHandle, startService } from '../src/run/service.js';
+import { Redactor } from '../src/secrets/redactor.js';
 
 const rounds = Number(process.argv[2] ?? 30);
 const root = path.resolve(import.meta.dirname, '..');

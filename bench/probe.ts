@@ -14,8 +14,8 @@ import { createProbeDispatcher } from '../src/probe/dispatcher.js';
 import { runMaxRate } from '../src/probe/max-rate.js';
 import { runProbe } from '../src/probe/probe.js';
 import { summarizeRecords } from '../src/probe/recorder.js';
-import { Redactor } from '../src/report/redact.js';
 import { ManagedProcess, runCommand } from '../src/run/process.js';
+import { Redactor } from '../src/secrets/redactor.js';
 
 const seconds = Number(process.argv[2] ?? 5);
 const connections = Number(process.argv[3] ?? 32);

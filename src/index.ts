@@ -5,11 +5,11 @@
 export { type Diagnostic, formatDiagnostic } from './plan/diagnostic.js';
 export { type LoadedPlan, loadPlan, PlanError, parsePlan } from './plan/load.js';
 export { type Plan, PlanSpec, planJsonSchema } from './plan/schema.js';
-export { Redactor } from './report/redact.js';
 export type { Reporter } from './report/reporter.js';
 export type * from './result.js';
 export { type RunOptions, runPlan } from './run/run.js';
 export { decideVerdict } from './run/verdict.js';
+export { Redactor } from './secrets/redactor.js';
 export {
   openStore,
   parseStoreLocation,

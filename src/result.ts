@@ -3,9 +3,10 @@
  * is a serialised `RunResult`; its JSON Schema is in `schema/result.schema.json`.
  */
 
-import type { DatabaseReview } from './result-database.js';
-import type { MetricsResult } from './result-metrics.js';
-import type { MigrationsResult } from './result-migrations.js';
+import type { ContractResult } from './checks/contract/result.js';
+import type { DatabaseReview } from './checks/database/result.js';
+import type { MetricsResult } from './checks/metrics/result.js';
+import type { MigrationsResult } from './checks/migrations/result.js';
 
 export type CheckStatus = 'pass' | 'fail' | 'warn' | 'skip' | 'error';
 export type StepStatus = 'pass' | 'fail' | 'error' | 'skip';
@@ -30,6 +31,10 @@ export interface Finding {
   kind?: string;
   /** The lines the finding is about (a log excerpt), redacted. */
   excerpt?: string;
+  /** When a log event was written (its own timestamp or the nearest line's), ISO 8601. */
+  logged_at?: string;
+  /** The log lines just before a traceback (the record it was printed under), redacted. */
+  log_context?: string[];
 }
 
 /** One command that a check ran. */
@@ -58,6 +63,23 @@ export interface TestCounts {
   skipped: number;
 }
 
+/** One thing a check examined, against what the plan asked for. */
+export interface CoverageItem {
+  /** What was counted, in words: `steps captured`, `paths measured`, `tables at realistic volume`, `comparisons conclusive`. */
+  what: string;
+  covered: number;
+  asked: number;
+  /** Why not everything was covered, when it was not (e.g. the paths that failed). */
+  detail?: string;
+}
+
+/**
+ * The error code of a blocking check that ran but covered less than the plan asked: the
+ * verdict is NO-GO (exit 1), not "could not run" (exit 3). Every other error code of a
+ * blocking check means preflight could not run it.
+ */
+export const INCOMPLETE_COVERAGE = 'INCOMPLETE_COVERAGE';
+
 export interface CheckResult {
   id: string;
   kind: string;
@@ -70,6 +92,10 @@ export interface CheckResult {
   tests?: TestCounts;
   error?: RunError;
   skip_reason?: string;
+  /** Set on a skipped check when the plan allows the skip (`optional: true` or a `when` that did not hold). */
+  skip_allowed?: boolean;
+  /** What the check examined against what the plan asked (absent: the check does not review a quantity). */
+  coverage?: CoverageItem[];
   /** What the `cache` check saw per path: headers and hit/miss of each request. */
   cache?: CacheObservation[];
   /** The phases of a staging rehearsal (deploy, paths, rollback, paths, redeploy, paths). */
@@ -80,6 +106,8 @@ export interface CheckResult {
   database?: DatabaseReview;
   /** What the `migrations` check found: new revisions, their SQL, findings, waivers, rehearsal. */
   migrations?: MigrationsResult;
+  /** What the `contract` check found: each Schemathesis failure with its curl reproduction. */
+  contract?: ContractResult;
 }
 
 /** The critical paths of a rehearsal phase, in short. */
@@ -157,6 +185,18 @@ export interface AssertionFailure {
   expected: unknown;
   actual: unknown;
   message: string;
+  /** The named assertion (a step's `assertions` entry, or a script's test) this failure belongs to. */
+  name?: string;
+}
+
+/** The outcome of one named assertion of a step: from the plan's `assertions`, or a kept script's test. */
+export interface AssertionOutcome {
+  name: string;
+  /** `skip`: its `when`/`unless` condition kept it from applying. */
+  status: 'pass' | 'fail' | 'skip';
+  from: 'plan' | 'script';
+  /** Why it failed (or was skipped), redacted. */
+  message?: string;
 }
 
 export interface RequestExcerpt {
@@ -187,9 +227,28 @@ export interface StepResult {
   request?: RequestExcerpt;
   response?: ResponseExcerpt;
   failures?: AssertionFailure[];
+  /** Each named assertion's outcome, in order (set when the step has named assertions or a script). */
+  assertions?: AssertionOutcome[];
   error?: RunError;
   skip_reason?: string;
   source?: SourceRef;
+  /** Set on the steps of a path's `teardown` list. */
+  teardown?: boolean;
+  /** When the step's first request was sent, ISO 8601 (set on steps that did not pass). */
+  started_at?: string;
+  /** The traceback in the logs that this step's request caused (linked after the run). */
+  traceback?: StepTraceback;
+}
+
+/** A traceback linked to the step whose request caused it. */
+export interface StepTraceback {
+  /** The log source, e.g. `service`. */
+  source: string;
+  line?: number;
+  /** The exception line, redacted. */
+  exception: string;
+  /** How it was linked: the response's request id appears in the log, or the step's time window. */
+  by: 'request-id' | 'time';
 }
 
 export interface PathResult {
@@ -209,8 +268,21 @@ export interface GitInfo {
   branch: string | null;
   describe: string | null;
   last_tag: string | null;
+  /** Uncommitted changes anywhere in the repository, untracked files included (preflight's own outputs are not). */
   dirty: boolean;
+  /** The plan's directory, from the repository root (`.` at the root). */
+  plan_dir: string;
+  /** The uncommitted files of the repository (bounded), from its root. */
+  uncommitted: string[];
+  /** Files changed since the last tag under the plan's directory, committed or not, from the root. */
   files_touched: string[];
+}
+
+/** A preflight command line, from the plan's directory: `run --only paths`, `compare v1`. */
+export interface Invocation {
+  command: 'run' | 'rehearse' | 'compare';
+  /** Arguments after `--plan FILE`, e.g. ["--only", "paths"] or ["v1.4.0", "--rate", "20/s"]. */
+  args: string[];
 }
 
 export interface RunResult {
@@ -234,6 +306,16 @@ export interface RunResult {
   service_log?: string;
   record_file?: string;
   shard?: { index: number; total: number };
+  /** The command that made this run, with the flags that shape it (for "How to repeat"). */
+  invocation?: Invocation;
+  /** The names (never the values) of the environment variables and secrets the plan reads. */
+  needs?: { env: string[]; env_optional: string[]; secrets: string[] };
   /** Baseline vs candidate metrics (the `metrics` check), when measured. */
   metrics?: MetricsResult;
+  /**
+   * What preflight cleaned up, one sentence each: what a run that ended abruptly left (a baseline
+   * worktree, the rehearsal lock, staging down), and processes of this run that escaped their
+   * process group.
+   */
+  cleanup?: string[];
 }

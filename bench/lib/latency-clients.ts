@@ -4,11 +4,11 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { runLoadTool } from './clients.js';
+import { runK6, runLoadTool } from './clients.js';
 import type { BenchContext } from './context.js';
 import { measureCommand } from './measure.js';
 
-export const LATENCY_TOOLS = ['preflight', 'undici', 'newman', 'wrk', 'autocannon'] as const;
+export const LATENCY_TOOLS = ['preflight', 'undici', 'newman', 'wrk', 'autocannon', 'k6'] as const;
 export type LatencyTool = (typeof LATENCY_TOOLS)[number];
 
 export interface LatencyFigures {
@@ -25,6 +25,11 @@ export async function runLatencyTool(
 ): Promise<LatencyFigures> {
   const o = { cwd: ctx.root, tmp: ctx.tmp, timeoutMs: (seconds + 60) * 1000 };
   switch (tool) {
+    case 'k6': {
+      // One VU, one request after another, as the undici script.
+      const f = await runK6(ctx, url, 1, seconds);
+      return { p50Ms: f.p50Ms, p99Ms: f.p99Ms };
+    }
     case 'undici': {
       const m = await measureCommand(`node bench/peers/undici-latency.mjs ${url} ${seconds}`, o);
       const r = JSON.parse(m.output.trim().split('\n').at(-1) ?? '{}');

@@ -1,7 +1,17 @@
 /** Command-line options of `npm run bench`. */
 import { parseArgs } from 'node:util';
 
-export const SECTIONS = ['flow', 'startup', 'probe', 'accuracy', 'gate'] as const;
+export const SECTIONS = [
+  'flow',
+  'startup',
+  'probe',
+  'accuracy',
+  'gate',
+  'seed',
+  'postman',
+  'migrations',
+  'transport',
+] as const;
 export type Section = (typeof SECTIONS)[number];
 
 export interface BenchOptions {
@@ -18,7 +28,7 @@ export interface BenchOptions {
 }
 
 const USAGE = `usage: npm run bench -- [--quick] [--rounds N] [--seconds N] [--connections N]
-                        [--iterations N] [--only flow,startup,probe,accuracy,gate] [--strict]
+                        [--iterations N] [--only flow,startup,probe,accuracy,gate,seed,postman,migrations,transport] [--strict]
   default: 3 rounds, 5 s runs (about 8 minutes); --quick: 1 round, 2 s runs (about 3 minutes)`;
 
 /** Parse argv (without node and the script); exits 2 with the usage on a bad option. */

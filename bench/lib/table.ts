@@ -1,6 +1,15 @@
 /** The bench's one table: a row per figure, preflight beside each peer, the ratio and the target. */
 
-export const COLUMNS = ['preflight', 'undici', 'stepci', 'newman', 'wrk', 'autocannon'] as const;
+export const COLUMNS = [
+  'preflight',
+  'undici',
+  'stepci',
+  'newman',
+  'wrk',
+  'autocannon',
+  'k6',
+  'squawk',
+] as const;
 export type Column = (typeof COLUMNS)[number];
 
 const HEADINGS: Record<Column, string> = {
@@ -10,9 +19,11 @@ const HEADINGS: Record<Column, string> = {
   newman: 'Newman',
   wrk: 'wrk',
   autocannon: 'autocannon',
+  k6: 'k6',
+  squawk: 'squawk',
 };
 
-export type Unit = 's' | 'ms' | '±ms' | 'MiB' | 'req/s' | 'µs' | 'x';
+export type Unit = 's' | 'ms' | '±ms' | 'MiB' | 'req/s' | 'µs' | 'x' | 'n';
 
 export interface Row {
   label: string;
@@ -44,6 +55,8 @@ export function formatValue(value: number | undefined, unit: Unit): string {
       return `${value.toFixed(1)} µs`;
     case 'x':
       return `${value.toFixed(1)}x`;
+    case 'n':
+      return String(Math.round(value));
   }
 }
 

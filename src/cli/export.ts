@@ -6,6 +6,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { buildK6Script } from '../ecosystem/k6/script.js';
 import { EXIT } from './exit-codes.js';
+import { checkOutputPaths } from './output-paths.js';
 import { loadPlanOrReport, stderrColor } from './plan-errors.js';
 
 /** Flags of `preflight export k6`. */
@@ -29,6 +30,11 @@ export async function exportK6Command(flags: ExportK6Flags): Promise<number> {
   }
   const loaded = await loadPlanOrReport(flags.plan, stderrColor(flags.color));
   if (!loaded) return EXIT.USAGE;
+  const outputs = checkOutputPaths(
+    [{ flag: '--out', path: flags.out }],
+    [{ what: 'the plan', path: loaded.file }],
+  );
+  if (outputs) return usage(outputs);
   const all = loaded.plan.critical_paths ?? [];
   const wanted = flags.path
     ?.split(',')

@@ -3,6 +3,7 @@
  */
 import pc from 'picocolors';
 import { formatDuration } from '../report/format.js';
+import { verdictLabel } from '../run/verdict.js';
 import { discoverStore } from '../store/discover.js';
 import { describeLocation, openStore } from '../store/open.js';
 import { type RunSummary, StoreError } from '../store/types.js';
@@ -64,7 +65,7 @@ export function renderHistory(runs: RunSummary[], where: string, color = false):
   const header = ['when (UTC)', 'verdict', 'service', 'version', 'ref', 'duration', 'who', 'run'];
   const rows = runs.map((r) => [
     r.started_at.replace('T', ' ').slice(0, 19),
-    r.verdict === 'go' ? 'GO' : 'NO-GO',
+    verdictLabel(r),
     r.service,
     r.version ?? '-',
     [r.git_ref, r.git_commit?.slice(0, 8)].filter(Boolean).join(' ') || '-',
@@ -79,7 +80,13 @@ export function renderHistory(runs: RunSummary[], where: string, color = false):
       .join('  ')
       .trimEnd();
   const verdictPaint = (cell: string, padded: string): string =>
-    cell === 'GO' ? c.green(padded) : cell === 'NO-GO' ? c.red(padded) : padded;
+    cell === 'GO'
+      ? c.green(padded)
+      : cell === 'NO-GO'
+        ? c.red(padded)
+        : cell === 'COULD NOT RUN'
+          ? c.yellow(padded)
+          : padded;
   const body = rows.map((row) => line(row, verdictPaint));
   const footer = `${runs.length} run${runs.length === 1 ? '' : 's'} in ${where}; \`preflight serve\` shows them in the browser`;
   return `${[c.bold(line(header)), ...body].join('\n')}\n${c.dim(footer)}\n`;

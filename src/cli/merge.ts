@@ -8,10 +8,11 @@ import { writeJsonResult } from '../report/json.js';
 import { writeJunit } from '../report/junit.js';
 import { MergeError, mergeResults, type NamedResult } from '../report/merge.js';
 import { writeRecord } from '../report/record.js';
-import { Redactor } from '../report/redact.js';
 import { createTerminalReporter, detectTerminalMode } from '../report/terminal.js';
 import type { RunResult } from '../result.js';
+import { Redactor } from '../secrets/redactor.js';
 import { EXIT } from './exit-codes.js';
+import { checkOutputPaths } from './output-paths.js';
 import { ecosystemReporters } from './run-ecosystem.js';
 
 /** Flags of `preflight merge`. */
@@ -20,10 +21,30 @@ export interface MergeFlags {
   junit?: string;
   record?: string | boolean;
   color?: boolean;
+  tag?: string | boolean;
+  push?: boolean;
+  plan?: string;
 }
 
 /** Merge shard results; the exit code is the merged verdict's. */
 export async function mergeCommand(files: string[], flags: MergeFlags): Promise<number> {
+  const outputs = checkOutputPaths(
+    [
+      ...(flags.json ? [{ flag: '--json', path: flags.json }] : []),
+      ...(flags.junit ? [{ flag: '--junit', path: flags.junit }] : []),
+      ...(flags.record
+        ? [
+            {
+              flag: '--record',
+              path: typeof flags.record === 'string' ? flags.record : 'launches/',
+              kind: 'dir' as const,
+            },
+          ]
+        : []),
+    ],
+    files.map((file) => ({ what: 'one of the results to merge', path: file })),
+  );
+  if (outputs) return fail(outputs);
   const inputs: NamedResult[] = [];
   for (const file of files) {
     const read = await readResult(file);
@@ -39,9 +60,15 @@ export async function mergeCommand(files: string[], flags: MergeFlags): Promise<
   }
   // The results were redacted when written; nothing secret is known here to add.
   const redactor = new Redactor();
-  if (flags.record) {
-    const dir = typeof flags.record === 'string' ? flags.record : 'launches/';
-    const file = await writeRecord(path.resolve(dir), merged, redactor);
+  const recordDir = flags.record
+    ? path.resolve(typeof flags.record === 'string' ? flags.record : 'launches/')
+    : undefined;
+  if (flags.tag) {
+    const tagged = await tagMerged(merged, flags, recordDir);
+    if (tagged) return fail(tagged);
+  }
+  if (recordDir) {
+    const file = await writeRecord(recordDir, merged, redactor);
     merged.record_file = path.relative(process.cwd(), file) || file;
   }
   if (flags.json) await writeJsonResult(flags.json, merged, redactor);
@@ -57,6 +84,25 @@ export async function mergeCommand(files: string[], flags: MergeFlags): Promise<
   await terminal.onRunEnd(merged);
   for (const reporter of ecosystemReporters(redactor)) await reporter.onRunEnd(merged);
   return merged.exit_code;
+}
+
+/**
+ * `merge --tag`: the tag step on the joined result, when the shards cover every critical path
+ * of one commit (the plan is loaded for `release.tag`). Returns a usage error, if any.
+ */
+async function tagMerged(
+  merged: RunResult,
+  flags: MergeFlags,
+  recordDir: string | undefined,
+): Promise<string | undefined> {
+  const { loadPlanOrReport, stderrColor } = await import('./plan-errors.js');
+  const { applyTagStep, checkTagFlags } = await import('./run-ecosystem.js');
+  const loaded = await loadPlanOrReport(flags.plan ?? merged.plan.file, stderrColor(flags.color));
+  if (!loaded) return `cannot load the plan ${flags.plan ?? merged.plan.file} for --tag (pass --plan FILE)`;
+  const usage = await checkTagFlags({ tag: flags.tag, push: flags.push }, loaded);
+  if (usage) return usage;
+  await applyTagStep(merged, flags, loaded, recordDir);
+  return undefined;
 }
 
 async function readResult(file: string): Promise<RunResult | string> {

@@ -16,6 +16,8 @@ export interface RehearseFlags {
   record?: string | boolean;
   verbose?: boolean;
   color?: boolean;
+  /** `--store URL|FILE`, or false with `--no-store`. */
+  store?: string | boolean;
 }
 
 /** Rehearse the launch on staging and return the exit code. */
@@ -29,6 +31,14 @@ export async function rehearseCommand(flags: RehearseFlags): Promise<number> {
     ...(flags.record !== undefined ? { record: flags.record } : {}),
     ...(flags.verbose ? { verbose: true } : {}),
     ...(flags.color === false ? { color: false } : {}),
+    ...(flags.store !== undefined ? { store: flags.store } : {}),
+    invocation: {
+      command: 'rehearse',
+      args: [
+        ...(flags.candidate ? ['--candidate', flags.candidate] : []),
+        ...(flags.baseline ? ['--baseline', flags.baseline] : []),
+      ],
+    },
   };
   run.adjustPlan = (loaded: LoadedPlan): string | undefined => {
     const staging = loaded.plan.staging;

@@ -3,9 +3,9 @@
  * (unless `--no-store`) and `--html FILE`. Their modules are loaded only at the end of a run.
  */
 import path from 'node:path';
-import type { Redactor } from '../report/redact.js';
 import type { Reporter } from '../report/reporter.js';
 import type { RunResult } from '../result.js';
+import type { Redactor } from '../secrets/redactor.js';
 import { storeLocationFor } from '../store/open.js';
 
 /** The history flags of `preflight run`. */

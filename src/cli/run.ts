@@ -4,25 +4,28 @@
 import path from 'node:path';
 import { SelectionError } from '../checks/registry.js';
 import type { LoadedPlan } from '../plan/load.js';
-import { Redactor } from '../report/redact.js';
 import { createMultiplexer, type Reporter } from '../report/reporter.js';
 import { createTerminalReporter, detectTerminalMode } from '../report/terminal.js';
-import type { RunResult } from '../result.js';
+import type { Invocation, RunResult } from '../result.js';
 import { killAllGroupsSync } from '../run/process.js';
 import { runPlan } from '../run/run.js';
+import { Redactor } from '../secrets/redactor.js';
 import { EXIT } from './exit-codes.js';
 import { runUsesProbe, useBaselineWasm } from './lean-wasm.js';
+import { checkOutputPaths, type OutputTarget, type ProtectedFile } from './output-paths.js';
 import { loadPlanOrReport, stderrColor } from './plan-errors.js';
 import {
   applyTagStep,
   applyVariableFlags,
+  type CollectionFlags,
+  checkTagFlags,
   type EcosystemFlags,
   ecosystemReporters,
   planFileFor,
 } from './run-ecosystem.js';
 import { type HistoryFlags, historyReporters } from './run-history.js';
 
-export interface RunFlags extends HistoryFlags, EcosystemFlags {
+export interface RunFlags extends HistoryFlags, EcosystemFlags, CollectionFlags {
   plan: string;
   only?: string;
   json?: string;
@@ -33,6 +36,8 @@ export interface RunFlags extends HistoryFlags, EcosystemFlags {
   concurrency: string;
   verbose?: boolean;
   color?: boolean;
+  /** The command line recorded for "How to repeat" (default: this `run` and its flags). */
+  invocation?: Invocation;
   /** Adjusts the loaded plan before the run (`preflight rehearse`); a returned string is a usage error. */
   adjustPlan?: (loaded: LoadedPlan) => string | undefined;
 }
@@ -44,11 +49,35 @@ export async function runCommand(flags: RunFlags): Promise<number> {
     process.stderr.write(`preflight run: ${usage}\n`);
     return EXIT.USAGE;
   }
-  const loaded = await loadPlanOrReport(await planFileFor(flags.plan), stderrColor(flags.color));
+  let planFile: string;
+  try {
+    planFile = await planFileFor(flags.plan, flags);
+  } catch (error) {
+    if ((error as { code?: unknown }).code !== 'POSTMAN_INVALID') throw error;
+    process.stderr.write(`preflight run: ${flags.plan}: ${(error as Error).message}\n`);
+    return EXIT.USAGE;
+  }
+  const loaded = await loadPlanOrReport(
+    planFile,
+    stderrColor(flags.color),
+    flags.verbose
+      ? { todos: 'list' }
+      : { todos: 'summary', listWith: 'run with --verbose or `preflight validate` to list them' },
+  );
   if (!loaded) return EXIT.USAGE;
   const adjusted = flags.adjustPlan?.(loaded) ?? applyVariableFlags(loaded, flags.var);
   if (adjusted) {
     process.stderr.write(`${adjusted}\n`);
+    return EXIT.USAGE;
+  }
+  const tagUsage = await checkTagFlags(flags, loaded);
+  if (tagUsage) {
+    process.stderr.write(`preflight run: ${tagUsage}\n`);
+    return EXIT.USAGE;
+  }
+  const outputs = checkRunOutputs(flags, loaded);
+  if (outputs) {
+    process.stderr.write(`preflight run: ${outputs}\n`);
     return EXIT.USAGE;
   }
   if (!runUsesProbe(loaded.plan.metrics !== undefined, flags.only)) useBaselineWasm();
@@ -89,6 +118,7 @@ export async function runCommand(flags: RunFlags): Promise<number> {
         : {}),
       ...(flags.baseUrl ? { baseUrl: flags.baseUrl } : {}),
       ...(flags.shard ? { shard: parseShard(flags.shard) as { index: number; total: number } } : {}),
+      invocation: flags.invocation ?? { command: 'run', args: runArgs(flags) },
     });
     await applyTagStep(result, flags, loaded, resolveRecordDir(flags, loaded.plan.record?.dir, loaded.dir));
     await reporter.onRunEnd(result);
@@ -132,6 +162,35 @@ function resolveRecordDir(flags: RunFlags, planDir: string | undefined, base: st
   if (typeof flags.record === 'string') return path.resolve(flags.record);
   if (flags.record === true) return path.resolve(base, planDir ?? 'launches/');
   return undefined;
+}
+
+/** --json, --junit, --html and the record directory: not a directory, not the plan, not each other. */
+function checkRunOutputs(flags: RunFlags, loaded: LoadedPlan): string | null {
+  const targets: OutputTarget[] = [];
+  if (flags.json) targets.push({ flag: '--json', path: flags.json });
+  if (flags.junit) targets.push({ flag: '--junit', path: flags.junit });
+  if (flags.html) targets.push({ flag: '--html', path: flags.html });
+  const recordDir = resolveRecordDir(flags, loaded.plan.record?.dir, loaded.dir);
+  if (recordDir) targets.push({ flag: '--record', path: recordDir, kind: 'dir' });
+  const inputs: ProtectedFile[] = [{ what: 'the plan', path: loaded.file }];
+  if (loaded.plan.secrets?.file)
+    inputs.push({
+      what: "the plan's secrets file",
+      path: path.resolve(loaded.dir, loaded.plan.secrets.file),
+    });
+  return checkOutputPaths(targets, inputs);
+}
+
+/** The flags of this `run` that shape what it runs (not where its reports go). */
+function runArgs(flags: RunFlags): string[] {
+  const args: string[] = [];
+  if (flags.only) args.push('--only', flags.only);
+  if (flags.shard) args.push('--shard', flags.shard);
+  if (flags.baseUrl) args.push('--base-url', flags.baseUrl);
+  for (const v of flags.var ?? []) args.push('--var', v);
+  if (flags.environment) args.push('--environment', flags.environment);
+  if (flags.globals) args.push('--globals', flags.globals);
+  return args;
 }
 
 function checkFlags(flags: RunFlags): string | null {

@@ -5,7 +5,7 @@
 import { discoverStore } from '../store/discover.js';
 import { describeLocation, openStore } from '../store/open.js';
 import { type RunStore, StoreError } from '../store/types.js';
-import { isLoopbackHost, MIN_TOKEN_LENGTH } from '../web/auth.js';
+import { isLoopbackHost, MIN_TOKEN_LENGTH, tokenProblem } from '../web/auth.js';
 import { EXIT } from './exit-codes.js';
 
 /** The flags of `preflight serve`. */
@@ -74,9 +74,7 @@ function checkFlags(flags: ServeFlags, token: string | undefined): string | null
       '  e.g. PREFLIGHT_TOKEN=$(openssl rand -hex 24) npx preflight serve --host 0.0.0.0,\n' +
       '  then open http://HOST:PORT/?token=<secret>. Or keep the default --host 127.0.0.1.'
     );
-  if (token !== undefined && token.length < MIN_TOKEN_LENGTH)
-    return `the token is too short: use at least ${MIN_TOKEN_LENGTH} characters, e.g. $(openssl rand -hex 24)`;
-  return null;
+  return token === undefined ? null : tokenProblem(token);
 }
 
 function untilStopped(): Promise<NodeJS.Signals> {

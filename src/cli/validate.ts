@@ -1,18 +1,35 @@
 /**
  * `preflight validate`: every problem of a plan at once.
  */
+import type { Plan } from '../plan/schema.js';
+import { countScriptTests } from '../plan/script-names.js';
 import { EXIT } from './exit-codes.js';
 import { loadPlanOrReport, stderrColor } from './plan-errors.js';
 
 /** Validate a plan; exit 0 when valid (warnings allowed), 2 when not. */
 export async function validateCommand(opts: { plan: string; color?: boolean }): Promise<number> {
-  const loaded = await loadPlanOrReport(opts.plan, stderrColor(opts.color));
+  const loaded = await loadPlanOrReport(opts.plan, stderrColor(opts.color), { todos: 'list' });
   if (!loaded) return EXIT.USAGE;
   const paths = loaded.plan.critical_paths?.length ?? 0;
   const checks = Object.keys(loaded.plan.checks ?? {}).length;
   const warnings = loaded.warnings.length;
   process.stdout.write(
-    `${opts.plan}: valid (${checks} command check${checks === 1 ? '' : 's'}, ${paths} critical path${paths === 1 ? '' : 's'}${warnings ? `, ${warnings} warning${warnings === 1 ? '' : 's'}` : ''})\n`,
+    `${opts.plan}: valid (${checks} command check${checks === 1 ? '' : 's'}, ${paths} critical path${paths === 1 ? '' : 's'}${assertionCounts(loaded.plan)}${warnings ? `, ${warnings} warning${warnings === 1 ? '' : 's'}` : ''})\n`,
   );
   return EXIT.GO;
+}
+
+/** `, 32 steps, 380 named assertions (379 declarative, 1 in scripts)` when the plan has named assertions or scripts. */
+function assertionCounts(plan: Plan): string {
+  const steps = (plan.critical_paths ?? []).flatMap((p) => [...p.steps, ...(p.teardown ?? [])]);
+  const declarative = steps.reduce((n, s) => n + (s.assertions?.length ?? 0), 0);
+  let scripted = 0;
+  for (const s of steps) {
+    if (!s.script) continue;
+    const parts = typeof s.script === 'string' ? [s.script] : [s.script.prerequest, s.script.test];
+    for (const code of parts) if (code) scripted += Math.max(0, countScriptTests(code));
+  }
+  if (declarative + scripted === 0) return '';
+  const total = declarative + scripted;
+  return `, ${steps.length} steps, ${total} named assertion${total === 1 ? '' : 's'} (${declarative} declarative, ${scripted} in scripts)`;
 }

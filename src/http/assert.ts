@@ -3,6 +3,7 @@
  * assertion is a small function; every assertion that does not hold becomes one
  * AssertionFailure with what was expected, what came, and a sentence saying so.
  */
+import { toResultValue } from '../json/lossless.js';
 import type { Matcher, StepExpect } from '../plan/schema.js';
 import type { AssertionFailure } from '../result.js';
 import { describeValue } from './describe-value.js';
@@ -18,12 +19,15 @@ const NOT_JSON_EXCERPT = 200;
 /** At most this many schema violations are reported per step. */
 const MAX_SCHEMA_FAILURES = 20;
 
-type Evaluate<K extends keyof StepExpect> = (
+/** The assertions on the response; `vars` (on the run's variables) is evaluated apart. */
+type ResponseKey = Exclude<keyof StepExpect, 'vars'>;
+
+type Evaluate<K extends ResponseKey> = (
   spec: NonNullable<StepExpect[K]>,
   res: ReceivedResponse,
 ) => AssertionFailure[];
 
-const ASSERTIONS: { [K in keyof StepExpect]-?: Evaluate<K> } = {
+const ASSERTIONS: { [K in ResponseKey]-?: Evaluate<K> } = {
   status: assertStatus,
   headers: assertHeaders,
   body: assertBody,
@@ -32,16 +36,47 @@ const ASSERTIONS: { [K in keyof StepExpect]-?: Evaluate<K> } = {
   max_ms: assertMaxMs,
 };
 
-/** Every assertion of `expect` that does not hold for `response` (empty: all hold). */
-export function evaluateExpect(expect: StepExpect, response: ReceivedResponse): AssertionFailure[] {
+/** How `evaluateExpect` judges. */
+export interface EvaluateOptions {
+  /** The path run's variables and captures, for `vars` matchers. */
+  variables?: ReadonlyMap<string, unknown>;
+  /**
+   * Without `status`, expect 2xx or 3xx (the default, for a step's own expect). Conditions and
+   * named assertions judge only what they name.
+   */
+  implicitStatus?: boolean;
+}
+
+/**
+ * Every assertion of `expect` that does not hold for `response` (empty: all hold). A step
+ * that names no `status` expects 2xx or 3xx: a 4xx or 5xx fails unless the step names it.
+ */
+export function evaluateExpect(
+  expect: StepExpect | undefined,
+  response: ReceivedResponse,
+  options: EvaluateOptions = {},
+): AssertionFailure[] {
   const failures: AssertionFailure[] = [];
-  for (const key of Object.keys(ASSERTIONS) as (keyof StepExpect)[]) {
+  if (expect?.status === undefined && options.implicitStatus !== false)
+    failures.push(...assertImplicitStatus(response));
+  if (!expect) return failures;
+  for (const key of Object.keys(ASSERTIONS) as ResponseKey[]) {
     const spec = expect[key];
     if (spec === undefined) continue;
     const evaluate = ASSERTIONS[key] as Evaluate<typeof key>;
     failures.push(...evaluate(spec as never, response));
   }
+  if (expect.vars) failures.push(...assertVars(expect.vars, options.variables ?? new Map()));
   return failures;
+}
+
+function assertVars(
+  spec: Record<string, Matcher>,
+  variables: ReadonlyMap<string, unknown>,
+): AssertionFailure[] {
+  return Object.entries(spec).flatMap(([name, matcher]) =>
+    assertMatcher(`var ${name}`, variables.get(name), matcher),
+  );
 }
 
 /** One AssertionFailure per matcher operator that does not hold. */
@@ -53,13 +88,15 @@ export function assertMatcher(
 ): AssertionFailure[] {
   return matchValue(actual, matcher, options).map((f: MatcherFailure) => ({
     assertion,
-    expected: f.expected,
-    actual,
+    // Results are JSON: an integer beyond 2^53 is shown as its exact digits, in a string.
+    expected: toResultValue(f.expected),
+    actual: toResultValue(actual),
     message: `${assertion}: ${f.message}`,
   }));
 }
 
-function assertStatus(spec: number | number[], res: ReceivedResponse): AssertionFailure[] {
+function assertStatus(spec: NonNullable<StepExpect['status']>, res: ReceivedResponse): AssertionFailure[] {
+  if (typeof spec === 'object' && !Array.isArray(spec)) return assertMatcher('status', res.status, spec);
   const allowed = Array.isArray(spec) ? spec : [spec];
   if (allowed.includes(res.status)) return [];
   const words = allowed.length === 1 ? `${allowed[0]}` : `one of ${allowed.join(', ')}`;
@@ -69,6 +106,23 @@ function assertStatus(spec: number | number[], res: ReceivedResponse): Assertion
       expected: spec,
       actual: res.status,
       message: `status: expected ${words}, got ${res.status}`,
+    },
+  ];
+}
+
+/** The status a step expects when it names none. */
+export const IMPLICIT_STATUS = '2xx or 3xx';
+
+function assertImplicitStatus(res: ReceivedResponse): AssertionFailure[] {
+  if (res.status >= 200 && res.status < 400) return [];
+  const klass = `${Math.floor(res.status / 100)}xx`;
+  const hint = res.status >= 500 ? 'a server error' : 'a client error';
+  return [
+    {
+      assertion: 'status',
+      expected: IMPLICIT_STATUS,
+      actual: res.status,
+      message: `status: expected ${IMPLICIT_STATUS} (the step names no expect.status), got ${res.status} (${klass}, ${hint}); name the status in expect.status if it is intended`,
     },
   ];
 }
@@ -111,7 +165,14 @@ function assertJson(spec: Record<string, Matcher>, res: ReceivedResponse): Asser
   return Object.entries(spec).flatMap(([path, matcher]) => {
     const query = queryJsonPath(body.value, path);
     if (!query.ok)
-      return [{ assertion: `json ${path}`, expected: matcher, actual: undefined, message: query.reason }];
+      return [
+        {
+          assertion: `json ${path}`,
+          expected: toResultValue(matcher),
+          actual: undefined,
+          message: query.reason,
+        },
+      ];
     return assertMatcher(`json ${path}`, query.value, matcher);
   });
 }
@@ -128,7 +189,7 @@ function assertSchema(spec: Record<string, unknown> | 'openapi', res: ReceivedRe
     ];
   return check.violations.slice(0, MAX_SCHEMA_FAILURES).map((v) => {
     const assertion = `schema ${v.instancePath || '/'}`;
-    const actual = valueAtPointer(body.value, v.instancePath);
+    const actual = toResultValue(valueAtPointer(body.value, v.instancePath));
     const message = `${assertion}: ${v.message} (${v.keyword}), got ${describeValue(actual)}`;
     return { assertion, expected: { keyword: v.keyword, params: v.params }, actual, message };
   });

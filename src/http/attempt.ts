@@ -3,17 +3,18 @@
  * then judge the response with the step's check (expect and captures, or `until`).
  */
 import type { Dispatcher } from 'undici';
-import type { Redactor } from '../report/redact.js';
-import type { AssertionFailure, RunError } from '../result.js';
+import type { AssertionFailure, AssertionOutcome, RunError } from '../result.js';
+import type { Redactor } from '../secrets/redactor.js';
 import { cookieValues, type PathCookies, withCookieHeader } from './cookies.js';
 import type { SequentialDeadline } from './deadline.js';
 import type { ReceivedResponse } from './response.js';
 import { type PreparedRequest, sendRequest } from './send.js';
 
-/** How a response is judged: the failures, and the values captured when it passed. */
+/** How a response is judged: the failures, the values captured, the named assertions' outcomes. */
 export interface Judgement {
   failures: AssertionFailure[];
   captured?: Map<string, unknown>;
+  assertions?: AssertionOutcome[];
 }
 
 /** What one attempt ended with. */

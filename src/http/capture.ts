@@ -4,8 +4,9 @@
  * secret (by flag, by name, or by where they came from) are registered for redaction.
  */
 import type { Capture } from '../plan/schema.js';
-import { isSecretHeader, isSecretName, type Redactor } from '../report/redact.js';
 import type { AssertionFailure } from '../result.js';
+import { isSecretHeader, isSecretName } from '../secrets/names.js';
+import type { Redactor } from '../secrets/redactor.js';
 import { cookieFromSetCookie, type PathCookies } from './cookies.js';
 import { queryJsonPath } from './json-path.js';
 import { toRegExp } from './matcher.js';
@@ -50,7 +51,8 @@ export async function captureValues(
     }
     const flagged = typeof spec === 'object' && spec.secret === true;
     if (flagged || found.secret || isSecretName(name)) ctx.redactor.add(found.value);
-    outcome.values.set(name, found.value);
+    const text = typeof spec === 'object' && spec.text === true;
+    outcome.values.set(name, text ? asText(found.value) : found.value);
   }
   return outcome;
 }
@@ -102,4 +104,9 @@ function fromRegex(source: string, res: ReceivedResponse): Found {
   }
   if (!match) return { ok: false, reason: `/${source}/ matched nothing in the response body` };
   return { ok: true, value: match[1] ?? match[0], secret: false };
+}
+
+/** A value as the legacy Postman setters store it: its text, except 0, null and "" (left as they are). */
+function asText(value: unknown): unknown {
+  return value === false || value ? String(value) : value;
 }

@@ -5,6 +5,7 @@
  * signal cancels whichever request is in flight.
  */
 
+import { timerDelay } from '../plan/duration.js';
 /** What a deadline ends: the request in flight. */
 export interface Expirable {
   /** The timeout fired. */
@@ -41,7 +42,7 @@ export class SequentialDeadline implements RequestDeadline {
     else {
       clearTimeout(this.#timer);
       this.#timerMs = timeoutMs;
-      this.#timer = setTimeout(() => this.#fire(), timeoutMs);
+      this.#timer = setTimeout(() => this.#fire(), timerDelay(timeoutMs));
     }
   }
 
@@ -77,7 +78,7 @@ export class SingleDeadline implements RequestDeadline {
 
   start(timeoutMs: number, target: Expirable): void {
     this.#target = target;
-    this.#timer = setTimeout(() => this.#target?.expire(), timeoutMs);
+    this.#timer = setTimeout(() => this.#target?.expire(), timerDelay(timeoutMs));
     this.#run.addEventListener('abort', this.#cancel, { once: true });
   }
 

@@ -3,8 +3,8 @@
  * see what went wrong, never the whole body, never a secret.
  */
 import { isUtf8 } from 'node:buffer';
-import type { Redactor } from '../report/redact.js';
 import type { RequestExcerpt, ResponseExcerpt } from '../result.js';
+import type { Redactor } from '../secrets/redactor.js';
 import type { ReceivedResponse } from './response.js';
 import type { PreparedRequest } from './send.js';
 

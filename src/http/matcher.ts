@@ -1,8 +1,11 @@
 /**
  * Matchers: a literal (deep equality) or an object of operators that must all hold.
  * `matchValue` returns one failure per operator that does not hold, never throws.
+ * Integers beyond 2^53 arrive as BigInt (from the response and from the plan) and compare
+ * exactly, with each other and with numbers.
  */
 import { isDeepStrictEqual } from 'node:util';
+import { stringifyJson } from '../json/lossless.js';
 import type { Matcher } from '../plan/schema.js';
 import { describeValue } from './describe-value.js';
 
@@ -20,7 +23,7 @@ export interface MatchOptions {
   numericStrings?: boolean;
 }
 
-type Operators = Exclude<Matcher, string | number | boolean | null>;
+type Operators = Exclude<Matcher, string | number | bigint | boolean | null>;
 type OperatorName = keyof Operators;
 
 interface Operator {
@@ -32,9 +35,9 @@ interface Operator {
 }
 
 const OPERATORS: Record<OperatorName, Operator> = {
-  eq: { holds: (a, e: unknown) => isDeepStrictEqual(a, e), words: (e: unknown) => describeValue(e) },
+  eq: { holds: (a, e: unknown) => valuesEqual(a, e), words: (e: unknown) => describeValue(e) },
   ne: {
-    holds: (a, e: unknown) => !isDeepStrictEqual(a, e),
+    holds: (a, e: unknown) => !valuesEqual(a, e),
     words: (e: unknown) => `not ${describeValue(e)}`,
   },
   gt: numeric('>', (a, e) => a > e),
@@ -61,15 +64,33 @@ const OPERATORS: Record<OperatorName, Operator> = {
     got: describeLength,
   },
   in: {
-    holds: (a, e: unknown[]) => e.some((x) => isDeepStrictEqual(a, x)),
+    holds: (a, e: unknown[]) => e.some((x) => valuesEqual(a, x)),
     words: (e: unknown[]) => `one of ${describeValue(e)}`,
   },
+  truthy: {
+    holds: (a, e: boolean) => Boolean(a) === e,
+    words: (e: boolean) => (e ? 'a truthy value' : 'a falsy value (false, 0, "", null or nothing)'),
+  },
+  empty: {
+    holds: (a, e: boolean) => {
+      const size = sizeOf(a);
+      return size !== undefined && (size === 0) === e;
+    },
+    words: (e: boolean) => (e ? 'an empty string, array or object' : 'a non-empty string, array or object'),
+  },
 };
+
+/** The size of a string, array or object (as Chai's `empty` reads it); undefined for anything else. */
+function sizeOf(value: unknown): number | undefined {
+  if (typeof value === 'string' || Array.isArray(value)) return value.length;
+  if (value !== null && typeof value === 'object') return Object.keys(value).length;
+  return undefined;
+}
 
 /** Check `actual` against a matcher; returns the operators that did not hold (empty: it matches). */
 export function matchValue(actual: unknown, matcher: Matcher, options: MatchOptions = {}): MatcherFailure[] {
   if (matcher === null || typeof matcher !== 'object') {
-    if (isDeepStrictEqual(actual, matcher)) return [];
+    if (valuesEqual(actual, matcher)) return [];
     return [
       { expected: matcher, message: `expected ${describeValue(matcher)}, got ${describeValue(actual)}` },
     ];
@@ -102,19 +123,24 @@ function checkOperator(
   return { expected, message: `expected ${op.words(operand as never)}, got ${got}` };
 }
 
-function numeric(symbol: string, compare: (actual: number, operand: number) => boolean): Operator {
+type Num = number | bigint;
+
+function numeric(symbol: string, compare: (actual: Num, operand: Num) => boolean): Operator {
   return {
-    holds: (a, e: number, options) => {
+    holds: (a, e: Num, options) => {
       const n = toNumber(a, options);
       return n !== undefined && compare(n, e);
     },
-    words: (e: number) => `${symbol} ${e}`,
+    words: (e: Num) => `${symbol} ${e}`,
   };
 }
 
-function toNumber(value: unknown, options: MatchOptions): number | undefined {
+function toNumber(value: unknown, options: MatchOptions): Num | undefined {
   if (typeof value === 'number' && !Number.isNaN(value)) return value;
+  if (typeof value === 'bigint') return value;
   if (options.numericStrings && typeof value === 'string' && value.trim() !== '') {
+    const text = value.trim();
+    if (/^-?\d{16,}$/.test(text) && !Number.isSafeInteger(Number(text))) return BigInt(text);
     const n = Number(value);
     return Number.isNaN(n) ? undefined : n;
   }
@@ -126,6 +152,7 @@ function typeOf(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'array';
   if (typeof value === 'number') return Number.isInteger(value) ? 'integer' : 'number';
+  if (typeof value === 'bigint') return 'integer';
   return typeof value;
 }
 
@@ -145,12 +172,36 @@ function describeLength(actual: unknown): string {
 function containsHolds(actual: unknown, operand: unknown): boolean {
   if (typeof actual === 'string')
     return actual.includes(typeof operand === 'string' ? operand : String(operand));
-  if (Array.isArray(actual)) return actual.some((item) => isDeepStrictEqual(item, operand));
+  if (Array.isArray(actual)) return actual.some((item) => valuesEqual(item, operand));
   return false;
 }
 
 function asText(value: unknown): string {
-  return typeof value === 'object' && value !== null ? JSON.stringify(value) : String(value);
+  return typeof value === 'object' && value !== null ? (stringifyJson(value) ?? '') : String(value);
+}
+
+/** Deep equality where a BigInt equals the number (or BigInt) of the same value. */
+export function valuesEqual(a: unknown, b: unknown): boolean {
+  if (typeof a === 'bigint' || typeof b === 'bigint') {
+    const exact = (v: unknown): bigint | null =>
+      typeof v === 'bigint' ? v : typeof v === 'number' && Number.isInteger(v) ? BigInt(v) : null;
+    const [x, y] = [exact(a), exact(b)];
+    return x !== null && x === y;
+  }
+  if (Array.isArray(a) && Array.isArray(b))
+    return a.length === b.length && a.every((item, i) => valuesEqual(item, b[i]));
+  if (isPlainObject(a) && isPlainObject(b)) {
+    const keys = Object.keys(a);
+    return (
+      keys.length === Object.keys(b).length &&
+      keys.every((k) => Object.hasOwn(b, k) && valuesEqual(a[k], b[k]))
+    );
+  }
+  return isDeepStrictEqual(a, b);
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
 const regexCache = new Map<string, RegExp>();

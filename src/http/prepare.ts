@@ -3,6 +3,7 @@
  * URL made absolute with its query, headers as text, body encoded.
  */
 
+import { stringifyJson } from '../json/lossless.js';
 import type { StepRequest } from '../plan/schema.js';
 import { renderTemplate, type TemplateScope } from '../plan/template.js';
 import type { RunError } from '../result.js';
@@ -65,7 +66,7 @@ function buildBody(request: StepRequest): EncodedBody | { ok: false; error: RunE
   const given = (['json', 'body', 'form'] as const).filter((key) => request[key] !== undefined);
   if (given.length > 1) return invalid(`the request has both ${given.join(' and ')}; give only one body`);
   if (request.json !== undefined) {
-    return { ok: true, text: JSON.stringify(request.json), contentType: 'application/json' };
+    return { ok: true, text: stringifyJson(request.json) ?? 'null', contentType: 'application/json' };
   }
   if (request.form !== undefined) {
     const form = new URLSearchParams();
@@ -90,7 +91,7 @@ export function hasHeader(headers: Record<string, string>, name: string): boolea
 /** A rendered value as text: a whole-string template may have produced a number or an object. */
 function asText(value: unknown): string {
   if (typeof value === 'string') return value;
-  return typeof value === 'object' && value !== null ? JSON.stringify(value) : String(value);
+  return typeof value === 'object' && value !== null ? (stringifyJson(value) ?? '') : String(value);
 }
 
 function invalid(message: string): { ok: false; error: RunError } {

@@ -3,8 +3,10 @@
  * secret as a whole) in its excerpts, failures and error goes through the redactor, after the
  * step's captures have registered their secrets.
  */
-import { REDACTED, type Redactor } from '../report/redact.js';
+
 import type { StepResult } from '../result.js';
+import { REDACTED } from '../secrets/names.js';
+import type { Redactor } from '../secrets/redactor.js';
 
 /** Deep copy of a JSON-like value with every registered secret replaced. */
 export function redactDeep(value: unknown, redactor: Redactor): unknown {
@@ -27,6 +29,7 @@ export function redactStepResult(result: StepResult, redactor: Redactor): StepRe
   if (out.request) out.request = redactDeep(out.request, redactor) as StepResult['request'];
   if (out.response) out.response = redactDeep(out.response, redactor) as StepResult['response'];
   if (out.failures) out.failures = redactDeep(out.failures, redactor) as StepResult['failures'];
+  if (out.assertions) out.assertions = redactDeep(out.assertions, redactor) as StepResult['assertions'];
   if (out.error) out.error = redactDeep(out.error, redactor) as StepResult['error'];
   if (out.skip_reason) out.skip_reason = redactor.redact(out.skip_reason);
   return out;
@@ -47,6 +50,7 @@ export function redactFreshStepResult(result: StepResult, redactor: Redactor): S
     out.response = { ...out.response, headers: redactKeys(out.response.headers, redactor), size };
   }
   if (out.failures) out.failures = redactDeep(out.failures, redactor) as StepResult['failures'];
+  if (out.assertions) out.assertions = redactDeep(out.assertions, redactor) as StepResult['assertions'];
   if (out.error) out.error = redactDeep(out.error, redactor) as StepResult['error'];
   if (out.skip_reason) out.skip_reason = redactor.redact(out.skip_reason);
   return out;

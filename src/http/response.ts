@@ -3,6 +3,8 @@
  * (bounded), and timings. Text and JSON views are decoded once, on demand.
  */
 
+import { parseJson as parseLosslessJson } from '../json/lossless.js';
+
 /** The body parsed as JSON, or why it could not be. */
 export type JsonBody = { ok: true; value: unknown } | { ok: false; reason: string };
 
@@ -86,7 +88,7 @@ export class ReceivedResponse {
 function parseJson(text: string, truncated: boolean): JsonBody {
   if (text.trim() === '') return { ok: false, reason: 'response body is empty, not JSON' };
   try {
-    return { ok: true, value: JSON.parse(text) };
+    return { ok: true, value: parseLosslessJson(text) };
   } catch {
     const why = truncated ? ' (it was cut at the body limit)' : '';
     return { ok: false, reason: `response body is not JSON${why}` };

@@ -1,7 +1,9 @@
 /**
  * Running one critical path: its steps in order, with one cookie jar and one scope
  * per run, captures feeding later steps, and the rest skipped after a step that
- * failed, errored or was cancelled. Everything ends as a PathResult; nothing throws.
+ * failed, errored or was cancelled (unless `on_failure: continue`, or the step is
+ * `always`), then its `teardown` steps whatever happened. Everything ends as a
+ * PathResult; nothing throws.
  */
 import type { Dispatcher } from 'undici';
 import { createOpenApiValidator, type OpenApiValidator } from '../openapi/validator.js';
@@ -9,10 +11,12 @@ import type { CriticalPath, Duration, Step } from '../plan/schema.js';
 import type { TemplateScope } from '../plan/template.js';
 import type { PathResult, SourceRef, StepResult, StepStatus } from '../result.js';
 import { EngineAgent } from './agent.js';
+import type { AuthTokens } from './auth.js';
 import { PathCookies } from './cookies.js';
 import { SequentialDeadline } from './deadline.js';
 import { toRunError } from './prepare.js';
 import { runStep, type StepContext, type StepOutcome } from './run-step.js';
+import { ScriptHost } from './script-host.js';
 import { elapsedMs } from './timing.js';
 
 /** Bytes of a response body kept by default. */
@@ -31,11 +35,13 @@ export interface PathRunOptions {
   /** Shared keep-alive dispatcher; a private EngineAgent is created (and closed) when absent. */
   dispatcher?: Dispatcher;
   /** Where each step is in the plan file. */
-  locate?: (stepIndex: number) => SourceRef | undefined;
+  locate?: (stepIndex: number, list?: 'steps' | 'teardown') => SourceRef | undefined;
   /** Max bytes of a response body kept (default 1 MiB); the rest is not read. */
   bodyLimit?: number;
   /** For `schema: openapi`; by default the document is fetched from `{baseUrl}/openapi.json` once per path run. */
   openapi?: OpenApiValidator;
+  /** The pass's tokens of `auth.users`; without it, steps are sent without a token. */
+  auth?: AuthTokens;
 }
 
 /** Run a critical path's steps in order and return its result; never throws. */
@@ -68,6 +74,7 @@ async function runSteps(
   const scope: TemplateScope = { ...options.scope, vars: new Map(options.scope.vars) };
   for (const [name, value] of Object.entries(path.variables ?? {})) scope.vars.set(name, value);
   const deadline = new SequentialDeadline(options.signal);
+  let host: ScriptHost | undefined;
   const shared = {
     scope,
     cookies: new PathCookies(),
@@ -76,11 +83,19 @@ async function runSteps(
     signal: options.signal,
     deadline,
     openapi: options.openapi ?? defaultOpenApi(path, options.baseUrl),
+    scripts: () => {
+      host ??= new ScriptHost();
+      return host;
+    },
   };
+  // Booting the sandbox takes a while: it starts with the path, alongside its first requests.
+  if ([...path.steps, ...(path.teardown ?? [])].some((step) => step.script !== undefined))
+    shared.scripts().warm();
   try {
     return await runEachStep(path, options, shared);
   } finally {
     deadline.dispose();
+    await host?.close();
   }
 }
 
@@ -91,6 +106,7 @@ async function runEachStep(
 ): Promise<StepResult[]> {
   const { scope } = shared;
   const results: StepResult[] = [];
+  const startedAt: (string | undefined)[] = [];
   let skipReason: string | undefined;
   // A step's excerpts are made once the next step's request is on its way (or at the end):
   // that bookkeeping then overlaps the server's work instead of delaying the next request.
@@ -107,23 +123,53 @@ async function runEachStep(
     bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
     afterSend: settle,
   };
-  for (const [index, step] of path.steps.entries()) {
-    const source = options.locate?.(index);
-    if (skipReason === undefined && options.signal.aborted) skipReason = 'run cancelled';
-    if (skipReason !== undefined) {
-      results.push(skipped(step, skipReason, source));
+  const steps = [
+    ...path.steps.map((step, index) => ({ step, index, teardown: false })),
+    ...(path.teardown ?? []).map((step, index) => ({ step, index, teardown: true })),
+  ];
+  for (const { step, index, teardown } of steps) {
+    const source = options.locate?.(index, teardown ? 'teardown' : 'steps');
+    if (options.signal.aborted) skipReason = 'run cancelled';
+    const cleanUp = teardown || step.always === true;
+    const reason = skipReason === 'run cancelled' || !cleanUp ? skipReason : undefined;
+    if (reason !== undefined) {
+      results.push(mark(skipped(step, reason, source), teardown));
       continue;
     }
     const ctx: StepContext = source ? { ...common, source } : common;
-    const outcome = await safeRunStep(step, ctx);
+    startedAt[results.length] = new Date().toISOString();
+    const outcome = await runWithAuth(step, path, ctx, options.auth);
     settle();
-    results.push(outcome.result);
+    results.push(mark(cleanUp ? nothingToCleanUp(outcome.result) : outcome.result, teardown));
     if (outcome.complete) pending = { index: results.length - 1, outcome };
-    for (const [name, value] of outcome.captured) scope.vars.set(name, value);
-    skipReason = reasonToSkipRest(outcome.result);
+    for (const [name, value] of outcome.captured) {
+      if (value === undefined) scope.vars.delete(name);
+      else scope.vars.set(name, value);
+    }
+    if (path.on_failure !== 'continue' && !teardown) skipReason ??= reasonToSkipRest(outcome.result);
   }
   settle();
+  // A step that did not pass says when it ran: the logs check links its traceback by time.
+  results.forEach((result, i) => {
+    const at = startedAt[i];
+    if (at && result.status !== 'pass' && result.status !== 'skip') result.started_at = at;
+  });
   return results;
+}
+
+function mark(result: StepResult, teardown: boolean): StepResult {
+  if (teardown) result.teardown = true;
+  return result;
+}
+
+/**
+ * A clean-up step whose request names a variable no step set (the thing it would delete was
+ * never created) is skipped with that reason instead of erroring.
+ */
+function nothingToCleanUp(result: StepResult): StepResult {
+  if (result.status !== 'error' || result.error?.code !== 'TEMPLATE_UNKNOWN_VARIABLE') return result;
+  const { error, ...rest } = result;
+  return { ...rest, status: 'skip', skip_reason: `nothing to clean up: ${error.message}` };
 }
 
 /** The final result of a step whose excerpts were left for later; a failure there errors the step. */
@@ -150,6 +196,43 @@ function defaultOpenApi(path: CriticalPath, baseUrl: string): OpenApiValidator |
   return wanted
     ? createOpenApiValidator({ source: '/openapi.json', serviceUrl: baseUrl, baseDir: '.' })
     : undefined;
+}
+
+/**
+ * A step sent with its user's token; answered 401, it is sent once more with a token fetched
+ * again (the server may have expired it early). A user without a token fails the step.
+ */
+async function runWithAuth(
+  step: Step,
+  path: CriticalPath,
+  ctx: StepContext,
+  tokens: AuthTokens | undefined,
+): Promise<StepOutcome> {
+  const user = tokens?.userOf(step, path);
+  if (!tokens || user === undefined) return safeRunStep(step, ctx);
+  const start = performance.now();
+  let header = await tokens.header(user);
+  if (!header.ok) return authFailed(step, ctx, header.message, start);
+  const first = await safeRunStep(step, { ...ctx, headers: { [header.name]: header.value } });
+  if (first.httpStatus !== 401 || first.result.status === 'pass') return first;
+  tokens.invalidate(user, header.token);
+  header = await tokens.header(user);
+  if (!header.ok) return authFailed(step, ctx, header.message, start);
+  return safeRunStep(step, { ...ctx, headers: { [header.name]: header.value } });
+}
+
+function authFailed(step: Step, ctx: StepContext, message: string, start: number): StepOutcome {
+  const text = ctx.scope.redactor.redact(message);
+  const result: StepResult = {
+    name: step.name,
+    status: 'fail',
+    duration_ms: elapsedMs(start),
+    attempts: 0,
+    flaky: false,
+    failures: [{ assertion: 'auth', expected: 'a token', actual: undefined, message: text }],
+  };
+  if (ctx.source) result.source = ctx.source;
+  return { result, captured: new Map() };
 }
 
 /** runStep, with anything unexpected it throws turned into an errored step. */
@@ -186,7 +269,11 @@ function skipped(step: Step, reason: string, source: SourceRef | undefined): Ste
   return result;
 }
 
-/** A path's status: the status of its first step that did not pass, else `pass`. */
+/**
+ * A path's status: the status of its first step that did not pass, else `pass`; a clean-up
+ * step skipped with nothing to clean up does not count.
+ */
 export function pathStatus(steps: StepResult[]): StepStatus {
-  return steps.find((step) => step.status !== 'pass')?.status ?? 'pass';
+  const counted = steps.filter((step) => !step.skip_reason?.startsWith('nothing to clean up'));
+  return counted.find((step) => step.status !== 'pass')?.status ?? 'pass';
 }

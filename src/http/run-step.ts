@@ -5,20 +5,22 @@
 import type { Dispatcher } from 'undici';
 import type { OpenApiValidator } from '../openapi/validator.js';
 import { toMs } from '../plan/duration.js';
-import type { Duration, Step, StepExpect } from '../plan/schema.js';
+import type { Duration, NamedAssertion, Step, StepExpect } from '../plan/schema.js';
 import { renderTemplate, type TemplateScope } from '../plan/template.js';
-import type { AssertionFailure, RunError, SourceRef, StepResult } from '../result.js';
+import type { AssertionFailure, AssertionOutcome, RunError, SourceRef, StepResult } from '../result.js';
 import { evaluateExpect } from './assert.js';
 import { type AttemptContext, type AttemptOutcome, type Judgement, runAttempt } from './attempt.js';
-import { captureValues } from './capture.js';
 import type { PathCookies } from './cookies.js';
 import type { SequentialDeadline } from './deadline.js';
 import { requestExcerpt, responseExcerpt } from './excerpt.js';
-import { prepareRequest, toRunError } from './prepare.js';
+import { hasHeader, prepareRequest, toRunError } from './prepare.js';
 import { redactFreshStepResult, redactStepResult } from './redact-deep.js';
 import type { ReceivedResponse } from './response.js';
 import { type RetryOutcome, withRetry } from './retry.js';
+import type { ScriptHost } from './script-host.js';
 import type { PreparedRequest } from './send.js';
+import { type BeforeRequest, prepareVariables } from './step-before.js';
+import { judgeResponse, openApiFailures } from './step-judge.js';
 import { elapsedMs } from './timing.js';
 
 /** What a step needs from its path run. */
@@ -39,6 +41,10 @@ export interface StepContext {
   source?: SourceRef;
   /** Checks `expect: { schema: openapi }`; without it such a step fails and says why. */
   openapi?: OpenApiValidator;
+  /** The path run's script host (started on first use), for steps with a `script`. */
+  scripts?: () => ScriptHost;
+  /** Headers added to the request unless the step sets them itself (the auth token). */
+  headers?: Record<string, string>;
 }
 
 /** The step's result and the values it captured (empty unless it passed). */
@@ -51,11 +57,14 @@ export interface StepOutcome {
    * (the client's bookkeeping then overlaps the server's work), or at the end.
    */
   complete?: () => StepResult;
+  /** The HTTP status of the last answer, when there was one. */
+  httpStatus?: number;
 }
 
 interface RenderedStep {
   request: PreparedRequest;
   expect: StepExpect | undefined;
+  assertions: NamedAssertion[] | undefined;
   until: StepExpect | undefined;
   timeoutMs: number;
   intervalMs: number;
@@ -66,18 +75,20 @@ type Rendered = { ok: true; step: RenderedStep } | { ok: false; error: RunError 
 /** Run one step; never throws: template, URL and timing problems become an errored step. */
 export async function runStep(step: Step, ctx: StepContext): Promise<StepOutcome> {
   const start = performance.now();
-  const rendered = renderStep(step, ctx);
+  const before = await prepareVariables(step, ctx);
+  const rendered = before.ok ? renderStep(step, ctx) : before;
   if (!rendered.ok) {
     const result = base({ step, ctx, status: 'error', start, attempts: 0 });
     result.error = rendered.error;
     return { result: redactStepResult(result, ctx.scope.redactor), captured: new Map() };
   }
-  const { request, expect, until, timeoutMs, intervalMs } = rendered.step;
-  const judgeOwn = (response: ReceivedResponse) => judgeExpect(step, expect, response, ctx);
+  const { request, expect, assertions, until, timeoutMs, intervalMs } = rendered.step;
+  const input = { step, expect, assertions, request };
+  const judgeOwn = (response: ReceivedResponse) => judgeResponse(input, response, ctx);
   const judge = until
     ? async (response: ReceivedResponse) => ({
         failures: [
-          ...evaluateExpect(until, response),
+          ...evaluateExpect(until, response, { variables: ctx.scope.vars }),
           ...(await openApiFailures(until, step, response, ctx)),
         ],
       })
@@ -87,19 +98,29 @@ export async function runStep(step: Step, ctx: StepContext): Promise<StepOutcome
   const retry = await withRetry(() => runAttempt(request, attemptCtx), policy);
   const final =
     until && retry.last?.kind === 'response' ? await judgeAfterPolling(retry.last, judgeOwn) : undefined;
-  return finish(step, ctx, { retry, final, polled: until !== undefined, start });
+  return finish(step, ctx, {
+    retry,
+    final,
+    polled: until !== undefined,
+    start,
+    before: before as BeforeRequest,
+  });
 }
 
 function renderStep(step: Step, ctx: StepContext): Rendered {
   const prepared = prepareRequest(step.request, ctx.scope, ctx.baseUrl);
   if (!prepared.ok) return prepared;
+  for (const [name, value] of Object.entries(ctx.headers ?? {}))
+    if (!hasHeader(prepared.request.headers, name)) prepared.request.headers[name] = value;
   try {
     // Expectations may use earlier captures too, e.g. `json: { "$.id": "{{ order_id }}" }`.
     const expect = step.expect ? renderTemplate(step.expect, ctx.scope) : undefined;
+    const assertions = step.assertions ? renderTemplate(step.assertions, ctx.scope) : undefined;
     const until = step.retry?.until ? renderTemplate(step.retry.until, ctx.scope) : undefined;
     const timeoutMs = toMs(step.timeout ?? ctx.defaultTimeout);
     const intervalMs = toMs(step.retry?.interval ?? 0);
-    return { ok: true, step: { request: prepared.request, expect, until, timeoutMs, intervalMs } };
+    const request = prepared.request;
+    return { ok: true, step: { request, expect, assertions, until, timeoutMs, intervalMs } };
   } catch (error) {
     return { ok: false, error: toRunError(error, 'STEP_INVALID') };
   }
@@ -121,34 +142,6 @@ function attemptContext(ctx: StepContext, timeoutMs: number, judge: AttemptConte
   return attempt;
 }
 
-/** The step's own expect, then (when it holds) its captures. */
-async function judgeExpect(
-  step: Step,
-  expect: StepExpect | undefined,
-  response: ReceivedResponse,
-  ctx: StepContext,
-): Promise<Judgement> {
-  const failures = expect ? evaluateExpect(expect, response) : [];
-  if (expect?.schema === 'openapi') failures.push(...(await openApiFailures(expect, step, response, ctx)));
-  if (failures.length > 0 || !step.capture) return { failures, captured: new Map() };
-  const captureContext = { response, cookies: ctx.cookies, url: response.url, redactor: ctx.scope.redactor };
-  const captured = await captureValues(step.capture, captureContext);
-  return { failures: captured.failures, captured: captured.values };
-}
-
-/** The failures of `schema: openapi` (none when the expectation does not ask for it). */
-async function openApiFailures(
-  expect: StepExpect | undefined,
-  step: Step,
-  response: ReceivedResponse,
-  ctx: StepContext,
-): Promise<AssertionFailure[]> {
-  if (expect?.schema !== 'openapi') return [];
-  if (ctx.openapi) return ctx.openapi.check(step.request.method, response);
-  const message = "schema: openapi needs the service's OpenAPI document, and none was given to this run";
-  return [{ assertion: 'openapi', expected: 'an OpenAPI document', actual: undefined, message }];
-}
-
 /** After polling: `until` failures (if it never held) plus the own expect on the final response. */
 async function judgeAfterPolling(
   last: Extract<AttemptOutcome, { kind: 'response' }>,
@@ -160,8 +153,7 @@ async function judgeAfterPolling(
     message: `until ${f.message} (still after polling)`,
   }));
   const own = await judgeOwn(last.response);
-  const failures = [...untilFailures, ...own.failures];
-  return failures.length > 0 ? { failures } : own;
+  return { ...own, failures: [...untilFailures, ...own.failures] };
 }
 
 interface Finished {
@@ -170,6 +162,8 @@ interface Finished {
   final: Judgement | undefined;
   polled: boolean;
   start: number;
+  /** What `set` and the pre-request script did. */
+  before: BeforeRequest;
 }
 
 function finish(step: Step, ctx: StepContext, done: Finished): StepOutcome {
@@ -189,11 +183,15 @@ function finish(step: Step, ctx: StepContext, done: Finished): StepOutcome {
     return { result: redactFreshStepResult(result, redactor), captured: new Map() };
   }
   const judgement = final ?? last.judgement;
-  const failed = judgement.failures.length > 0;
+  const failures = [...done.before.failures, ...judgement.failures];
+  const failed = failures.length > 0;
   const result = base({ ...head, status: failed ? 'fail' : 'pass', ttfbMs: last.response.ttfbMs });
   result.flaky = !failed && !done.polled && retry.attempts > 1;
-  if (failed) result.failures = judgement.failures;
-  const captured = failed ? new Map<string, unknown>() : (judgement.captured ?? new Map<string, unknown>());
+  if (failed) result.failures = failures;
+  const outcomes: AssertionOutcome[] = [...done.before.outcomes, ...(judgement.assertions ?? [])];
+  if (outcomes.length > 0 || judgement.assertions) result.assertions = outcomes;
+  // Captured even when an assertion failed: a clean-up step or `on_failure: continue` needs them.
+  const captured = judgement.captured ?? new Map<string, unknown>();
   // Excerpts are made after the captures, so a secret first seen in this response is already
   // known (made later, the redactor only knows more).
   const complete = (): StepResult => {
@@ -201,7 +199,7 @@ function finish(step: Step, ctx: StepContext, done: Finished): StepOutcome {
     result.response = responseExcerpt(last.response, redactor);
     return redactFreshStepResult(result, redactor);
   };
-  return { result, captured, complete };
+  return { result, captured, complete, httpStatus: last.response.status };
 }
 
 interface ResultHead {

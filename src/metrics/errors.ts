@@ -10,7 +10,9 @@ export type MetricsErrorCode =
   | 'METRICS_BASELINE_NOT_STARTED'
   | 'METRICS_CANDIDATE_NOT_STARTED'
   | 'METRICS_BAD_RECORD'
-  | 'METRICS_UNKNOWN_PATH';
+  | 'METRICS_UNKNOWN_PATH'
+  | 'METRICS_K6_MISSING'
+  | 'METRICS_K6_FAILED';
 
 /** The metrics check could not run (exit 3). */
 export class MetricsError extends Error {

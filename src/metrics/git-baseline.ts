@@ -3,9 +3,10 @@
  * HEAD), check it out in a temporary git worktree, and remove that worktree again.
  * Git runs through runCommand, so it is bounded in time and never outlives preflight.
  */
-import { mkdtemp, realpath, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, realpath, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { isSameProcess, startTicks } from '../run/owner.js';
 import { runCommand } from '../run/process.js';
 import { MetricsError } from './errors.js';
 
@@ -58,6 +59,51 @@ export async function resolveBaseline(planDir: string, ref: string): Promise<Res
   return { kind: 'git', ref: name, commit, repoRoot };
 }
 
+/** The temporary directories of baseline worktrees: `$TMPDIR/preflight-baseline-XXXXXX/tree`. */
+export const BASELINE_PREFIX = 'preflight-baseline-';
+/** In the worktree's parent directory: the pid (and start time) of the preflight that made it. */
+export const OWNER_FILE = 'owner.json';
+
+/**
+ * Remove the baseline worktrees of `repoRoot` whose preflight process is gone (it was killed
+ * before it could remove them), and prune git's records of worktrees whose directory is gone;
+ * returns one sentence per worktree removed.
+ */
+export async function removeStaleWorktrees(repoRoot: string): Promise<string[]> {
+  const listing = await git(repoRoot, ['worktree', 'list', '--porcelain']);
+  if (listing === null) return [];
+  const notes: string[] = [];
+  const ours = listing
+    .split('\n')
+    .filter((line) => line.startsWith('worktree '))
+    .map((line) => line.slice('worktree '.length))
+    .filter(
+      (dir) => path.basename(dir) === 'tree' && path.basename(path.dirname(dir)).startsWith(BASELINE_PREFIX),
+    );
+  for (const dir of ours) {
+    const parent = path.dirname(dir);
+    const owner = await readOwner(path.join(parent, OWNER_FILE));
+    if (owner && isSameProcess(owner.pid, owner.ticks)) continue;
+    await git(repoRoot, ['worktree', 'remove', '--force', dir]);
+    await rm(parent, { recursive: true, force: true });
+    const who = owner ? `preflight (pid ${owner.pid})` : 'an earlier preflight';
+    notes.push(`removed the baseline worktree ${dir}, left by ${who} that ended before removing it`);
+  }
+  await git(repoRoot, ['worktree', 'prune']);
+  return notes;
+}
+
+async function readOwner(file: string): Promise<{ pid: number; ticks: number | null } | null> {
+  try {
+    const data = JSON.parse(await readFile(file, 'utf8')) as { pid?: unknown; ticks?: unknown };
+    return typeof data.pid === 'number'
+      ? { pid: data.pid, ticks: typeof data.ticks === 'number' ? data.ticks : null }
+      : null;
+  } catch {
+    return null;
+  }
+}
+
 /** A checked-out baseline: its plan directory, and how to remove it. */
 export interface Worktree {
   dir: string;
@@ -70,8 +116,13 @@ export async function addWorktree(
   baseline: Extract<ResolvedBaseline, { kind: 'git' }>,
   planDir: string,
 ): Promise<Worktree> {
-  const parent = await mkdtemp(path.join(tmpdir(), 'preflight-baseline-'));
+  const parent = await mkdtemp(path.join(tmpdir(), BASELINE_PREFIX));
   const dir = path.join(parent, 'tree');
+  // Who made it: a later run removes it when this process is gone (killed before its cleanup).
+  await writeFile(
+    path.join(parent, OWNER_FILE),
+    JSON.stringify({ pid: process.pid, ticks: startTicks(process.pid) }),
+  );
   const remove = async (): Promise<void> => {
     await git(baseline.repoRoot, ['worktree', 'remove', '--force', dir]);
     await git(baseline.repoRoot, ['worktree', 'prune']);

@@ -12,9 +12,9 @@ import { toMs } from '../plan/duration.js';
 import type { ServiceConfig } from '../plan/schema.js';
 import type { MetricsConfig } from '../plan/schema-metrics.js';
 import type { TemplateScope } from '../plan/template.js';
-import type { Redactor } from '../report/redact.js';
 import { runCommand } from '../run/process.js';
 import { renderServiceEnv, ServiceError, startService } from '../run/service.js';
+import type { Redactor } from '../secrets/redactor.js';
 import { MetricsError } from './errors.js';
 import { addWorktree, type ResolvedBaseline } from './git-baseline.js';
 

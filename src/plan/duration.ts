@@ -3,6 +3,14 @@
  * validated plan does not load zod.
  */
 
+/** The longest a Node timer waits: 2^31 - 1 ms; a longer setTimeout fires after 1 ms. */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** A delay for setTimeout: a computed one (6 × a command timeout) may exceed what a timer can wait. */
+export function timerDelay(ms: number): number {
+  return Math.min(Math.max(0, ms), MAX_TIMER_MS);
+}
+
 /** A duration as the plan writes it: milliseconds, or a string such as `500ms`, `30s`, `2m`. */
 export type Duration = number | string;
 

@@ -7,6 +7,7 @@
  * `schema.ts` at load time (the two would otherwise import each other).
  */
 import { z } from 'zod';
+import { GateKeys } from './schema-gate.js';
 
 /** A max-age: whole seconds, or a string such as `60s`, `10m`, `1h`, `365d`. */
 export const AgeSpec = z
@@ -32,13 +33,12 @@ export function cacheSpec<S extends z.ZodType, D extends z.ZodType>(parts: { ste
   const { step, duration } = parts;
   const Scalar = z.union([z.string(), z.number(), z.boolean(), z.null()]);
   return z.strictObject({
+    ...GateKeys,
     url: z
       .string()
       .min(1)
       .optional()
-      .describe(
-        'base URL through the CDN or caching proxy, e.g. "{{ env.SHOP_CDN_URL }}"; default: the service',
-      ),
+      .describe('base URL through the CDN or caching proxy, e.g. "{{ env.CDN_URL }}"; default: the service'),
     blocking: z.boolean().default(true),
     timeout: duration.optional().describe('per request (default 10s)'),
     public: z.array(UrlPath).default([]).describe('must be cacheable by a shared cache for min_max_age'),

@@ -7,6 +7,7 @@
  *     logs: { sources: [service, { command: "journalctl -u shop --since '{since}' -o short-iso" }], max: { error: 2 } }
  */
 import { z } from 'zod';
+import { GateKeys } from './schema-gate.js';
 
 /** One log source. */
 export const LogSourceSpec = z.union([
@@ -38,6 +39,7 @@ export const LogThresholdsSpec = z.strictObject({
 export const LogsSpec = z.union([
   z.array(LogSourceSpec).min(1),
   z.strictObject({
+    ...GateKeys,
     sources: z.array(LogSourceSpec).min(1),
     max: LogThresholdsSpec.optional(),
     blocking: z.boolean().optional().describe('default true'),

@@ -3,10 +3,10 @@
  * baseline vs candidate, with regression thresholds.
  */
 import { z } from 'zod';
+import { durationSpec } from './schema-duration.js';
+import { GateKeys } from './schema-gate.js';
 
-const Duration = z
-  .union([z.number().nonnegative(), z.string().regex(/^\d+(\.\d+)?\s*(ms|s|m)$/)])
-  .describe('milliseconds, or a string such as "500ms", "30s", "2m"');
+const Duration = durationSpec();
 
 const Percent = z
   .union([z.number().nonnegative(), z.string().regex(/^\d+(\.\d+)?\s*%$/)])
@@ -26,19 +26,41 @@ export const RegressionSpec = z.strictObject({
 });
 
 export const MetricsSpec = z.strictObject({
+  ...GateKeys,
   baseline: z
     .string()
     .min(1)
     .default('last-tag')
     .describe('"last-tag", a git ref (tag, branch, commit), or a recorded JSON result file (*.json)'),
-  duration: Duration.default('30s').describe('total measurement time, both sides together'),
-  rate: RateSpec.default('20/s'),
+  max_duration: Duration.default('2m').describe(
+    'the time budget of the measurement, both sides together: rounds of blocks go on until every blocking comparison is conclusive, or until this',
+  ),
+  duration: Duration.optional().describe('deprecated: the old name of max_duration'),
+  confidence: Percent.default('99%').describe(
+    'family-wise confidence over the blocking comparisons: a release that is not slower is flagged in at most 1 − this of runs',
+  ),
+  rate: RateSpec.default('100/s'),
   model: z
     .enum(['open', 'max-rate'])
     .optional()
     .describe(
       'open (default): iterations start at `rate`, latency from the intended start, for latency; ' +
         'max-rate: `vus` closed loops, each starting its next iteration when one ends, for throughput',
+    ),
+  engine: z
+    .enum(['probe', 'k6'])
+    .default('probe')
+    .describe(
+      'who sends the load: probe (default, built in) or k6 (the k6 binary: K6, else .tools/venv/bin/k6, else k6 on PATH), in `segments` processes',
+    ),
+  segments: z
+    .number()
+    .int()
+    .min(1)
+    .max(64)
+    .default(1)
+    .describe(
+      'engine k6: k6 processes per block, each running its --execution-segment of the load; their raw samples are merged exactly',
     ),
   vus: z
     .number()
@@ -47,11 +69,22 @@ export const MetricsSpec = z.strictObject({
     .max(10_000)
     .optional()
     .describe('virtual users of the max-rate model (default 32)'),
-  block: Duration.default('2s').describe(
-    'length of one measurement block; sides alternate in rounds A B, B A, A B …',
+  block: Duration.default('1s').describe(
+    'length of one measurement block; sides alternate in rounds A B, B A, B A, A B … (Thue–Morse order)',
   ),
-  warmup: z.number().int().min(0).max(10).default(1).describe('blocks of each side discarded first'),
-  min_blocks: z.number().int().min(2).default(4).describe('fewer measured blocks per side: insufficient'),
+  warmup: z
+    .number()
+    .int()
+    .min(0)
+    .max(10)
+    .default(1)
+    .describe('rounds (a block of each side) discarded first'),
+  min_blocks: z
+    .number()
+    .int()
+    .min(2)
+    .default(4)
+    .describe('rounds (block pairs) measured before the measurement may stop'),
   paths: z.array(z.string().min(1)).optional().describe('critical paths to measure (default: all)'),
   setup: z
     .string()
@@ -60,7 +93,7 @@ export const MetricsSpec = z.strictObject({
     .describe('command run in the baseline work tree (its plan directory) before it starts'),
   setup_timeout: Duration.default('5m'),
   max_in_flight: z.number().int().min(1).max(10_000).default(256),
-  regression: RegressionSpec.default({ p50: 10, p95: 10, p99: 25, errors: 0.5 }),
+  regression: RegressionSpec.default({ p50: 10, p95: 10, errors: 0.5 }),
   blocking: z.boolean().default(true),
   slo_blocking: z
     .boolean()

@@ -12,6 +12,7 @@
  * `alembic` alone means every default below.
  */
 import { z } from 'zod';
+import { GateKeys } from './schema-gate.js';
 
 /** The lint rules of the `migrations` check (ids as they appear in findings and waivers). */
 export const MIGRATION_RULES = [
@@ -42,6 +43,7 @@ export const MigrationWaiverSpec = z.strictObject({
 });
 
 const MigrationsObjectSpec = z.strictObject({
+  ...GateKeys,
   tool: z.literal('alembic').default('alembic'),
   config: z.string().min(1).default('alembic.ini').describe('the alembic.ini, relative to the plan'),
   python: z
@@ -65,10 +67,18 @@ const MigrationsObjectSpec = z.strictObject({
     .regex(/^[A-Za-z_][A-Za-z0-9_]*$/)
     .default('DATABASE_URL')
     .describe("the variable Alembic's env.py reads the database URL from"),
+  env: z
+    .record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/), z.string())
+    .optional()
+    .describe(
+      'variables for Alembic, for an env.py that builds its URL from parts: { POSTGRES_DB: "{scratch_name}", POSTGRES_SERVER: "{scratch_host}" }; {scratch_url}, {scratch_name}, {scratch_host}, {scratch_port}, {scratch_user}, {scratch_password} are the scratch database\'s',
+    ),
   downgrade: z
     .boolean()
     .default(true)
-    .describe('rehearse upgrade → downgrade → upgrade on a scratch database'),
+    .describe(
+      'rehearse upgrade → downgrade → upgrade on a scratch database (after proving that env.py connects to it)',
+    ),
   require_timeouts: z
     .boolean()
     .default(true)

@@ -8,6 +8,7 @@
  */
 import { z } from 'zod';
 import type { DurationSpec, ReadySpec } from './schema.js';
+import { GateKeys } from './schema-gate.js';
 
 /** A configuration source: a dotenv file, or a command that prints the effective settings. */
 export const ConfigSourceSpec = z.union([
@@ -23,6 +24,7 @@ export const ConfigSourceSpec = z.union([
 
 /** The `staging.config` section: what the `config` check compares. */
 export const ConfigSpec = z.strictObject({
+  ...GateKeys,
   staging: ConfigSourceSpec,
   production: ConfigSourceSpec,
   expected_differences: z
@@ -44,6 +46,7 @@ export function stagingSpec(parts: { duration: typeof DurationSpec; ready: typeo
   const command = (what: string) => z.string().min(1).optional().describe(what);
   return z
     .strictObject({
+      ...GateKeys,
       url: z
         .string()
         .min(1)
@@ -76,7 +79,11 @@ export function stagingSpec(parts: { duration: typeof DurationSpec; ready: typeo
         .min(1)
         .optional()
         .describe('deployed first when staging has no release yet (e.g. HEAD or the last tag)'),
-      ready: ready.default('GET /').describe('polled after each deploy and rollback until 2xx'),
+      ready: ready
+        .optional()
+        .describe(
+          'polled after each deploy and rollback until 2xx; without it, any HTTP answer below 500 to GET / means up',
+        ),
       ready_timeout: duration.default('60s'),
       command_timeout: duration.default('10m').describe('bounds each deploy, rollback and restore command'),
       every_run: z

@@ -3,42 +3,53 @@
  * Types, validation and the published JSON Schema are all derived from it.
  */
 import { z } from 'zod';
+import { AuthRef, authSpec } from './schema-auth.js';
 import { cacheSpec } from './schema-cache.js';
+import { contractSpec } from './schema-contract.js';
 import { DatabaseSpec } from './schema-database.js';
+import { durationSpec } from './schema-duration.js';
+import { GateKeys } from './schema-gate.js';
 import { LogsSpec } from './schema-logs.js';
 import { MetricsSpec } from './schema-metrics.js';
 import { stagingSpec } from './schema-staging.js';
 
 /** A duration: a number of milliseconds, or a string such as `500ms`, `30s`, `2m`. */
-export const DurationSpec = z
-  .union([z.number().nonnegative(), z.string().regex(/^\d+(\.\d+)?\s*(ms|s|m)$/)])
-  .describe('milliseconds, or a string such as "500ms", "30s", "2m"');
+export const DurationSpec = durationSpec();
 
-const Scalar = z.union([z.string(), z.number(), z.boolean(), z.null()]);
+// A bigint is an integer beyond 2^53 as YAML read it, kept exact (yaml-data.ts).
+const Scalar = z.union([z.string(), z.number(), z.bigint(), z.boolean(), z.null()]);
+const Numeric = z.union([z.number(), z.bigint()]);
 
 /** A matcher: a literal (equality) or an object of operators, all of which must hold. */
-export const MatcherSpec = z.union([
-  Scalar,
-  z.strictObject({
-    eq: z.unknown().optional(),
-    ne: z.unknown().optional(),
-    gt: z.number().optional(),
-    gte: z.number().optional(),
-    lt: z.number().optional(),
-    lte: z.number().optional(),
-    type: z.enum(['string', 'number', 'integer', 'boolean', 'null', 'array', 'object']).optional(),
-    match: z.string().optional().describe('a regular expression the value (as text) must match'),
-    contains: z.unknown().optional().describe('substring of a string, or element of an array'),
-    exists: z.boolean().optional(),
-    length: z.number().int().nonnegative().optional(),
-    in: z.array(z.unknown()).optional(),
-  }),
-]);
+const MatcherOperators = z.strictObject({
+  eq: z.unknown().optional(),
+  ne: z.unknown().optional(),
+  gt: Numeric.optional(),
+  gte: Numeric.optional(),
+  lt: Numeric.optional(),
+  lte: Numeric.optional(),
+  type: z.enum(['string', 'number', 'integer', 'boolean', 'null', 'array', 'object']).optional(),
+  match: z.string().optional().describe('a regular expression the value (as text) must match'),
+  contains: z.unknown().optional().describe('substring of a string, or element of an array'),
+  exists: z.boolean().optional(),
+  length: z.number().int().nonnegative().optional(),
+  in: z.array(z.unknown()).optional(),
+  truthy: z
+    .boolean()
+    .optional()
+    .describe('true: not false, 0, "", null or missing (as JavaScript tests a value); false: one of those'),
+  empty: z
+    .boolean()
+    .optional()
+    .describe('true: an empty string, array or object; false: a non-empty one (anything else fails both)'),
+});
 
-export const StatusSpec = z.union([
-  z.number().int().min(100).max(599),
-  z.array(z.number().int().min(100).max(599)).min(1),
-]);
+export const MatcherSpec = z.union([Scalar, MatcherOperators]);
+
+const StatusCode = z.number().int().min(100).max(599);
+
+/** A status code, a list of them, or a matcher such as `{ gte: 200, lt: 300 }` (any 2xx). */
+export const StatusSpec = z.union([StatusCode, z.array(StatusCode).min(1), MatcherOperators]);
 
 /** What a response must satisfy. */
 export const ExpectSpec = z.strictObject({
@@ -59,7 +70,33 @@ export const ExpectSpec = z.strictObject({
       'a JSON Schema the response body must satisfy, or "openapi": status, content type and body as the service\'s OpenAPI document says',
     ),
   max_ms: z.number().positive().optional().describe('the step fails when the response takes longer'),
+  vars: z
+    .record(z.string(), MatcherSpec)
+    .optional()
+    .describe('variable name -> matcher: plan variables and captures as they are when the step is judged'),
 });
+
+/** Conditions of a named assertion: each one an expectation that holds or not. */
+const ConditionsSpec = z.union([ExpectSpec, z.array(ExpectSpec).min(1)]);
+
+/** A named assertion (a Postman test): its own result in the step, optionally only under a condition. */
+export const NamedAssertionSpec = ExpectSpec.extend({
+  name: z.string().min(1),
+  when: ConditionsSpec.optional().describe(
+    'the assertion applies only when all of these hold (else: skipped)',
+  ),
+  unless: ConditionsSpec.optional().describe('the assertion is skipped when any of these holds'),
+  fail: z.string().min(1).optional().describe('fails with this message whenever it applies'),
+});
+
+/** JavaScript kept from an imported collection, run in a sandbox with a Postman-compatible `pm` API. */
+export const ScriptSpec = z.union([
+  z.string().min(1).describe('run after the response, as a Postman test script'),
+  z.strictObject({
+    prerequest: z.string().min(1).optional().describe('run before the request is rendered'),
+    test: z.string().min(1).optional().describe('run after the response and the captures'),
+  }),
+]);
 
 export const HttpMethod = z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS']);
 
@@ -81,6 +118,12 @@ export const CaptureSpec = z.union([
     cookie: z.string().optional(),
     regex: z.string().optional().describe('the first group (or the whole match) in the body'),
     secret: z.boolean().optional().describe('redact the captured value in every output'),
+    text: z
+      .boolean()
+      .optional()
+      .describe('keep the value as text (1 becomes "1"), as the legacy postman.setEnvironmentVariable does'),
+    when: ConditionsSpec.optional().describe('capture only when all of these hold'),
+    unless: ConditionsSpec.optional().describe('do not capture when any of these holds'),
   }),
 ]);
 
@@ -90,13 +133,29 @@ export const RetrySpec = z.strictObject({
   until: ExpectSpec.optional().describe('poll until this holds; a step that polls is not called flaky'),
 });
 
+const VariableName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/);
+
 export const StepSpec = z.strictObject({
   name: z.string().min(1),
+  set: z
+    .record(VariableName, Scalar)
+    .optional()
+    .describe('variables set (templated) before the request, for this step and the ones after it'),
   request: RequestSpec,
   expect: ExpectSpec.optional(),
-  capture: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/), CaptureSpec).optional(),
+  assertions: z
+    .array(NamedAssertionSpec)
+    .optional()
+    .describe('named assertions, each with its own result (as Postman tests are)'),
+  capture: z.record(VariableName, CaptureSpec).optional(),
+  script: ScriptSpec.optional(),
   retry: RetrySpec.optional(),
   timeout: DurationSpec.optional(),
+  always: z
+    .boolean()
+    .optional()
+    .describe('run this step even when an earlier step failed (clean-up in the middle of a path)'),
+  auth: AuthRef.optional(),
 });
 
 export const SloSpec = z.strictObject({
@@ -113,7 +172,18 @@ export const CriticalPathSpec = z.strictObject({
   rollback: z.string().min(1).describe('how to roll back if this path breaks after launch'),
   slo: SloSpec.optional(),
   variables: z.record(z.string(), Scalar).optional(),
+  auth: AuthRef.optional(),
+  on_failure: z
+    .enum(['stop', 'continue'])
+    .default('stop')
+    .describe(
+      'after a failed step: skip the rest (stop), or run every step anyway (continue, as Newman does)',
+    ),
   steps: z.array(StepSpec).min(1),
+  teardown: z
+    .array(StepSpec)
+    .optional()
+    .describe('steps run after the others whatever happened (unless the run was cancelled): clean-up'),
 });
 
 export const ReadySpec = z.union([
@@ -140,7 +210,9 @@ export const ServiceSpec = z.strictObject({
     .describe('command that starts the service; {port} is replaced by a free port'),
   url: z.string().url().optional().describe('an already running service; overrides start'),
   cwd: z.string().optional().describe('working directory of start, relative to the plan'),
-  ready: ReadySpec.default('GET /'),
+  ready: ReadySpec.optional().describe(
+    'polled until it answers 2xx; without it, any HTTP answer below 500 to GET / means the service is up',
+  ),
   ready_timeout: DurationSpec.default('30s'),
   env: z.record(z.string(), z.string()).optional(),
   openapi: z
@@ -153,6 +225,7 @@ export const ServiceSpec = z.strictObject({
 });
 
 export const CommandCheckSpec = z.strictObject({
+  ...GateKeys,
   run: z.string().min(1).describe('shell command; {junit} is replaced by a report file path'),
   parse: z.enum(['ruff', 'junit', 'none']).default('none'),
   blocking: z.boolean().default(true),
@@ -163,6 +236,7 @@ export const CommandCheckSpec = z.strictObject({
 });
 
 export const PathsSettingsSpec = z.strictObject({
+  ...GateKeys,
   blocking: z.boolean().default(true),
   concurrency: z.number().int().min(1).max(64).default(4),
   step_timeout: DurationSpec.default('10s'),
@@ -171,8 +245,14 @@ export const PathsSettingsSpec = z.strictObject({
 /** The `cache` section: cache behaviour through the CDN and the cache-leak probe (schema-cache.ts). */
 export const CacheSpec = cacheSpec({ step: StepSpec, duration: DurationSpec });
 
+/** The `contract` section: Schemathesis against the started service (schema-contract.ts). */
+export const ContractSpec = contractSpec({ duration: DurationSpec });
+
 /** The `staging` section: deploy, rollback and configuration of staging (schema-staging.ts). */
 export const StagingSpec = stagingSpec({ duration: DurationSpec, ready: ReadySpec });
+
+/** The `auth` section: named users and how each gets its token (schema-auth.ts). */
+export const AuthSpec = authSpec({ request: RequestSpec });
 
 export const PlanSpec = z.strictObject({
   $schema: z.string().optional(),
@@ -184,6 +264,9 @@ export const PlanSpec = z.strictObject({
     })
     .optional(),
   variables: z.record(z.string(), Scalar).optional(),
+  auth: AuthSpec.optional().describe(
+    'users whose bearer tokens the critical paths send (fetched once per pass)',
+  ),
   checks: z.record(z.string().regex(/^[a-z][a-z0-9_-]*$/), CommandCheckSpec).optional(),
   paths: PathsSettingsSpec.optional(),
   critical_paths: z.array(CriticalPathSpec).optional(),
@@ -192,6 +275,7 @@ export const PlanSpec = z.strictObject({
   record: z.strictObject({ dir: z.string().default('launches/') }).optional(),
   metrics: MetricsSpec.optional().describe('before/after load measurement against a baseline'),
   cache: CacheSpec.optional().describe('cache behaviour through the CDN, and the cache-leak probe'),
+  contract: ContractSpec.optional().describe('contract fuzzing of the OpenAPI document with Schemathesis'),
   staging: StagingSpec.optional().describe('deploy and rollback rehearsal on staging, and its configuration'),
   logs: LogsSpec.optional().describe('logs read by the logs check: the service output, files, commands'),
   database: DatabaseSpec.optional().describe(
@@ -207,17 +291,31 @@ export type StepRequest = z.output<typeof RequestSpec>;
 export type StepExpect = z.output<typeof ExpectSpec>;
 export type Matcher = z.output<typeof MatcherSpec>;
 export type Capture = z.output<typeof CaptureSpec>;
+export type NamedAssertion = z.output<typeof NamedAssertionSpec>;
+export type StepScript = z.output<typeof ScriptSpec>;
 export type Retry = z.output<typeof RetrySpec>;
 export type CommandCheck = z.output<typeof CommandCheckSpec>;
 export type PathsSettings = z.output<typeof PathsSettingsSpec>;
 export type Duration = z.output<typeof DurationSpec>;
 export type CacheConfig = z.output<typeof CacheSpec>;
 export type StagingConfig = z.output<typeof StagingSpec>;
+export type AuthConfig = z.output<typeof AuthSpec>;
+export type AuthUser = AuthConfig['users'][string];
+export type ContractConfig = z.output<typeof ContractSpec>;
 
 export { toMs } from './duration.js';
 
 /** The JSON Schema of the plan, for editors (`# yaml-language-server: $schema=...`). */
 export function planJsonSchema(): Record<string, unknown> {
-  const schema = z.toJSONSchema(PlanSpec, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+  const schema = z.toJSONSchema(PlanSpec, {
+    io: 'input',
+    // A schema used in several places (a step, a matcher) once, under $defs: 80 KB, not 800.
+    reused: 'ref',
+    unrepresentable: 'any',
+    // A bigint is how a YAML integer beyond 2^53 arrives: an integer to an editor.
+    override: (ctx) => {
+      if (ctx.zodSchema._zod.def.type === 'bigint') ctx.jsonSchema.type = 'integer';
+    },
+  }) as Record<string, unknown>;
   return { ...schema, $id: 'https://preflight.dev/schema/plan.json', title: 'preflight plan' };
 }

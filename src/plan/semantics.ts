@@ -4,8 +4,11 @@
  */
 import { closest, distance } from 'fastest-levenshtein';
 import type { Diagnostic } from './diagnostic.js';
-import type { Plan } from './schema.js';
-import { listReferences } from './template.js';
+import { checkJsonPaths } from './json-paths.js';
+import type { Plan, Step } from './schema.js';
+import { scriptSetNames } from './script-names.js';
+import { checkAuthReferences } from './semantics-auth.js';
+import { listReferences, templateProblems } from './template.js';
 import { findTodoPlaceholders } from './todo.js';
 import type { PathKey, YamlSource } from './yaml-source.js';
 
@@ -50,8 +53,14 @@ export function checkSemantics(plan: Plan, source: YamlSource): Diagnostic[] {
       ...Object.keys(path.variables ?? {}),
     ]);
     const stepNames = new Set<string>();
-    path.steps.forEach((step, s) => {
-      const at: PathKey[] = ['critical_paths', p, 'steps', s];
+    const steps = [
+      ...path.steps.map((step, s) => ({ step, at: ['critical_paths', p, 'steps', s] as PathKey[] })),
+      ...(path.teardown ?? []).map((step, s) => ({
+        step,
+        at: ['critical_paths', p, 'teardown', s] as PathKey[],
+      })),
+    ];
+    steps.forEach(({ step, at }) => {
       if (stepNames.has(step.name))
         error(
           [...at, 'name'],
@@ -59,6 +68,7 @@ export function checkSemantics(plan: Plan, source: YamlSource): Diagnostic[] {
           `step "${step.name}" appears twice in critical path "${path.name}"`,
         );
       stepNames.add(step.name);
+      for (const name of namesSetBefore(step)) known.add(name);
       for (const ref of listReferences(step.request)) {
         const head = ref.split('.')[0] as string;
         if (ref.includes('.') ? BUILTIN_HEADS.has(head) : known.has(ref)) continue;
@@ -74,10 +84,33 @@ export function checkSemantics(plan: Plan, source: YamlSource): Diagnostic[] {
           hint,
         );
       }
-      for (const name of Object.keys(step.capture ?? {})) known.add(name);
+      const asserts =
+        Object.keys(step.expect ?? {}).length > 0 ||
+        Object.keys(step.capture ?? {}).length > 0 ||
+        (step.assertions?.length ?? 0) > 0 ||
+        step.script !== undefined;
+      if (!asserts)
+        warn(
+          at,
+          'PLAN_NO_ASSERTION',
+          `step "${step.name}" of critical path "${path.name}" asserts nothing: only the implicit status (2xx or 3xx) is checked; add an expect block`,
+        );
+      for (const name of namesSetAfter(step)) known.add(name);
     });
   });
+  if (plan.database?.realistic_shortfall === 'warn')
+    error(
+      ['database', 'realistic_shortfall'],
+      'PLAN_UNSUPPORTED',
+      'realistic_shortfall: warn is no longer supported: a query review on less data than database.realistic asks for is not a pass',
+      'fill a scratch database with database.seed (a command that inserts realistic volumes), or lower database.realistic',
+    );
+  out.push(...checkAuthReferences(plan, source));
   out.push(...findTodoPlaceholders(plan, source));
+  out.push(...checkJsonPaths(plan, source));
+  walkPlanStrings(plan, [], (text, at) => {
+    for (const problem of templateProblems(text)) error(at, problem.code, problem.message, problem.hint);
+  });
   const checkIds = new Set(Object.keys(plan.checks ?? {}));
   for (const [id, check] of Object.entries(plan.checks ?? {})) {
     (check.needs ?? []).forEach((need, i) => {
@@ -91,6 +124,27 @@ export function checkSemantics(plan: Plan, source: YamlSource): Diagnostic[] {
     });
   }
   return out;
+}
+
+/** Variables a step sets before its request: `set`, and its pre-request script's `set(...)` calls. */
+function namesSetBefore(step: Step): string[] {
+  const pre = typeof step.script === 'object' ? step.script.prerequest : undefined;
+  return [...Object.keys(step.set ?? {}), ...(pre ? scriptSetNames(pre) : [])];
+}
+
+/** Variables a step sets from its response: captures, and its test script's `set(...)` calls. */
+function namesSetAfter(step: Step): string[] {
+  const test = typeof step.script === 'string' ? step.script : step.script?.test;
+  return [...Object.keys(step.capture ?? {}), ...(test ? scriptSetNames(test) : [])];
+}
+
+/** Call `visit` with every string of the plan and where it is. */
+function walkPlanStrings(value: unknown, at: PathKey[], visit: (text: string, at: PathKey[]) => void): void {
+  if (typeof value === 'string') visit(value, at);
+  else if (Array.isArray(value))
+    for (const [i, item] of value.entries()) walkPlanStrings(item, [...at, i], visit);
+  else if (value && typeof value === 'object')
+    for (const [k, v] of Object.entries(value)) walkPlanStrings(v, [...at, k], visit);
 }
 
 /** The key path (inside a request) of the first string that mentions `ref`. */

@@ -23,6 +23,36 @@ export function findTodoPlaceholders(plan: Plan, source: YamlSource): Diagnostic
   return out;
 }
 
+/** What the placeholders are, most frequent first: `owner`, `expect`, `variables`, `request values`. */
+export function todoKinds(plan: Plan): { count: number; kinds: string[] } {
+  const counts = new Map<string, number>();
+  walk(plan, [], (at) => {
+    const kind = kindOf(at);
+    counts.set(kind, (counts.get(kind) ?? 0) + 1);
+  });
+  // A stable sort: kinds as frequent as each other keep the order they appear in.
+  const kinds = [...counts.entries()].sort((a, b) => b[1] - a[1]).map(([kind]) => kind);
+  return { count: [...counts.values()].reduce((n, c) => n + c, 0), kinds };
+}
+
+/**
+ * The one line that stands for every PLAN_TODO warning of a run:
+ * `35 placeholders still TODO (owner, expect, rollback…): run with --verbose …`.
+ */
+export function summarizeTodos(plan: Plan, listWith: string): string | null {
+  const { count, kinds } = todoKinds(plan);
+  if (count === 0) return null;
+  const shown = kinds.slice(0, 3).join(', ') + (kinds.length > 3 ? '…' : '');
+  return `${count} placeholder${count === 1 ? '' : 's'} still TODO (${shown}): ${listWith}`;
+}
+
+function kindOf(at: PathKey[]): string {
+  if (at.includes('variables')) return 'variables';
+  if (at.includes('request')) return 'request values';
+  const last = [...at].reverse().find((k) => typeof k === 'string');
+  return typeof last === 'string' ? last : 'values';
+}
+
 function walk(value: unknown, at: PathKey[], visit: (at: PathKey[], text: string) => void): void {
   if (typeof value === 'string') {
     if (PLACEHOLDER.test(value)) visit(at, value);

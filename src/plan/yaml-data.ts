@@ -17,7 +17,7 @@ export type YamlData = { ok: true; data: unknown } | { ok: false; diagnostic: Di
 /** Convert `source`'s document to plain data; never throws. */
 export function toPlanData(source: YamlSource): YamlData {
   try {
-    return { ok: true, data: source.doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) as unknown };
+    return { ok: true, data: safeIntegers(source.doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT })) };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     const unresolved = /Unresolved alias/i.test(message);
@@ -40,6 +40,21 @@ export function toPlanData(source: YamlSource): YamlData {
       },
     };
   }
+}
+
+/** Integers within 2^53 as numbers; only those beyond stay BigInt (a matcher needs them exact). */
+function safeIntegers(value: unknown): unknown {
+  if (typeof value === 'bigint') {
+    const n = Number(value);
+    return Number.isSafeInteger(n) ? n : value;
+  }
+  if (Array.isArray(value)) return value.map(safeIntegers);
+  if (value !== null && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = safeIntegers(v);
+    return out;
+  }
+  return value;
 }
 
 interface AliasNode {

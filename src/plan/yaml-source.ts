@@ -52,7 +52,15 @@ export class YamlSource {
     if (!this.#parsed) {
       const { LineCounter, parseDocument } = yaml();
       const lines = new LineCounter();
-      const doc = parseDocument(this.text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+      const doc = parseDocument(this.text, {
+        lineCounter: lines,
+        prettyErrors: false,
+        uniqueKeys: true,
+        // `<<: *defaults` merges a mapping, as YAML 1.1 and most plans' authors expect.
+        merge: true,
+        // Integers beyond 2^53 stay exact (yaml-data.ts makes the others numbers again).
+        intAsBigInt: true,
+      });
       this.#parsed = { doc, lines };
     }
     return this.#parsed;
@@ -108,10 +116,7 @@ export class YamlSource {
     for (const key of path) {
       let next: unknown;
       if (isMap(node)) {
-        const pair = node.items.find(
-          (p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(key),
-        );
-        next = pair?.value ?? (pair ? pair.key : undefined);
+        next = this.#entry(node, String(key));
       } else if (isSeq(node) && typeof key === 'number') {
         next = node.items[key];
       }
@@ -120,6 +125,25 @@ export class YamlSource {
       depth++;
     }
     return { node, depth };
+  }
+
+  /** The value node of `key` in a map, looking into the maps it merges (`<<: *anchor`). */
+  #entry(map: { items: unknown[] }, key: string, depth = 0): unknown {
+    const pairs = map.items.filter((p) => isPair(p)) as { key: unknown; value: unknown }[];
+    const pair = pairs.find((p) => isScalar(p.key) && String((p.key as { value: unknown }).value) === key);
+    if (pair) return pair.value ?? pair.key;
+    if (depth > 10) return undefined;
+    // With `merge: true` the key of a merge is a scalar whose source is `<<` (its value a symbol).
+    const merge = pairs.find((p) => isScalar(p.key) && (p.key as { source?: string }).source === '<<');
+    if (!merge) return undefined;
+    const sources = yaml().isSeq(merge.value) ? (merge.value as { items: unknown[] }).items : [merge.value];
+    for (const source of sources) {
+      const target = yaml().isAlias(source) ? source.resolve(this.doc) : source;
+      if (!isMap(target)) continue;
+      const found = this.#entry(target as { items: unknown[] }, key, depth + 1);
+      if (found) return found;
+    }
+    return undefined;
   }
 
   #spanOfNode(node: Node | null): Span {

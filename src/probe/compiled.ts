@@ -10,7 +10,7 @@ import { prepareRequest } from '../http/prepare.js';
 import { toMs } from '../plan/duration.js';
 import type { CriticalPath, Duration, Step, StepExpect } from '../plan/schema.js';
 import type { TemplateScope } from '../plan/template.js';
-import { Redactor } from '../report/redact.js';
+import { Redactor } from '../secrets/redactor.js';
 import type { ProbeRequest } from './sender.js';
 
 /** One step, with what could be prepared ahead of time. */

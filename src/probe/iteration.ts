@@ -108,7 +108,11 @@ async function runStep(
     jar.cookies ??= new PathCookies();
     await jar.cookies.store(request.url, setCookies);
   }
-  if (cs.expect === undefined && !cs.step.capture) return null;
+  if (cs.expect === undefined && !cs.step.capture) {
+    // No expect: the implicit 2xx/3xx still holds (a 5xx is an error, not a fast success).
+    const failure = evaluateExpect(undefined, response)[0];
+    return failure ? `${name}: ${failure.message}` : null;
+  }
   return checkStep(cs, response, scope, jar, request.url);
 }
 
@@ -123,10 +127,8 @@ async function checkStep(
   const name = cs.step.name;
   try {
     const expect = cs.expect === null ? renderTemplate(cs.step.expect, scope as TemplateScope) : cs.expect;
-    if (expect) {
-      const failures = evaluateExpect(expect, response);
-      if (failures.length > 0) return `${name}: ${failures[0]?.message}`;
-    }
+    const failures = evaluateExpect(expect, response);
+    if (failures.length > 0) return `${name}: ${failures[0]?.message}`;
     if (cs.step.capture && scope) {
       jar.cookies ??= new PathCookies();
       const context = { response, cookies: jar.cookies, url, redactor: scope.redactor };

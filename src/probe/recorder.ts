@@ -2,8 +2,9 @@
  * What the probe keeps while it runs: per path and per step, an HDR histogram,
  * counts of iterations, errors and dropped iterations, and the first error seen.
  */
+
+import type { PathHistogramResult } from '../checks/metrics/result.js';
 import type { CriticalPath } from '../plan/schema.js';
-import type { PathHistogramResult } from '../result-metrics.js';
 import { LatencyHistogram } from './histogram.js';
 
 /** One step's latencies and errors. */
@@ -11,6 +12,8 @@ export interface StepRecord {
   name: string;
   histogram: LatencyHistogram;
   errors: number;
+  /** Every latency (ms) in arrival order, when the caller asked to keep samples (the before/after comparison does). */
+  samples: number[] | null;
 }
 
 /** One critical path's latencies (from the intended start) and counts. */
@@ -23,14 +26,22 @@ export interface PathRecord {
   dropped: number;
   requests: number;
   firstError: string | null;
+  /** Every iteration latency (ms), when the caller asked to keep samples. */
+  samples: number[] | null;
 }
 
-/** Create empty records for the given critical paths. */
-export function createPathRecords(paths: CriticalPath[]): PathRecord[] {
+/** Create empty records for the given critical paths; `keepSamples` keeps every latency too. */
+export function createPathRecords(paths: CriticalPath[], keepSamples = false): PathRecord[] {
   return paths.map((path) => ({
     name: path.name,
     histogram: new LatencyHistogram(),
-    steps: path.steps.map((step) => ({ name: step.name, histogram: new LatencyHistogram(), errors: 0 })),
+    samples: keepSamples ? [] : null,
+    steps: path.steps.map((step) => ({
+      name: step.name,
+      histogram: new LatencyHistogram(),
+      errors: 0,
+      samples: keepSamples ? [] : null,
+    })),
     iterations: 0,
     errors: 0,
     dropped: 0,

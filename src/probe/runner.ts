@@ -20,6 +20,8 @@ export interface RunnerOptions {
   stepTimeout: Duration;
   dispatcher: ProbeDispatcher;
   signal: AbortSignal;
+  /** Keep every latency in the records (for the before/after comparison), not only histograms. */
+  keepSamples?: boolean;
 }
 
 /** Running totals, for progress. */
@@ -38,7 +40,7 @@ export class IterationRunner {
   readonly #scope: (n: number) => TemplateScope;
 
   constructor(o: RunnerOptions) {
-    this.records = createPathRecords(o.paths);
+    this.records = createPathRecords(o.paths, o.keepSamples === true);
     this.#sender = new ProbeSender(o.dispatcher, o.signal);
     this.#scope = o.scope;
     this.#contexts = o.paths.map((path, i) => {
@@ -55,6 +57,7 @@ export class IterationRunner {
             const step = record.steps[stepIndex];
             if (!step) return;
             step.histogram.record(ms);
+            step.samples?.push(ms);
             if (error !== null) step.errors++;
           },
         },
@@ -72,6 +75,7 @@ export class IterationRunner {
     record.iterations++;
     this.counts.iterations++;
     record.histogram.record(outcome.ms);
+    record.samples?.push(outcome.ms);
     if (!outcome.ok) {
       record.errors++;
       this.counts.errors++;

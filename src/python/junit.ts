@@ -23,6 +23,9 @@ export interface JunitSummary {
 
 const parser = new XMLParser({
   ignoreAttributes: false,
+  // pytest writes newlines in attributes as `&#10;`: character references are decoded here, once
+  // (`&amp;` last, so `&amp;#10;` stays the text `&#10;`); writers escape once (report/xml.ts).
+  htmlEntities: true,
   isArray: (name) => name === 'testsuite' || name === 'testcase',
 });
 

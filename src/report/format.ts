@@ -2,7 +2,7 @@
  * Formatting shared by the reporters: durations, asserted values, excerpts, finding locations.
  * Pure functions of what the result already says; nothing here decides a status.
  */
-import type { Finding } from '../result.js';
+import type { AssertionFailure, Finding } from '../result.js';
 
 /** A duration for people: `340 ms` under a second, `1.24 s` above, `2 min 05 s` past a minute. */
 export function formatDuration(ms: number): string {
@@ -25,6 +25,23 @@ export function formatValue(value: unknown): string {
     text = String(value);
   }
   return text.length > MAX_VALUE_CHARS ? `${text.slice(0, MAX_VALUE_CHARS)}…` : text;
+}
+
+/**
+ * A failed assertion on one line. Its message is the whole sentence (the named assertion's
+ * name, what was asserted, expected and got, any hint), so it stands alone; expected / actual
+ * stand in only for a failure without a message.
+ */
+export function formatFailure(
+  failure: AssertionFailure,
+  paint: { expected: (s: string) => string; actual: (s: string) => string } = {
+    expected: String,
+    actual: String,
+  },
+): string {
+  if (failure.message) return failure.message;
+  const label = failure.name ? `${failure.name}: ${failure.assertion}` : failure.assertion;
+  return `${label}: expected ${paint.expected(formatValue(failure.expected))} / actual ${paint.actual(formatValue(failure.actual))}`;
 }
 
 /** The first lines of a text, as printed in a report. */

@@ -6,9 +6,10 @@
 import { appendFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { CheckResult, Finding, PathResult, RunResult, StepResult } from '../result.js';
+import { verdictLabel } from '../run/verdict.js';
+import type { Redactor } from '../secrets/redactor.js';
 import { mdText } from './markdown.js';
 import { checksSection, failedPathSections, pathsSection } from './record-sections.js';
-import type { Redactor } from './redact.js';
 import type { Reporter } from './reporter.js';
 
 /** Where the GitHub reporter writes, and what it knows of the job. */
@@ -65,7 +66,8 @@ export function githubAnnotations(result: RunResult, options: Pick<GithubOptions
       }
     }
   }
-  if (result.verdict === 'no-go') out.push(command('error', { title: 'preflight: NO-GO' }, result.reason));
+  if (result.verdict === 'no-go')
+    out.push(command('error', { title: `preflight: ${verdictLabel(result)}` }, result.reason));
   return out;
 }
 
@@ -109,7 +111,7 @@ function escapeProperty(text: string): string {
 
 /** The job summary: verdict, reason, the critical paths, failed steps, and the checks. */
 export function renderJobSummary(result: RunResult): string {
-  const verdict = result.verdict === 'go' ? 'GO' : 'NO-GO';
+  const verdict = verdictLabel(result);
   const icon = result.verdict === 'go' ? '✅' : '❌';
   const version = result.service.version ? ` ${mdText(result.service.version)}` : '';
   const blocks = [

@@ -2,11 +2,13 @@
  * Reporters: terminal, JSON, JUnit and the Markdown launch record. Every output goes
  * through a Redactor; reporters show results and never recompute them.
  */
+
+export { isSecretHeader, isSecretName, REDACTED } from '../secrets/names.js';
+export { Redactor } from '../secrets/redactor.js';
 export { excerpt, formatDuration, formatValue } from './format.js';
 export { renderJson, writeJsonResult } from './json.js';
 export { renderJunit, writeJunit } from './junit.js';
 export { recordFileName, renderRecord, writeRecord } from './record.js';
-export { isSecretHeader, isSecretName, REDACTED, Redactor } from './redact.js';
 export {
   type CheckRef,
   createMultiplexer,

@@ -3,7 +3,7 @@
  * canonical artefact; its JSON Schema is `schema/result.schema.json`.
  */
 import type { RunResult } from '../result.js';
-import type { Redactor } from './redact.js';
+import type { Redactor } from '../secrets/redactor.js';
 import { writeFileRedacted } from './sink.js';
 
 /** The JSON text of a result: two-space indent, a final newline. */

@@ -3,8 +3,8 @@
  * step, and a `<testsuite name="checks">` with a `<testcase>` per check. CI systems read it.
  */
 import type { CheckResult, PathResult, RunResult, StepResult } from '../result.js';
-import { excerpt, findingLocation, formatExit, formatValue, tail } from './format.js';
-import type { Redactor } from './redact.js';
+import type { Redactor } from '../secrets/redactor.js';
+import { excerpt, findingLocation, formatExit, formatFailure, formatValue, tail } from './format.js';
 import { writeFileRedacted } from './sink.js';
 import { renderXml, type XmlNode, xmlElement, xmlText } from './xml.js';
 
@@ -65,7 +65,8 @@ function stepCase(classname: string, step: StepResult): XmlNode {
   if (step.status === 'fail') {
     const failures = step.failures ?? [];
     const message = failures.map(
-      (f) => `${f.assertion}: expected ${formatValue(f.expected)}, actual ${formatValue(f.actual)}`,
+      (f) =>
+        `${f.name ? `${f.name}: ` : ''}${f.assertion}: expected ${formatValue(f.expected)}, actual ${formatValue(f.actual)}`,
     );
     children.push(
       xmlText('failure', { message: message.join('; ') || 'failed', type: 'assertion' }, stepDetails(step)),
@@ -91,10 +92,7 @@ function stepCase(classname: string, step: StepResult): XmlNode {
 
 function stepDetails(step: StepResult): string {
   const lines: string[] = [];
-  for (const f of step.failures ?? []) {
-    lines.push(`${f.assertion}: expected ${formatValue(f.expected)} / actual ${formatValue(f.actual)}`);
-    if (f.message) lines.push(`  ${f.message}`);
-  }
+  for (const f of step.failures ?? []) lines.push(formatFailure(f));
   if (step.error) lines.push(`error[${step.error.code}]: ${step.error.message}`);
   if (step.request) lines.push(`request: ${step.request.method} ${step.request.url}`);
   if (step.response) {

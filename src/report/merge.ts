@@ -54,6 +54,8 @@ export function mergeResults(inputs: NamedResult[]): RunResult {
     checks,
     paths,
     assumptions: [...new Set(inputs.flatMap((i) => i.result.assumptions))],
+    // Dirty when any shard ran on a dirty tree: a tag of the merged result must not hide it.
+    git: first.git ? { ...first.git, dirty: inputs.some((i) => i.result.git?.dirty === true) } : null,
   };
   delete merged.shard;
   delete merged.record_file;

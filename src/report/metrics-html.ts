@@ -4,9 +4,15 @@
  * and the per-block series, drawn as inline SVG from the JSON result.
  */
 
+import type { MetricsResult, PathHistogramResult } from '../checks/metrics/result.js';
 import type { RunResult } from '../result.js';
-import type { MetricsResult, PathHistogramResult } from '../result-metrics.js';
-import { METRICS_HEADERS, metricsHeadline, metricsRows } from './metrics-table.js';
+import {
+  inconclusiveLines,
+  METRICS_HEADERS,
+  metricsHeadline,
+  metricsNotes,
+  metricsRows,
+} from './metrics-table.js';
 
 const COLORS = { baseline: '#6b7280', candidate: '#2563eb' } as const;
 const W = 560;
@@ -79,7 +85,7 @@ function blocksChart(path: string, m: MetricsResult): string {
     label: side,
     dots: true,
     points: blocks
-      .filter((b) => b.side === side && !b.warmup)
+      .filter((b) => b.side === side && !b.warmup && b.phase === 'main')
       .map((b) => [b.index / last, b.paths.find((p) => p.path === path)?.p95 ?? 0] as [number, number]),
   }));
   const ticks: [number, string][] = [0, 0.5, 1].map((f) => [f, `block ${Math.round(f * last) + 1}`]);
@@ -95,11 +101,22 @@ export function renderMetricsHtml(result: RunResult): string {
   ];
   if (m) {
     body.push(`<p>${esc(metricsHeadline(m))}</p>`);
-    const head = `<tr>${METRICS_HEADERS.map((h) => `<th>${esc(h)}</th>`).join('')}</tr>`;
-    const rows = metricsRows(m).map(
-      (r) => `<tr class="${esc(r[6] ?? '')}">${r.map((c) => `<td>${esc(c)}</td>`).join('')}</tr>`,
+    body.push(
+      `<ul>${metricsNotes(m)
+        .map((l) => `<li>${esc(l)}</li>`)
+        .join('')}</ul>`,
     );
+    const head = `<tr>${METRICS_HEADERS.map((h) => `<th>${esc(h)}</th>`).join('')}</tr>`;
+    const rows = metricsRows(m).map((r) => {
+      const verdict = (r[7] ?? '').split(/[ ,]/)[0] ?? '';
+      const step = r[1] === '(path)' ? '' : ' step';
+      return `<tr class="${esc(verdict)}${step}">${r.map((c) => `<td>${esc(c)}</td>`).join('')}</tr>`;
+    });
     body.push(`<table>${head}${rows.join('')}</table>`);
+    const open = inconclusiveLines(m);
+    if (open.length > 0)
+      body.push(`<h3>Not enough evidence</h3><ul>${open.map((l) => `<li>${esc(l)}</li>`).join('')}</ul>`);
+    body.push(`<p class="method">Method: ${esc(m.sequential.method)}.</p>`);
     for (const path of new Set(m.comparisons.map((c) => c.path))) {
       const before = m.histograms?.baseline.find((h) => h.path === path);
       const after = m.histograms?.candidate.find((h) => h.path === path);
@@ -109,6 +126,6 @@ export function renderMetricsHtml(result: RunResult): string {
     }
   } else body.push('<p>No metrics were measured.</p>');
   const style =
-    'body{font-family:sans-serif;margin:2em;color:#111}table{border-collapse:collapse}td,th{border:1px solid #ddd;padding:3px 8px;font-size:13px}tr.regressed td{background:#fee2e2}tr.improved td{background:#dcfce7}.charts{display:flex;flex-wrap:wrap;gap:1em}figcaption{font-size:13px;font-weight:bold}';
+    'body{font-family:sans-serif;margin:2em;color:#111}table{border-collapse:collapse}td,th{border:1px solid #ddd;padding:3px 8px;font-size:13px}tr.regressed td{background:#fee2e2}tr.improved td{background:#dcfce7}tr.inconclusive td{background:#fef9c3}tr.step td:nth-child(-n+1){color:#6b7280}.method{font-size:12px;color:#6b7280}.charts{display:flex;flex-wrap:wrap;gap:1em}figcaption{font-size:13px;font-weight:bold}';
   return `<!doctype html><html><head><meta charset="utf-8"><title>preflight compare</title><style>${style}</style></head><body>${body.join('\n')}</body></html>\n`;
 }

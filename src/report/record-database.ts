@@ -3,8 +3,10 @@
  * counts, the statements each step caused, the findings with their suggestions, and
  * the plan of each statement shape.
  */
+
+import type { DatabaseReview, PlanChange } from '../checks/database/result.js';
 import type { CheckResult, RunResult } from '../result.js';
-import type { DatabaseReview, PlanChange } from '../result-database.js';
+import { formatDuration } from './format.js';
 import { mdCode, mdFence, mdTable, mdText } from './markdown.js';
 
 /** At most this many plans are written out in full. */
@@ -23,6 +25,17 @@ function reviewBlocks(check: CheckResult, review: DatabaseReview): string[] {
     `### ${mdText(check.id)} (${review.dialect}, ${how})`,
     `${review.plans.length} statement shapes from ${review.steps.length} steps; ${review.outside_steps} statements outside any step (start-up) were not reviewed.`,
   ];
+  if (review.seed) {
+    const seed = review.seed;
+    const where =
+      seed.kind === 'sqlite' ? 'a scratch copy of the SQLite file' : 'a scratch PostgreSQL database';
+    const proof = seed.proof
+      ? ` Proven scratch before the seed ran: \`alembic current\`, through the project's env.py, read the marker preflight placed there.`
+      : '';
+    blocks.push(
+      `Reviewed on ${where}, filled by ${mdCode(seed.command.command)} (exit ${seed.command.exit_code ?? seed.command.signal}, ${formatDuration(seed.command.duration_ms)}) and dropped after; the service's own database was not written.${proof}`,
+    );
+  }
   if (review.tables.length > 0)
     blocks.push(
       mdTable(

@@ -4,14 +4,28 @@
  */
 import type { RunResult } from '../result.js';
 import { mdTable, mdText } from './markdown.js';
-import { METRICS_HEADERS, metricsHeadline, metricsRows } from './metrics-table.js';
+import {
+  inconclusiveLines,
+  METRICS_HEADERS,
+  metricsHeadline,
+  metricsNotes,
+  metricsRows,
+} from './metrics-table.js';
 
 /** "Metrics before/after": empty when the run did not measure metrics. */
 export function metricsSection(result: RunResult): string[] {
   const metrics = result.metrics;
   if (!metrics) return [];
   const blocks = ['## Metrics before/after', mdText(metricsHeadline(metrics))];
+  blocks.push(
+    metricsNotes(metrics)
+      .map((l) => `- ${mdText(l)}`)
+      .join('\n'),
+  );
   blocks.push(mdTable(METRICS_HEADERS, metricsRows(metrics)));
+  const open = inconclusiveLines(metrics);
+  if (open.length > 0) blocks.push(`Not enough evidence:\n\n${open.map((l) => `- ${mdText(l)}`).join('\n')}`);
+  blocks.push(mdText(`Method: ${metrics.sequential.method}.`));
   if (metrics.slo.length > 0) {
     const rows = metrics.slo.map((s) => [
       s.path,

@@ -3,8 +3,9 @@
  * its message, file, downgrade, findings and waivers (who accepted what, and why), its offline
  * SQL in a collapsible block, and the downgrade rehearsal step by step.
  */
+
+import type { MigrationFinding, MigrationRevision, MigrationsResult } from '../checks/migrations/result.js';
 import type { CheckResult, RunResult } from '../result.js';
-import type { MigrationFinding, MigrationRevision, MigrationsResult } from '../result-migrations.js';
 import { formatDuration, tail } from './format.js';
 import { mdCode, mdFence, mdTable, mdText } from './markdown.js';
 

@@ -3,6 +3,7 @@
  * commands, findings and step timings. Each returns Markdown blocks drawn from the result.
  */
 import type { CheckResult, PathResult, RunResult, StepResult } from '../result.js';
+import { listSkips } from '../run/verdict.js';
 import { excerpt, findingLocation, formatDuration, formatExit, formatValue, plural, tail } from './format.js';
 import { mdCode, mdFence, mdTable, mdText } from './markdown.js';
 
@@ -52,6 +53,14 @@ function failedStep(step: StepResult): string[] {
       `- **Defined at:** ${mdCode(`${step.source.file}:${step.source.line}:${step.source.column}`)}`,
     );
   if (step.error) facts.push(`- **Error:** ${mdCode(step.error.code)} ${mdText(step.error.message)}`);
+  if (step.traceback) {
+    const t = step.traceback;
+    const file = t.source === 'service' ? 'service.log' : t.source;
+    const how = t.by === 'request-id' ? 'by its request id' : 'by the time of the request';
+    facts.push(
+      `- **Traceback:** ${mdCode(`${file}${t.line !== undefined ? `:${t.line}` : ''}`)} ${mdText(t.exception)} (linked ${how})`,
+    );
+  }
   if (facts.length > 0) blocks.push(facts.join('\n'));
   const failures = step.failures ?? [];
   if (failures.length > 0) {
@@ -82,13 +91,49 @@ export function checksSection(result: RunResult): string[] {
     summaryCell(check),
   ]);
   if (rows.length === 0) return ['## Checks', 'No check ran.'];
-  return ['## Checks', mdTable(['check', 'kind', 'status', 'blocking', 'duration', 'summary'], rows)];
+  return [
+    '## Checks',
+    mdTable(['check', 'kind', 'status', 'blocking', 'duration', 'summary'], rows),
+    ...skipsBlock(result),
+    ...coverageBlock(result),
+  ];
+}
+
+/** Every skipped check, with its reason and whether the plan allows the skip. */
+function skipsBlock(result: RunResult): string[] {
+  const skips = listSkips(result.checks);
+  if (skips.length === 0) return [];
+  const items = skips.map(
+    (s) =>
+      `- ${mdCode(s.id)}: ${mdText(s.reason)} (${s.allowed ? 'the plan allows this skip' : '**not allowed by the plan**: NO-GO'})`,
+  );
+  return [`**Skipped checks:**\n${items.join('\n')}`];
+}
+
+/** What each check that reviews something covered, against what the plan asked. */
+function coverageBlock(result: RunResult): string[] {
+  const rows = result.checks.flatMap((check) =>
+    (check.coverage ?? []).map((item) => [
+      mdText(check.id),
+      mdText(item.what),
+      `${item.covered} of ${item.asked}`,
+      item.covered >= item.asked ? 'complete' : `**short**${item.detail ? `: ${mdText(item.detail)}` : ''}`,
+    ]),
+  );
+  if (rows.length === 0) return [];
+  return [
+    '**Coverage** (what each check examined, against what the plan asked):',
+    mdTable(['check', 'what', 'covered', ''], rows),
+  ];
 }
 
 function summaryCell(check: CheckResult): string {
   const lines = [mdText(check.summary)];
   if (check.error) lines.push(`${mdCode(check.error.code)} ${mdText(check.error.message)}`);
-  if (check.skip_reason) lines.push(`reason: ${mdText(check.skip_reason)}`);
+  if (check.skip_reason)
+    lines.push(
+      `reason: ${mdText(check.skip_reason)}${check.skip_allowed || !check.blocking ? ' (allowed by the plan)' : ' (not allowed by the plan)'}`,
+    );
   return lines.join('\n');
 }
 
@@ -108,7 +153,9 @@ export function commandsSection(result: RunResult): string[] {
     ]);
     const explained = (check.findings ?? []).length > 0 || check.tests !== undefined;
     const failed = check.status === 'error' || (check.status === 'fail' && !explained);
-    if (failed && cmd.output_tail) {
+    // An `exit-code` finding's excerpt (under Findings) is the output's tail already.
+    const tailShown = (check.findings ?? []).some((f) => f.rule === 'exit-code');
+    if (failed && cmd.output_tail && !tailShown) {
       const out = tail(cmd.output_tail, TAIL_LINES);
       outputs.push(
         `Output of ${mdCode(check.id)}${out.cut ? ` (last ${TAIL_LINES} lines)` : ''}:`,

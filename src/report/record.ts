@@ -5,13 +5,16 @@
  */
 import { join } from 'node:path';
 import type { RunResult } from '../result.js';
+import { verdictLabel } from '../run/verdict.js';
+import type { Redactor } from '../secrets/redactor.js';
 import { formatDuration } from './format.js';
-import { mdCode, mdFence, mdText } from './markdown.js';
+import { mdCode, mdText } from './markdown.js';
 import { cacheSection } from './record-cache.js';
 import { databaseSection } from './record-database.js';
 import { metricsSection } from './record-metrics.js';
 import { migrationsSection } from './record-migrations.js';
 import { rehearsalSection } from './record-rehearsal.js';
+import { repeatSection } from './record-repeat.js';
 import {
   checksSection,
   commandsSection,
@@ -20,7 +23,6 @@ import {
   pathsSection,
   timingsSection,
 } from './record-sections.js';
-import type { Redactor } from './redact.js';
 import { writeFileRedacted } from './sink.js';
 
 /** The Markdown launch record of a result. Redact the result first (`writeRecord` does). */
@@ -41,6 +43,7 @@ export function renderRecord(result: RunResult): string {
     ...timingsSection(result),
     ...filesSection(result),
     ...assumptionsSection(result),
+    ...cleanupSection(result),
     ...repeatSection(result),
   ];
   return `${blocks.join('\n\n')}\n`;
@@ -106,8 +109,20 @@ function gitItems(result: RunResult): string[] {
     `- **Git commit:** ${git.commit ? mdCode(git.commit) : 'unknown'}`,
     `- **Git branch:** ${git.branch ? mdCode(git.branch) : 'none (detached)'}`,
     `- **Git describe:** ${git.describe ? mdCode(git.describe) : 'none'}`,
-    `- **Working tree:** ${git.dirty ? 'dirty (uncommitted changes were part of this run)' : 'clean'}`,
+    `- **Working tree:** ${workingTree(git)}`,
   ];
+}
+
+/** The repository's state, in the scope of `describe` and the version label: the whole repository. */
+function workingTree(git: NonNullable<RunResult['git']>): string {
+  const where =
+    git.plan_dir === '.'
+      ? 'the plan is at the repository root'
+      : `the plan is in ${mdCode(`${git.plan_dir}/`)}`;
+  if (!git.dirty) return `clean (the whole repository, untracked files included; ${where})`;
+  const shown = git.uncommitted.slice(0, 10).map(mdCode).join(', ');
+  const more = git.uncommitted.length > 10 ? `, … ${git.uncommitted.length - 10} more` : '';
+  return `dirty: ${git.uncommitted.length} uncommitted file${git.uncommitted.length === 1 ? '' : 's'} in the repository were part of this run (${shown}${more}); ${where}`;
 }
 
 function filesSection(result: RunResult): string[] {
@@ -115,6 +130,8 @@ function filesSection(result: RunResult): string[] {
   if (!git) return ['## Files touched', 'No git information was recorded.'];
   const heading = git.last_tag ? `## Files touched since ${mdCode(git.last_tag)}` : '## Files touched';
   const blocks = [heading];
+  if (git.plan_dir && git.plan_dir !== '.')
+    blocks.push(`Under the plan's directory, ${mdCode(`${git.plan_dir}/`)}.`);
   if (!git.last_tag) blocks.push('No tag yet: all tracked files since the first commit.');
   const files = git.files_touched;
   blocks.push(files.length > 0 ? files.map((file) => `- ${mdCode(file)}`).join('\n') : 'None.');
@@ -126,24 +143,12 @@ function assumptionsSection(result: RunResult): string[] {
   return ['## Assumptions', items.length > 0 ? items.join('\n') : 'None recorded.'];
 }
 
-function repeatSection(result: RunResult): string[] {
-  const commit = result.git?.commit;
-  const shard = result.shard ? ` --shard ${result.shard.index}/${result.shard.total}` : '';
-  const lines = [
-    ...(commit ? [`git checkout ${shellQuote(commit)}`] : []),
-    `npx preflight run --plan ${shellQuote(result.plan.file)}${shard}`,
-  ];
-  const blocks = ['## How to repeat', mdFence(lines.join('\n'), 'sh')];
-  if (!commit) blocks.push('The git commit of this run is unknown.');
-  if (result.git?.dirty)
-    blocks.push('The working tree was dirty: the checked-out commit lacks the uncommitted changes.');
-  return blocks;
+function cleanupSection(result: RunResult): string[] {
+  const notes = result.cleanup ?? [];
+  if (notes.length === 0) return [];
+  return ['## Cleaned up', notes.map((note) => `- ${mdText(note)}`).join('\n')];
 }
 
 function verdictWord(result: RunResult): string {
-  return result.verdict === 'go' ? 'GO' : 'NO-GO';
-}
-
-function shellQuote(text: string): string {
-  return /^[A-Za-z0-9._/:=@%+-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
+  return verdictLabel(result);
 }

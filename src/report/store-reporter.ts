@@ -3,11 +3,11 @@
  * and the tail of the service log into the store. The store's driver is loaded only here.
  */
 import type { RunResult } from '../result.js';
+import type { Redactor } from '../secrets/redactor.js';
 import type { StoreLocation } from '../store/open.js';
 import type { RecordInput } from '../store/types.js';
 import { readServiceLogTail } from './log-excerpt.js';
 import { renderRecord } from './record.js';
-import type { Redactor } from './redact.js';
 import type { Reporter } from './reporter.js';
 
 /** Options of `createStoreReporter`. */

@@ -2,8 +2,9 @@
  * The migrations block of the terminal summary: each new revision in one line, the waived
  * findings (a failing check already lists its findings above), and the downgrade rehearsal.
  */
+
+import type { MigrationsResult } from '../checks/migrations/result.js';
 import type { CheckResult } from '../result.js';
-import type { MigrationsResult } from '../result-migrations.js';
 import { formatDuration } from './format.js';
 import type { Colors } from './terminal-lines.js';
 

@@ -2,9 +2,18 @@
  * The end-of-run terminal summary: a block per failed critical path, a block per failed
  * check, flaky steps as warnings, then the verdict. Drawn from the result; decides nothing.
  */
-import type { CheckResult, PathResult, RunResult, StepResult } from '../result.js';
-import { excerpt, findingLocation, formatDuration, formatExit, formatValue, plural, tail } from './format.js';
-import { metricsHeadline, metricsTextTable } from './metrics-table.js';
+import type { CheckResult, PathResult, RunResult, StepResult, StepTraceback } from '../result.js';
+import { listSkips, verdictLabel } from '../run/verdict.js';
+import {
+  excerpt,
+  findingLocation,
+  formatDuration,
+  formatExit,
+  formatFailure,
+  plural,
+  tail,
+} from './format.js';
+import { inconclusiveLines, metricsHeadline, metricsNotes, metricsTextTable } from './metrics-table.js';
 import { type Colors, paint, statusSymbol } from './terminal-lines.js';
 import { migrationLines } from './terminal-migrations.js';
 import { phaseLines } from './terminal-phases.js';
@@ -18,6 +27,8 @@ export interface SummaryOptions {
 
 const MAX_FINDINGS = 20;
 const TAIL_LINES = 20;
+/** A finding's excerpt: a traceback's head and tail (25 lines), a command's last 30 lines. */
+const EXCERPT_LINES = 30;
 const RULE_WIDTH = 60;
 
 /** The summary lines printed at the end of a run (without trailing newlines). */
@@ -31,9 +42,19 @@ export function renderSummary(result: RunResult, options: SummaryOptions): strin
   }
   lines.push(...phaseLines(result.checks, options.colors));
   lines.push(...migrationLines(result.checks, options.colors));
-  if (result.metrics)
-    lines.push('', options.colors.bold(metricsHeadline(result.metrics)), ...metricsTextTable(result.metrics));
+  if (result.metrics) {
+    const m = result.metrics;
+    lines.push(
+      '',
+      options.colors.bold(metricsHeadline(m)),
+      ...metricsNotes(m).map((l) => options.colors.dim(l)),
+    );
+    lines.push(...metricsTextTable(m));
+    const open = inconclusiveLines(m);
+    if (open.length > 0) lines.push('', ...open.map((l) => options.colors.yellow(`? ${l}`)));
+  }
   lines.push(...flakyWarnings(result.paths, options.colors));
+  for (const note of result.cleanup ?? []) lines.push(`${options.colors.yellow('!')} cleaned up: ${note}`);
   lines.push('', ...verdictBlock(result, options.colors));
   return lines;
 }
@@ -58,13 +79,10 @@ function stepBlock(step: StepResult, c: Colors): string[] {
   ];
   if (step.source) lines.push(c.dim(`    --> ${step.source.file}:${step.source.line}:${step.source.column}`));
   if (step.request) lines.push(`    ${c.bold(step.request.method)} ${step.request.url}`);
-  for (const failure of step.failures ?? []) {
-    lines.push(
-      `    ${c.red('✘')} ${failure.assertion}: expected ${c.green(formatValue(failure.expected))} / actual ${c.red(formatValue(failure.actual))}`,
-    );
-    if (failure.message) lines.push(c.dim(`      ${failure.message}`));
-  }
+  for (const failure of step.failures ?? [])
+    lines.push(`    ${c.red('✘')} ${formatFailure(failure, { expected: c.green, actual: c.red })}`);
   if (step.error) lines.push(`    ${c.red(`error[${step.error.code}]`)}: ${step.error.message}`);
+  if (step.traceback) lines.push(`    ${c.red('traceback')} ${tracebackLink(step.traceback)}`);
   if (step.response) {
     const body = excerpt(step.response.body);
     const size = `${step.response.size} bytes${step.response.truncated ? ', truncated' : ''}`;
@@ -72,6 +90,12 @@ function stepBlock(step: StepResult, c: Colors): string[] {
     lines.push(...quote(body.text, c), ...(body.cut ? [c.dim('      │ …')] : []));
   }
   return lines;
+}
+
+/** `in service.log:12: RuntimeError: boom` — where the step's traceback is and what it raised. */
+export function tracebackLink(t: StepTraceback): string {
+  const file = t.source === 'service' ? 'service.log' : t.source;
+  return `in ${file}${t.line !== undefined ? `:${t.line}` : ''}: ${t.exception}`;
 }
 
 function checkBlock(check: CheckResult, options: SummaryOptions): string[] {
@@ -86,8 +110,11 @@ function checkBlock(check: CheckResult, options: SummaryOptions): string[] {
   const findings = check.findings ?? [];
   for (const finding of findings.slice(0, MAX_FINDINGS)) {
     const location = findingLocation(finding);
-    body.push(`  ${location ? `${location} ` : ''}${c.bold(finding.rule)} ${finding.message}`);
-    if (finding.excerpt) body.push(...quote(tail(finding.excerpt, TAIL_LINES).text, c, 4));
+    // A test's message may span lines (pytest's `assert … where …`): the rest goes under it.
+    const [headline, ...more] = finding.message.split('\n');
+    body.push(`  ${location ? `${location} ` : ''}${c.bold(finding.rule)} ${headline}`);
+    for (const line of more.slice(0, TAIL_LINES)) body.push(c.dim(`    ${line}`));
+    if (finding.excerpt) body.push(...quote(tail(finding.excerpt, EXCERPT_LINES).text, c, 4));
   }
   if (findings.length > MAX_FINDINGS) body.push(c.dim(`  … and ${findings.length - MAX_FINDINGS} more`));
   if (check.tests) {
@@ -102,7 +129,10 @@ function checkBlock(check: CheckResult, options: SummaryOptions): string[] {
     for (const line of rest.slice(-TAIL_LINES)) body.push(c.dim(`    │ ${line}`));
   }
   const explained = findings.length > 0 || check.tests !== undefined;
-  if (check.command?.output_tail && (check.status === 'error' || !explained || options.verbose)) {
+  // An `exit-code` finding's excerpt is the output's tail already.
+  const tailShown = findings.some((f) => f.rule === 'exit-code');
+  const wanted = check.status === 'error' || !explained || options.verbose;
+  if (check.command?.output_tail && wanted && !tailShown) {
     const out = tail(check.command.output_tail, TAIL_LINES);
     body.push(`  output${out.cut ? ` (last ${TAIL_LINES} lines)` : ''}:`, ...quote(out.text, c, 4));
   }
@@ -127,12 +157,22 @@ function flakyWarnings(paths: PathResult[], c: Colors): string[] {
 }
 
 function verdictBlock(result: RunResult, c: Colors): string[] {
-  const go = result.verdict === 'go';
-  const word = go ? ' GO ' : ' NO-GO ';
-  const badge = go ? c.bgGreen(c.black(c.bold(word))) : c.bgRed(c.white(c.bold(word)));
+  const label = verdictLabel(result);
+  const word = ` ${label} `;
+  const badge =
+    label === 'GO'
+      ? c.bgGreen(c.black(c.bold(word)))
+      : label === 'NO-GO'
+        ? c.bgRed(c.white(c.bold(word)))
+        : c.bgYellow(c.black(c.bold(word)));
   const version = result.service.version ? ` ${result.service.version}` : '';
   const rule = c.dim('═'.repeat(RULE_WIDTH));
-  const lines = [rule, `${badge} ${c.bold(`${result.service.name}${version}`)}: ${result.reason}`, rule];
+  const lines = [rule, `${badge} ${c.bold(`${result.service.name}${version}`)}: ${result.reason}`];
+  for (const skip of listSkips(result.checks)) {
+    const why = skip.allowed ? 'the plan allows this skip' : c.red('not allowed by the plan');
+    lines.push(`  skipped ${skip.id}: ${skip.reason} ${c.dim('(')}${why}${c.dim(')')}`);
+  }
+  lines.push(rule);
   if (result.record_file) lines.push(`launch record: ${result.record_file}`);
   if (result.service_log) lines.push(c.dim(`service log:   ${result.service_log}`));
   return lines;

@@ -5,8 +5,8 @@
  */
 import pc from 'picocolors';
 import type { CheckResult, RunResult, StepResult } from '../result.js';
+import type { Redactor } from '../secrets/redactor.js';
 import { plural } from './format.js';
-import type { Redactor } from './redact.js';
 import type { CheckRef, Reporter, RunStartInfo } from './reporter.js';
 import { createSink } from './sink.js';
 import { type Colors, formatCheckLine, formatStepLine } from './terminal-lines.js';

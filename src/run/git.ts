@@ -2,6 +2,7 @@
  * What git knows about the release: commit, branch, last tag, files touched since it.
  */
 import { execFile } from 'node:child_process';
+import path from 'node:path';
 import { promisify } from 'node:util';
 import type { GitInfo } from '../result.js';
 
@@ -17,44 +18,99 @@ async function git(cwd: string, args: string[]): Promise<string | null> {
   }
 }
 
+/** What preflight itself writes next to a plan (runs, history, launch records): not "uncommitted changes" of the release. */
+export function ownOutputs(loaded: {
+  dir: string;
+  plan: { record?: { dir: string } | undefined };
+}): string[] {
+  return [
+    path.join(loaded.dir, '.preflight'),
+    path.resolve(loaded.dir, loaded.plan.record?.dir ?? 'launches/'),
+  ];
+}
+
+/** Options of `readGitInfo`. */
+export interface GitInfoOptions {
+  /** preflight's own outputs (run directories, history, launch records): not "uncommitted changes". */
+  ownPaths?: string[];
+}
+
 /**
- * Git facts for the directory, or null when it is not in a git work tree. At most five git
- * processes (every run pays for them): `status --porcelain=v2 --branch` gives the commit, the
- * branch and the uncommitted files at once, and alone answers "not a work tree".
+ * Git facts for the directory, or null when it is not in a git work tree. One scope: the
+ * commit, `describe`, "dirty" and the uncommitted files are the whole repository's (untracked
+ * files that are not ignored count, preflight's own outputs do not); `files_touched` are those
+ * under the plan's directory (`plan_dir`, from the repository root). At most six git processes
+ * (every run pays for them), run in parallel.
  */
-export async function readGitInfo(cwd: string): Promise<GitInfo | null> {
-  // Paths from the repository root, as `diff --name-only` gives them.
-  const status = await git(cwd, [
-    '-c',
-    'status.relativePaths=false',
-    'status',
-    '--porcelain=v2',
-    '--branch',
-    '--',
-    '.',
+export async function readGitInfo(cwd: string, options: GitInfoOptions = {}): Promise<GitInfo | null> {
+  const [status, prefix, describe, lastTag] = await Promise.all([
+    // Paths from the repository root, as `diff --name-only` gives them.
+    git(cwd, [
+      '-c',
+      'status.relativePaths=false',
+      'status',
+      '--porcelain=v2',
+      '--branch',
+      '--untracked-files=normal',
+    ]),
+    git(cwd, ['rev-parse', '--show-prefix']),
+    git(cwd, ['describe', '--tags', '--always']),
+    git(cwd, ['describe', '--tags', '--abbrev=0']),
   ]);
   // Outside a work tree (or in a bare repository) status fails.
   if (status === null) return null;
-  const { commit, branch, uncommitted } = parseStatus(status);
-  const [describe, lastTag] = await Promise.all([
-    git(cwd, ['describe', '--tags', '--always', '--dirty']),
-    git(cwd, ['describe', '--tags', '--abbrev=0']),
-  ]);
+  const planDir = (prefix ?? '').trim();
+  const { commit, branch, uncommitted: all } = parseStatus(status);
+  const own = ownPrefixes(cwd, planDir, options.ownPaths ?? []);
+  const uncommitted = all.filter(
+    (file) => !own.some((p) => file === p.replace(/\/$/, '') || file.startsWith(p)),
+  );
   // Without a tag, "since the last tag" means since the first commit (the empty tree).
   const base = lastTag ?? (await git(cwd, ['hash-object', '-t', 'tree', '/dev/null']));
   const since = base && commit ? await git(cwd, ['diff', '--name-only', `${base}`, 'HEAD', '--', '.']) : null;
-  const files = [...new Set([...(since ?? '').split('\n').filter(Boolean), ...uncommitted])].sort();
+  const underPlan = uncommitted.filter((f) => planDir === '' || f.startsWith(planDir));
+  const files = [...new Set([...(since ?? '').split('\n').filter(Boolean), ...underPlan])].sort();
+  const dirty = uncommitted.length > 0;
+  const described = describe?.trim() || null;
   return {
     commit,
     branch,
-    describe: describe?.trim() || null,
+    // `git describe --dirty` ignores untracked files; the label says what "dirty" says.
+    describe: described && dirty ? `${described}-dirty` : described,
     last_tag: lastTag?.trim() || null,
-    dirty: uncommitted.length > 0,
-    files_touched:
-      files.length > MAX_FILES
-        ? [...files.slice(0, MAX_FILES), `… and ${files.length - MAX_FILES} more`]
-        : files,
+    dirty,
+    plan_dir: planDir === '' ? '.' : planDir.replace(/\/$/, ''),
+    uncommitted: bounded(uncommitted),
+    files_touched: bounded(files),
   };
+}
+
+/** The uncommitted files of the repository that are not preflight's own outputs (for `--tag`). */
+export async function listUncommitted(cwd: string, options: GitInfoOptions = {}): Promise<string[] | null> {
+  const info = await readGitInfo(cwd, options);
+  return info ? info.uncommitted : null;
+}
+
+/** preflight's own output paths as repository-relative prefixes (directories end with `/`). */
+function ownPrefixes(cwd: string, planDir: string, ownPaths: string[]): string[] {
+  // `--show-prefix` is cwd's path from the root: as many `..` as it has parts lead back to the root.
+  const top = path.resolve(
+    cwd,
+    ...planDir
+      .split('/')
+      .filter(Boolean)
+      .map(() => '..'),
+  );
+  return ownPaths
+    .map((p) => path.relative(top, path.resolve(cwd, p)).split(path.sep).join('/'))
+    .filter((rel) => rel !== '' && !rel.startsWith('..'))
+    .map((rel) => `${rel}/`);
+}
+
+function bounded(files: string[]): string[] {
+  return files.length > MAX_FILES
+    ? [...files.slice(0, MAX_FILES), `… and ${files.length - MAX_FILES} more`]
+    : files;
 }
 
 /** Commit, branch (null when detached) and uncommitted paths from `status --porcelain=v2 --branch`. */

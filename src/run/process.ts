@@ -3,10 +3,19 @@
  * stopping it stops everything it started (a shell, uvicorn's workers, pytest's
  * subprocesses). Libraries such as execa kill only the direct child, which leaves
  * grandchildren behind when the command goes through a shell; hence this module.
+ * Each group is also told to the supervisor (supervisor.ts), which kills it if preflight dies
+ * without the chance to (kill -9), and each command carries preflight's PREFLIGHT_OWNER token
+ * (owner.ts), so that a process that left its group is still found and killed.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { performance } from 'node:perf_hooks';
+import { timerDelay } from '../plan/duration.js';
+import { type FoundProcess, killOwnedSync, OWNER_TOKEN, OWNER_VARIABLE } from './owner.js';
+import { releaseGroup, superviseGroup, supervisorPid } from './supervisor.js';
+
+/** How long the output pipes may stay open after the command and its group are gone. */
+const PIPE_GRACE_MS = 1000;
 
 /** The groups that are alive, so that an exit of preflight can stop them. */
 const liveGroups = new Set<number>();
@@ -16,7 +25,10 @@ function installExitHook(): void {
   if (exitHookInstalled) return;
   exitHookInstalled = true;
   // Last line of defence: on any exit (crash included), SIGKILL what is left.
-  process.on('exit', () => killAllGroupsSync());
+  process.on('exit', () => {
+    killAllGroupsSync();
+    killOwnedSync(OWNER_TOKEN, ownSupervisor());
+  });
 }
 
 /** SIGKILL every process group preflight started and that may still be alive. */
@@ -25,7 +37,26 @@ export function killAllGroupsSync(): void {
   liveGroups.clear();
 }
 
-function signalGroup(pgid: number, signal: NodeJS.Signals): boolean {
+/**
+ * Processes started by this preflight process that are still running though none of its
+ * commands is (they left their process group: setsid, a double fork), SIGKILLed; what was killed.
+ */
+export function sweepEscapedSync(): FoundProcess[] {
+  if (liveGroups.size > 0) return [];
+  return killOwnedSync(OWNER_TOKEN, ownSupervisor());
+}
+
+function ownSupervisor(): number[] {
+  const pid = supervisorPid();
+  return pid === undefined ? [] : [pid];
+}
+
+/** Whether a process of the group is still alive. */
+function groupAlive(pgid: number): boolean {
+  return signalGroup(pgid, 0);
+}
+
+function signalGroup(pgid: number, signal: NodeJS.Signals | 0): boolean {
   try {
     process.kill(-pgid, signal);
     return true;
@@ -41,8 +72,27 @@ export interface SpawnOptions {
   tailLimit?: number;
   /** Also append all output to this file. */
   logFile?: string;
+  /**
+   * Write the whole of stdout (alone, not interleaved with stderr) to this file, for a parser:
+   * the tail is for showing, and a tool's JSON can be far longer than it.
+   */
+  stdoutFile?: string;
   /** Called with each chunk of output (stdout and stderr interleaved). */
   onOutput?: (chunk: string) => void;
+  /**
+   * What the command starts may keep running after it, by design (a deploy starting staging's
+   * service): it does not carry preflight's token, so it is not swept. The command's own process
+   * group is still stopped with preflight.
+   */
+  mayOutlive?: boolean;
+  /**
+   * The command's background children that stay in its process group (`nohup app &`) keep
+   * running after it exits, instead of being killed with it: `exited` resolves when the command
+   * does, and `keepGroup` is given the function that stops the group (SIGTERM, then SIGKILL).
+   * Until then the group stays known to the exit hook and the supervisor, so it never outlives
+   * preflight; its output is still read (a child writing to a closed pipe would die of SIGPIPE).
+   */
+  keepGroup?: (stopGroup: () => Promise<void>) => void;
 }
 
 export interface ExitInfo {
@@ -60,29 +110,43 @@ export class ManagedProcess {
   #tail = '';
   #tailLimit: number;
   #log: WriteStream | null;
+  #stdout: WriteStream | null;
   #done = false;
+  /** A process that left the command's group still held its output when the command ended. */
+  escaped = false;
+  /** The command exited but its group still runs, until the keepGroup stopper is called. */
+  lingering = false;
 
   constructor(command: string, options: SpawnOptions) {
     installExitHook();
     this.command = command;
     this.#tailLimit = options.tailLimit ?? 64 * 1024;
     this.#log = options.logFile ? createWriteStream(options.logFile, { flags: 'a' }) : null;
+    this.#stdout = options.stdoutFile ? createWriteStream(options.stdoutFile) : null;
     const started = performance.now();
+    const env: NodeJS.ProcessEnv = { ...options.env, [OWNER_VARIABLE]: OWNER_TOKEN };
+    if (options.mayOutlive) delete env[OWNER_VARIABLE];
     this.#child = spawn('/bin/sh', ['-c', command], {
       cwd: options.cwd,
-      env: options.env,
+      env,
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.pid = this.#child.pid ?? -1;
-    if (this.pid > 0) liveGroups.add(this.pid);
+    if (this.pid > 0) {
+      liveGroups.add(this.pid);
+      superviseGroup(this.pid);
+    }
     const onData = (chunk: Buffer): void => {
       const text = chunk.toString('utf8');
       this.#tail = (this.#tail + text).slice(-this.#tailLimit);
       this.#log?.write(chunk);
       options.onOutput?.(text);
     };
-    this.#child.stdout?.on('data', onData);
+    this.#child.stdout?.on('data', (chunk: Buffer) => {
+      this.#stdout?.write(chunk);
+      onData(chunk);
+    });
     this.#child.stderr?.on('data', onData);
     this.exited = new Promise((resolve) => {
       let exit: { code: number | null; signal: NodeJS.Signals | null } | null = null;
@@ -90,12 +154,14 @@ export class ManagedProcess {
         if (this.#done || !exit) return;
         this.#done = true;
         liveGroups.delete(this.pid);
-        this.#log?.end();
-        resolve({
+        releaseGroup(this.pid);
+        const info = {
           exit_code: exit.code,
           signal: exit.signal,
           duration_ms: round(performance.now() - started),
-        });
+        };
+        // Resolved once the files are complete, so that a parser reads all of them.
+        void Promise.all([endStream(this.#log), endStream(this.#stdout)]).then(() => resolve(info));
       };
       this.#child.on('error', (error) => {
         onData(Buffer.from(`${error.message}\n`));
@@ -104,12 +170,53 @@ export class ManagedProcess {
       });
       this.#child.on('exit', (code, signal) => {
         exit = { code, signal };
+        if (options.keepGroup && groupAlive(this.pid)) {
+          this.#linger(options.keepGroup, started, exit, resolve);
+          return;
+        }
         // Reap whatever the command left in its group (background jobs, workers);
         // this also closes the pipes they held, so 'close' follows.
         signalGroup(this.pid, 'SIGKILL');
+        // Unless a process that left the group (setsid) holds them: stop waiting for its
+        // output; the run's sweep (sweepEscapedSync) finds it by its token and kills it.
+        const held = setTimeout(() => {
+          this.escaped = true;
+          this.#child.stdout?.destroy();
+          this.#child.stderr?.destroy();
+          finish();
+        }, PIPE_GRACE_MS);
+        held.unref();
+        this.#child.once('close', () => clearTimeout(held));
       });
       this.#child.on('close', finish);
     });
+  }
+
+  /** The command exited, its group lives on (keepGroup): resolve now, stop the group later. */
+  #linger(
+    keepGroup: NonNullable<SpawnOptions['keepGroup']>,
+    started: number,
+    exit: { code: number | null; signal: NodeJS.Signals | null },
+    resolve: (info: ExitInfo) => void,
+  ): void {
+    this.#done = true;
+    this.lingering = true;
+    keepGroup(() => this.#stopLingering());
+    resolve({ exit_code: exit.code, signal: exit.signal, duration_ms: round(performance.now() - started) });
+  }
+
+  async #stopLingering(graceMs = 3000): Promise<void> {
+    if (!this.lingering) return;
+    this.lingering = false;
+    signalGroup(this.pid, 'SIGTERM');
+    const deadline = performance.now() + graceMs;
+    while (groupAlive(this.pid) && performance.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    signalGroup(this.pid, 'SIGKILL');
+    liveGroups.delete(this.pid);
+    releaseGroup(this.pid);
+    this.#child.stdout?.destroy();
+    this.#child.stderr?.destroy();
+    await Promise.all([endStream(this.#log), endStream(this.#stdout)]);
   }
 
   /** Whether the process has exited. */
@@ -158,7 +265,7 @@ export async function runCommand(
   const timer = setTimeout(() => {
     timedOut = true;
     void proc.stop();
-  }, options.timeoutMs);
+  }, timerDelay(options.timeoutMs));
   const onAbort = (): void => {
     cancelled = true;
     void proc.stop();
@@ -172,6 +279,14 @@ export async function runCommand(
     clearTimeout(timer);
     options.signal?.removeEventListener('abort', onAbort);
   }
+}
+
+function endStream(stream: WriteStream | null): Promise<void> {
+  if (!stream) return Promise.resolve();
+  return new Promise((resolve) => {
+    stream.once('error', () => resolve());
+    stream.end(() => resolve());
+  });
 }
 
 function round(ms: number): number {

@@ -1,22 +1,28 @@
 /**
  * One run of a plan: plan -> checks -> graph -> results -> verdict -> reporters.
  */
+
 import { randomBytes } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import type { MetricsOverrides } from '../checks/metrics.js';
+import { linkTracebacks } from '../checks/logs/link.js';
+import type { MetricsOverrides } from '../checks/metrics/check.js';
+import type { MetricsResult } from '../checks/metrics/result.js';
 import { buildChecks, type CheckSelection } from '../checks/registry.js';
 import type { CheckContext } from '../checks/types.js';
 import { EngineAgent } from '../http/agent.js';
 import type { LoadedPlan } from '../plan/load.js';
-import { renderTemplate, type TemplateScope } from '../plan/template.js';
-import { isSecretName, Redactor } from '../report/redact.js';
+import { planNeeds } from '../plan/needs.js';
+import type { TemplateScope } from '../plan/template.js';
 import type { Reporter } from '../report/reporter.js';
-import type { CheckResult, PathResult, RunResult } from '../result.js';
-import type { MetricsResult } from '../result-metrics.js';
+import type { CheckResult, Invocation, PathResult, RunResult } from '../result.js';
+import { Redactor } from '../secrets/redactor.js';
+import { registerPlanSecrets } from '../secrets/register.js';
 import { VERSION } from '../version.js';
-import { readGitInfo } from './git.js';
+import { ownOutputs, readGitInfo } from './git.js';
+import { recoverLeftovers, sweepAfterRun } from './leftovers.js';
+import { withPlanVariables } from './pass.js';
 import { runGraph } from './scheduler.js';
 import { createSecretLookup } from './secrets.js';
 import { renderServiceEnv, type ServiceHandle, startService } from './service.js';
@@ -38,6 +44,8 @@ export interface RunOptions {
   redactor?: Redactor;
   /** `preflight compare`: overrides of the plan's `metrics`. */
   metrics?: MetricsOverrides;
+  /** The command line that asked for this run (recorded for "How to repeat"). */
+  invocation?: Invocation;
 }
 
 /** Run a loaded plan and return its result. Reporters are called along the way. */
@@ -51,9 +59,15 @@ export async function runPlan(options: RunOptions): Promise<RunResult> {
   const runDir = path.join(loaded.dir, '.preflight', 'runs', runId);
   await mkdir(runDir, { recursive: true });
   // git runs while the checks do (its processes would otherwise add to every run's wall time).
-  const gitInfo = readGitInfo(loaded.dir);
+  const gitInfo = readGitInfo(loaded.dir, { ownPaths: ownOutputs(loaded) });
   const redactor = options.redactor ?? new Redactor();
   const secret = createSecretLookup(loaded.dir, plan.secrets?.file, env);
+  // Before anything starts: a service that prints its environment at start-up shows no secret.
+  registerPlanSecrets(
+    plan,
+    { env, secret, run: { id: runId, dir: runDir }, ...(options.baseUrl ? { urls: [options.baseUrl] } : {}) },
+    redactor,
+  );
   const started = performance.now();
   const startedAt = new Date();
   const paths: PathResult[] = [];
@@ -62,6 +76,7 @@ export async function runPlan(options: RunOptions): Promise<RunResult> {
     shard: options.shard,
     metrics: options.metrics,
     planDir: loaded.dir,
+    env,
   };
   let metrics: MetricsResult | undefined;
   const checks = await buildChecks(
@@ -74,7 +89,7 @@ export async function runPlan(options: RunOptions): Promise<RunResult> {
   );
   const dispatcher = new EngineAgent({ keepAliveTimeout: 10_000, connections: 64 });
   const makeScope = (serviceUrl: string): TemplateScope =>
-    withVariables(
+    withPlanVariables(
       {
         env,
         secret,
@@ -92,7 +107,12 @@ export async function runPlan(options: RunOptions): Promise<RunResult> {
       config: plan.service,
       planDir: loaded.dir,
       logFile: serviceLog,
-      env: renderServiceEnv(plan.service.env ?? {}, makeScope(''), redactor),
+      // Only a service preflight starts gets its env: with --base-url or service.url, the
+      // secrets it names are not asked for (a check that uses one still renders it).
+      env:
+        options.baseUrl || plan.service.url
+          ? {}
+          : renderServiceEnv(plan.service.env ?? {}, makeScope(''), redactor),
       ...(options.baseUrl ? { baseUrl: options.baseUrl } : {}),
       signal,
       dispatcher,
@@ -105,32 +125,40 @@ export async function runPlan(options: RunOptions): Promise<RunResult> {
     service: plan.service.name,
     checks: checks.map((c) => ({ id: c.id, kind: c.kind })),
   });
+  const context = (checkSignal: AbortSignal): CheckContext => ({
+    loaded,
+    runId,
+    runDir,
+    redactor,
+    signal: checkSignal,
+    service: getService,
+    scope: makeScope,
+    dispatcher,
+    onStepEnd: (p, step) => reporter?.onStepEnd?.(p, step),
+  });
+  // What a run of this plan that was killed left (a baseline worktree, staging down) goes first.
+  const cleanup = await recoverLeftovers(context(signal));
   let results: CheckResult[];
+  let servicePort: number | null = null;
   try {
     results = await runGraph(checks, {
       concurrency: options.concurrency ?? 4,
       signal,
-      context: (checkSignal): CheckContext => ({
-        loaded,
-        runId,
-        runDir,
-        redactor,
-        signal: checkSignal,
-        service: getService,
-        scope: makeScope,
-        dispatcher,
-        onStepEnd: (p, step) => reporter?.onStepEnd?.(p, step),
-      }),
+      context,
       onCheckStart: (c) => reporter?.onCheckStart?.({ id: c.id, kind: c.kind }),
       onCheckEnd: (r) => reporter?.onCheckEnd?.(redactor.redactValue(r)),
     });
   } finally {
     const handle = service ? await (service as Promise<ServiceHandle>).catch(() => null) : null;
+    servicePort = handle?.port ?? null;
     await handle?.stop();
     await dispatcher.close().catch(() => {});
   }
+  cleanup.push(...sweepAfterRun(servicePort));
   const git = await gitInfo;
   const verdict = decideVerdict(results, signal.aborted);
+  // Each traceback the logs check found goes under the failed step whose request caused it.
+  linkTracebacks(paths, results);
   const result: RunResult = {
     schema_version: 1,
     tool: { name: 'preflight', version: VERSION },
@@ -152,19 +180,12 @@ export async function runPlan(options: RunOptions): Promise<RunResult> {
     assumptions: plan.assumptions ?? [],
     ...(service ? { service_log: path.relative(process.cwd(), serviceLog) } : {}),
     ...(options.shard ? { shard: options.shard } : {}),
+    ...(options.invocation ? { invocation: options.invocation } : {}),
+    needs: planNeeds(plan),
     ...(metrics ? { metrics } : {}),
+    ...(cleanup.length > 0 ? { cleanup } : {}),
   };
   return redactor.redactValue(result);
-}
-
-/** The scope with the plan's variables, themselves rendered (they may use env, secrets, run). */
-function withVariables(scope: TemplateScope, variables: Record<string, unknown>): TemplateScope {
-  for (const [name, value] of Object.entries(variables)) {
-    const rendered = typeof value === 'string' ? renderTemplate(value, scope) : value;
-    if (isSecretName(name)) scope.redactor.add(rendered);
-    scope.vars.set(name, rendered);
-  }
-  return scope;
 }
 
 function orderPaths(paths: PathResult[], order: string[]): PathResult[] {

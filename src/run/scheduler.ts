@@ -2,8 +2,10 @@
  * The run graph: checks start when what they need has passed, independent ones in
  * parallel (bounded), each wrapped by `runCheck` with its timeout and cancellation.
  */
+
 import { performance } from 'node:perf_hooks';
 import type { CheckContext, CheckDefinition } from '../checks/types.js';
+import { timerDelay } from '../plan/duration.js';
 import type { CheckResult } from '../result.js';
 
 export interface ScheduleOptions {
@@ -69,7 +71,7 @@ export async function runCheck(check: CheckDefinition, options: ScheduleOptions)
     timer = setTimeout(() => {
       controller.abort(new Error('check timed out'));
       resolve('timeout');
-    }, check.timeoutMs);
+    }, timerDelay(check.timeoutMs));
   });
   const base = { id: check.id, kind: check.kind, blocking: check.blocking };
   try {
@@ -80,9 +82,15 @@ export async function runCheck(check: CheckDefinition, options: ScheduleOptions)
     const duration_ms = round(performance.now() - started);
     if (first === 'timeout') {
       const message = `the check did not finish within ${check.timeoutMs / 1000} s`;
+      // What the aborted check returned (a skip for "cancelled") is kept, but not its skip.
+      const {
+        skip_reason: _skipped,
+        skip_allowed: _allowed,
+        ...rest
+      } = (outcome ?? {}) as Partial<CheckResult>;
       return {
         ...base,
-        ...(outcome ?? {}),
+        ...rest,
         status: 'error',
         duration_ms,
         summary: message,
@@ -118,6 +126,7 @@ function skipped(check: CheckDefinition, reason: string): CheckResult {
     duration_ms: 0,
     summary: reason,
     skip_reason: reason,
+    ...(check.skipAllowed ? { skip_allowed: true } : {}),
   };
 }
 

@@ -2,6 +2,7 @@
  * The service lifecycle: pick a free port, start the service's command, poll its
  * ready endpoint, keep its output in the run's log, stop its whole process group.
  */
+import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -9,7 +10,8 @@ import { type Dispatcher, request } from 'undici';
 import { toMs } from '../plan/duration.js';
 import type { ServiceConfig } from '../plan/schema.js';
 import { renderTemplate, type TemplateScope } from '../plan/template.js';
-import { isSecretName, type Redactor } from '../report/redact.js';
+import { isSecretName } from '../secrets/names.js';
+import type { Redactor } from '../secrets/redactor.js';
 import { ManagedProcess } from './process.js';
 
 /** A service that answers on `url`. */
@@ -54,7 +56,13 @@ export interface StartServiceOptions {
 
 const TAIL_LINES = 30;
 
-/** Start (or reach) the service and wait until its ready endpoint answers 2xx. */
+/**
+ * What `{port}` in the plan's service env renders to until the port is known: unguessable,
+ * so that no substituted value can contain it.
+ */
+export const PORT_PLACEHOLDER = `\u0000preflight-port-${randomBytes(8).toString('hex')}\u0000`;
+
+/** Start (or reach) the service and wait until it is ready (its ready endpoint answers 2xx, or any answer below 500 without one). */
 export async function startService(options: StartServiceOptions): Promise<ServiceHandle> {
   const { config } = options;
   const ready = parseReady(config.ready);
@@ -82,8 +90,10 @@ export async function startService(options: StartServiceOptions): Promise<Servic
   }
   const port = await freePort();
   const sub = (s: string): string => s.replaceAll('{port}', String(port));
+  // The env was rendered with PORT_PLACEHOLDER where the plan wrote {port}; a value that
+  // itself says {port} (a secret, an environment variable) is left as it is.
   const env: Record<string, string> = {};
-  for (const [k, v] of Object.entries(options.env)) env[k] = sub(v);
+  for (const [k, v] of Object.entries(options.env)) env[k] = v.replaceAll(PORT_PLACEHOLDER, String(port));
   const proc = new ManagedProcess(sub(config.start), {
     cwd: path.resolve(options.planDir, config.cwd ?? '.'),
     env: { ...process.env, PORT: String(port), ...env },
@@ -112,14 +122,24 @@ interface WaitOptions extends StartServiceOptions {
   proc: ManagedProcess | null;
 }
 
-async function waitReady(
-  handle: ServiceHandle,
-  ready: { method: 'GET' | 'HEAD'; path: string },
-  o: WaitOptions,
-): Promise<void> {
+/** What "ready" means: the plan's endpoint answering 2xx, or (none named) any answer below 500 to GET /. */
+interface Readiness {
+  method: 'GET' | 'HEAD';
+  path: string;
+  /** true: the plan named the endpoint, and only 2xx counts. */
+  explicit: boolean;
+}
+
+/** Polls start at 100 ms apart and back off to 1 s while the service refuses or answers 5xx. */
+const FIRST_POLL_MS = 100;
+const MAX_POLL_MS = 1000;
+
+async function waitReady(handle: ServiceHandle, ready: Readiness, o: WaitOptions): Promise<void> {
   const target = `${handle.url}${ready.path}`;
   const deadline = performance.now() + o.timeoutMs;
   let last = 'no answer yet';
+  let attempts = 0;
+  let pause = FIRST_POLL_MS;
   while (performance.now() < deadline) {
     if (o.signal.aborted)
       throw new ServiceError('SERVICE_NOT_READY', 'the run was cancelled while the service was starting');
@@ -131,6 +151,7 @@ async function waitReady(
         o.proc.tail(TAIL_LINES),
       );
     }
+    attempts++;
     try {
       const res = await request(target, {
         method: ready.method,
@@ -139,27 +160,52 @@ async function waitReady(
         bodyTimeout: 2000,
       });
       await res.body.dump();
-      if (res.statusCode >= 200 && res.statusCode < 300) return;
+      if (isUp(res.statusCode, ready)) return;
       last = `status ${res.statusCode}`;
     } catch (error) {
       last = (error as { code?: string }).code ?? (error as Error).message;
     }
-    await sleep(100);
+    await sleep(Math.min(pause, Math.max(0, deadline - performance.now())));
+    // A service that is starting (refused) is polled often; one that answers 5xx less so.
+    pause = o.proc && last.startsWith('ECONNREFUSED') ? FIRST_POLL_MS : Math.min(MAX_POLL_MS, pause * 2);
   }
   const code = o.proc ? 'SERVICE_NOT_READY' : 'SERVICE_UNREACHABLE';
   throw new ServiceError(
     code,
-    `${ready.method} ${target} did not answer 2xx within ${o.timeoutMs / 1000} s (last: ${last})`,
+    notReadyMessage(target, ready, o.timeoutMs, { last, attempts }),
     o.proc?.tail(TAIL_LINES) ?? '',
   );
 }
 
-function parseReady(ready: ServiceConfig['ready']): { method: 'GET' | 'HEAD'; path: string } {
+function isUp(status: number, ready: Readiness): boolean {
+  return ready.explicit ? status >= 200 && status < 300 : status < 500;
+}
+
+function notReadyMessage(
+  target: string,
+  ready: Readiness,
+  timeoutMs: number,
+  seen: { last: string; attempts: number },
+): string {
+  const wanted = ready.explicit ? 'did not answer 2xx' : 'gave no HTTP answer below 500';
+  const tried = `${seen.attempts} attempt${seen.attempts === 1 ? '' : 's'}, last: ${seen.last}`;
+  const hint = ready.explicit
+    ? ''
+    : '; if the service has a health route, name it in service.ready (e.g. ready: GET /healthz)';
+  return `${ready.method} ${target} ${wanted} within ${timeoutMs / 1000} s (${tried})${hint}`;
+}
+
+function parseReady(ready: ServiceConfig['ready']): Readiness {
+  if (ready === undefined) return { method: 'GET', path: '/', explicit: false };
   if (typeof ready === 'string') {
     const [method, p] = ready.trim().split(/\s+/) as ['GET' | 'HEAD', string];
-    return { method, path: p.startsWith('/') ? p : `/${p}` };
+    return { method, path: p.startsWith('/') ? p : `/${p}`, explicit: true };
   }
-  return { method: ready.method, path: ready.path.startsWith('/') ? ready.path : `/${ready.path}` };
+  return {
+    method: ready.method,
+    path: ready.path.startsWith('/') ? ready.path : `/${ready.path}`,
+    explicit: true,
+  };
 }
 
 /**
@@ -173,7 +219,7 @@ export function renderServiceEnv(
 ): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [key, value] of Object.entries(spec)) {
-    const rendered = String(renderTemplate(value, scope));
+    const rendered = String(renderTemplate(value, scope, { placeholders: { port: PORT_PLACEHOLDER } }));
     if (isSecretName(key)) redactor.add(rendered);
     out[key] = rendered;
   }

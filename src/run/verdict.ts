@@ -1,8 +1,11 @@
 /**
- * The verdict: GO when no blocking check failed; could-not-run (exit 3) when a blocking
- * check errored; advisory checks only warn.
+ * The verdict. GO is earned: every blocking check passed on the coverage the plan asked for,
+ * and every skip is one the plan allows. NO-GO (exit 1) when a blocking check failed, covered
+ * less than asked, or was skipped without the plan's permission. COULD NOT RUN (exit 3) when
+ * nothing failed but preflight could not run a blocking check (a service that would not start,
+ * a missing tool). Advisory checks only warn.
  */
-import type { CheckResult, Verdict } from '../result.js';
+import { type CheckResult, INCOMPLETE_COVERAGE, type Verdict } from '../result.js';
 
 export interface VerdictDecision {
   verdict: Verdict;
@@ -10,39 +13,94 @@ export interface VerdictDecision {
   reason: string;
 }
 
+/** A blocking check's share in the verdict. */
+export type CheckStanding = 'passed' | 'failed' | 'incomplete' | 'skipped' | 'allowed-skip' | 'could-not-run';
+
+/** How one check counts toward the verdict. */
+export function checkStanding(r: CheckResult): CheckStanding | 'advisory' {
+  if (!r.blocking) return 'advisory';
+  if (r.status === 'pass' || r.status === 'warn') return 'passed';
+  if (r.status === 'fail') return 'failed';
+  if (r.status === 'skip') return r.skip_allowed ? 'allowed-skip' : 'skipped';
+  return r.error?.code === INCOMPLETE_COVERAGE ? 'incomplete' : 'could-not-run';
+}
+
 /** Decide the verdict from check results. */
 export function decideVerdict(results: CheckResult[], cancelled = false): VerdictDecision {
-  const blocking = results.filter((r) => r.blocking);
-  const errored = blocking.filter((r) => r.status === 'error');
-  const failed = blocking.filter((r) => r.status === 'fail');
+  const by = (standing: CheckStanding): CheckResult[] => results.filter((r) => checkStanding(r) === standing);
+  const failed = by('failed');
+  const incomplete = by('incomplete');
+  const skipped = by('skipped');
+  const errored = by('could-not-run');
+  const allowed = by('allowed-skip');
+  const passed = by('passed');
   const warned = results.filter((r) => r.status === 'warn' || (!r.blocking && r.status === 'error'));
-  const names = (list: CheckResult[]): string => list.map((r) => r.id).join(', ');
   if (cancelled)
     return { verdict: 'no-go', exit_code: 3, reason: 'the run was cancelled before every check finished' };
-  if (errored.length > 0) {
-    return {
-      verdict: 'no-go',
-      exit_code: 3,
-      reason: `could not run ${names(errored)}: ${errored[0]?.summary}`,
-    };
+  const parts: string[] = [];
+  if (failed.length > 0) parts.push(`${count(failed.length, 'blocking check')} failed: ${names(failed)}`);
+  if (incomplete.length > 0)
+    parts.push(
+      `${count(incomplete.length, 'blocking check')} covered less than the plan asks: ${withWhy(incomplete)}`,
+    );
+  if (skipped.length > 0)
+    parts.push(
+      `${count(skipped.length, 'blocking check')} skipped without the plan's permission: ${withWhy(skipped)}`,
+    );
+  if (parts.length > 0) {
+    if (errored.length > 0) parts.push(`could not run ${withWhy(errored)}`);
+    return { verdict: 'no-go', exit_code: 1, reason: parts.join('; ') };
   }
-  if (failed.length > 0) {
-    return {
-      verdict: 'no-go',
-      exit_code: 1,
-      reason: `${failed.length} blocking check${failed.length === 1 ? '' : 's'} failed: ${names(failed)}`,
-    };
-  }
-  const ran = blocking.filter((r) => r.status === 'pass').length;
-  if (ran === 0 && results.length > 0 && results.every((r) => r.status === 'skip')) {
-    return { verdict: 'no-go', exit_code: 1, reason: 'no check ran' };
-  }
-  const warnNote = warned.length
-    ? `; ${warned.length} advisory warning${warned.length === 1 ? '' : 's'}: ${names(warned)}`
+  if (errored.length > 0)
+    return { verdict: 'no-go', exit_code: 3, reason: `could not run ${withWhy(errored)}` };
+  if (passed.length === 0)
+    return { verdict: 'no-go', exit_code: 1, reason: 'no blocking check ran: nothing was verified' };
+  const allowedNote = allowed.length
+    ? `; ${allowed.length} skipped as the plan allows: ${withWhy(allowed)}`
     : '';
+  const warnNote = warned.length ? `; ${count(warned.length, 'advisory warning')}: ${names(warned)}` : '';
   return {
     verdict: 'go',
     exit_code: 0,
-    reason: `all ${ran} blocking check${ran === 1 ? '' : 's'} passed${warnNote}`,
+    reason: `${count(passed.length, 'blocking check')} passed${allowedNote}${warnNote}`,
   };
+}
+
+function names(list: CheckResult[]): string {
+  return list.map((r) => r.id).join(', ');
+}
+
+/** `cache (SHOP_CDN_URL is not set), metrics (no release tag yet)`. */
+function withWhy(list: CheckResult[]): string {
+  return list.map((r) => `${r.id} (${shortWhy(r)})`).join(', ');
+}
+
+function shortWhy(r: CheckResult): string {
+  const why = r.status === 'skip' ? (r.skip_reason ?? r.summary) : (r.error?.message ?? r.summary);
+  const text = why.split('\n')[0] ?? '';
+  return text.length > 160 ? `${text.slice(0, 157)}…` : text;
+}
+
+function count(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}
+
+/** The banner word of a result: `GO` (exit 0), `NO-GO` (exit 1) or `COULD NOT RUN` (exit 3). */
+export function verdictLabel(result: {
+  verdict: Verdict;
+  exit_code: number;
+}): 'GO' | 'NO-GO' | 'COULD NOT RUN' {
+  if (result.verdict === 'go') return 'GO';
+  return result.exit_code === 3 ? 'COULD NOT RUN' : 'NO-GO';
+}
+
+/** Every skipped check with its reason and whether the plan allows it, in result order. */
+export function listSkips(results: CheckResult[]): { id: string; reason: string; allowed: boolean }[] {
+  return results
+    .filter((r) => r.status === 'skip')
+    .map((r) => ({
+      id: r.id,
+      reason: r.skip_reason ?? r.summary,
+      allowed: r.skip_allowed === true || !r.blocking,
+    }));
 }

@@ -1,142 +1,332 @@
 /**
- * Baseline vs candidate: per critical path and metric, the change with its bootstrap
- * interval over blocks, and a verdict. A regression counts when it is significant
- * (the interval lies above 0) and the interval reaches the plan's threshold: the
- * threshold is the smallest regression the gate must catch, so a change whose interval
- * cannot rule out the threshold fails, and one shown to be smaller passes. (Judging
- * the point estimate against the threshold instead would catch a regression of exactly
- * the threshold only half of the time; bench:verdict measures both rates.)
+ * Baseline vs candidate: per critical path (and per step) and metric, the change with its
+ * confidence-sequence interval, and one of four verdicts.
+ *
+ * The unit of evidence is a *unit* of whole rounds (one block of each side per round, the sides
+ * in counterbalanced order), enough rounds for the percentile's sample rule on each side
+ * (quantile.ts): for a latency percentile, the change of a unit is the log ratio of the
+ * candidate's percentile to the baseline's over the unit's samples. Neighbouring blocks share
+ * the machine's state, so the ratio cancels its drift; units, not requests, are the
+ * independent observations (requests within a block are not independent, and a test that
+ * treats them as such is overconfident). A unit hit by a burst of other load makes one wild
+ * ratio; it widens the interval (the spread of the units grows faster than their mean moves), so
+ * it costs evidence rather than raising a false alarm. Ratios are kept within 1/20…20 only so
+ * that a unit without answers cannot make the arithmetic infinite.
+ * Errors are compared as rates (iterations that failed) with a confidence sequence per side.
+ *
+ * Verdicts: `regressed` when the interval lies above 0 and reaches the threshold (the threshold
+ * is the smallest regression the gate must catch, so a change that might be that large fails),
+ * `improved` the mirror image, `unchanged` when the whole interval lies within ± the threshold
+ * (equivalence shown, not merely nothing seen), else `inconclusive`. Blocking comparisons share
+ * the family error rate α equally (Bonferroni); per-step rows are advisory and share their own α.
  */
-import type { BlockPathValues, MetricComparison, MetricName, MetricsBlock } from '../result-metrics.js';
-import { bootstrapChange, bootstrapPairedChange, type ChangeKind, mean } from './bootstrap.js';
+import type { MetricComparison, MetricName } from '../checks/metrics/result.js';
+import { percentileOfSorted, samplesNeeded } from './quantile.js';
+import type { PathSamples, SampleBlock, StepSamples } from './samples.js';
+import { rateConfidenceSequence } from './sequential.js';
+import { aaSpread, explainInconclusive, judge, roundTo, settleRelative } from './settle.js';
+
+export { judge } from './settle.js';
 
 /** Thresholds per metric (percent, or percentage points for errors); absent: not gated. */
 export type Thresholds = Partial<Record<MetricName, number>>;
 
-/** How to compare. */
-export interface CompareOptions {
-  paths: string[];
-  thresholds: Thresholds;
-  /** Fewer measured blocks per side than this: `insufficient`. */
-  minBlocks: number;
-  confidence?: number;
-  /**
-   * Both sides were measured in this run, interleaved (default): compare block pairs
-   * of the same round. False for a recorded baseline: unpaired.
-   */
-  paired?: boolean;
+/** A compared critical path and its step names. */
+export interface ComparedPath {
+  name: string;
+  steps: string[];
 }
 
-/**
- * Latencies are trimmed (a burst of other load on the machine hits single blocks);
- * errors and throughput are not (a burst of errors is the service's, not noise).
- */
-const METRICS: {
-  metric: MetricName;
-  unit: MetricComparison['unit'];
-  kind: ChangeKind;
-  worse: 1 | -1;
-  trim: number;
-}[] = [
-  { metric: 'p50', unit: 'ms', kind: 'relative', worse: 1, trim: 0.25 },
-  { metric: 'p95', unit: 'ms', kind: 'relative', worse: 1, trim: 0.25 },
-  { metric: 'p99', unit: 'ms', kind: 'relative', worse: 1, trim: 0.25 },
-  { metric: 'errors', unit: '%', kind: 'difference', worse: 1, trim: 0 },
-  { metric: 'throughput', unit: '/s', kind: 'relative', worse: -1, trim: 0 },
-];
+/** How to compare. */
+export interface CompareOptions {
+  paths: ComparedPath[];
+  thresholds: Thresholds;
+  /** Family-wise error rate over the blocking comparisons (1 − confidence). */
+  alpha: number;
+  /** Samples expected per path and block (rate × block): fixes the rounds per unit before any data. */
+  perBlock: number;
+  /** Rounds the budget allows in all: what an inconclusive row's projection is measured against. */
+  maxRounds: number;
+  /** Per-step rows for paths of two steps or more (default true). */
+  steps?: boolean;
+}
 
 /** Thresholds used when a metric is not gated: a change this large is still reported. */
 const REPORT_ONLY: Record<MetricName, number> = { p50: 10, p95: 10, p99: 25, errors: 0.5, throughput: 10 };
 
-/** One path's measured values: per side, and paired by round (for interleaved sides). */
-interface PathValues {
-  before: BlockPathValues[];
-  after: BlockPathValues[];
-  pairs: [BlockPathValues, BlockPathValues][];
+const LATENCIES = ['p50', 'p95', 'p99'] as const;
+
+/** Per-unit ratios beyond 20× either way are held there (a unit without answers must not be infinite). */
+const LOG_RATIO_LIMIT = Math.log(20);
+type Latency = (typeof LATENCIES)[number];
+
+/** One round's blocks of both sides. */
+interface RoundPair {
+  round: number;
+  baseline: SampleBlock;
+  candidate: SampleBlock;
 }
 
-/** Compare the measured (non-warm-up) blocks of both sides. */
-export function compareBlocks(blocks: MetricsBlock[], o: CompareOptions): MetricComparison[] {
-  const measured = blocks.filter((b) => !b.warmup);
-  return o.paths.flatMap((path) => {
-    const values = pathValues(measured, path);
-    return METRICS.map((m) => compareMetric(path, m, values, o));
-  });
+/** What every row of one comparison needs. */
+interface Context {
+  o: CompareOptions;
+  pairs: RoundPair[];
+  alphaPath: number;
+  alphaStep: number;
 }
 
-/** A path's values per side, and pairs: the two blocks of one round (indices 2r, 2r + 1). */
-function pathValues(measured: MetricsBlock[], path: string): PathValues {
-  const out: PathValues = { before: [], after: [], pairs: [] };
-  const rounds = new Map<number, { baseline?: BlockPathValues; candidate?: BlockPathValues }>();
-  for (const block of measured) {
-    const value = block.paths.find((p) => p.path === path && p.count > 0);
-    if (!value) continue;
-    (block.side === 'baseline' ? out.before : out.after).push(value);
-    const round = rounds.get(Math.floor(block.index / 2)) ?? {};
-    round[block.side] = value;
-    rounds.set(Math.floor(block.index / 2), round);
-  }
-  for (const round of rounds.values())
-    if (round.baseline && round.candidate) out.pairs.push([round.baseline, round.candidate]);
-  return out;
-}
-
-function compareMetric(
-  path: string,
-  m: (typeof METRICS)[number],
-  values: PathValues,
-  o: CompareOptions,
-): MetricComparison {
-  const gated = o.thresholds[m.metric];
-  const threshold = gated ?? REPORT_ONLY[m.metric];
-  const before = values.before.map((b) => b[m.metric]);
-  const after = values.after.map((b) => b[m.metric]);
-  const row: MetricComparison = {
-    path,
-    metric: m.metric,
-    unit: m.unit,
-    before: before.length ? round(mean(before)) : null,
-    after: after.length ? round(mean(after)) : null,
-    change: null,
-    change_unit: m.kind === 'relative' ? '%' : 'pp',
-    interval: null,
-    threshold: gated ?? null,
-    verdict: 'insufficient',
-    blocking: gated !== undefined,
+/** Compare every path (and step) and metric over the rounds measured on both sides. */
+export function compareSamples(blocks: SampleBlock[], o: CompareOptions): MetricComparison[] {
+  const pairs = roundPairs(blocks);
+  const gated = (Object.keys(o.thresholds) as MetricName[]).filter((m) => o.thresholds[m] !== undefined);
+  const withSteps = o.steps !== false ? o.paths.filter((p) => p.steps.length >= 2) : [];
+  const stepRows = withSteps.reduce((n, p) => n + p.steps.length * LATENCIES.length, 0);
+  const ctx: Context = {
+    o,
+    pairs,
+    alphaPath: o.alpha / Math.max(1, o.paths.length * gated.length),
+    alphaStep: o.alpha / Math.max(1, stepRows),
   };
-  const paired = o.paired !== false;
-  const units = paired ? values.pairs.length : Math.min(before.length, after.length);
-  if (units === 0) return row;
-  const confidence = o.confidence ?? 0.95;
-  const estimate = paired
-    ? bootstrapPairedChange(
-        values.pairs.map(([b, a]) => [b[m.metric], a[m.metric]]),
-        { kind: m.kind, confidence, trim: m.trim },
-      )
-    : bootstrapChange(before, after, { kind: m.kind, confidence });
-  row.change = round(estimate.change);
-  row.interval = [round(estimate.interval[0]), round(estimate.interval[1])];
-  if (units < o.minBlocks) return row;
-  row.verdict = judge(estimate.interval, threshold, m.worse);
+  const rows: MetricComparison[] = [];
+  for (const path of o.paths) {
+    for (const metric of LATENCIES) rows.push(latencyRow(ctx, path.name, null, metric));
+    rows.push(errorsRow(ctx, path.name), throughputRow(ctx, path.name));
+  }
+  for (const path of withSteps)
+    for (const step of path.steps)
+      for (const metric of LATENCIES) rows.push(latencyRow(ctx, path.name, step, metric));
+  return rows;
+}
+
+/** The rounds with a block of each side, in order. */
+function roundPairs(blocks: SampleBlock[]): RoundPair[] {
+  const rounds = new Map<number, Partial<RoundPair>>();
+  for (const block of blocks) {
+    const pair = rounds.get(block.round) ?? { round: block.round };
+    pair[block.side] = block;
+    rounds.set(block.round, pair);
+  }
+  return [...rounds.values()]
+    .filter((p): p is RoundPair => p.baseline !== undefined && p.candidate !== undefined)
+    .sort((a, b) => a.round - b.round);
+}
+
+function pathIn(block: SampleBlock, path: string): PathSamples | undefined {
+  return block.paths.find((p) => p.path === path);
+}
+
+/** A side's latencies in a block (null: only the recorded percentiles), or undefined when absent. */
+function latenciesOf(block: SampleBlock, path: string, step: string | null): Float64Array | null | undefined {
+  const p = pathIn(block, path);
+  if (!p) return undefined;
+  if (step === null) return p.latencies;
+  const s: StepSamples | undefined = p.steps.find((x) => x.step === step);
+  return s ? s.latencies : undefined;
+}
+
+function merge(parts: Float64Array[]): Float64Array {
+  const out = new Float64Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const part of parts) {
+    out.set(part, at);
+    at += part.length;
+  }
+  return out.sort();
+}
+
+/** A side's percentile over some blocks: from samples, else (recorded, one block) the kept value. */
+function sidePercentile(
+  blocks: SampleBlock[],
+  path: string,
+  step: string | null,
+  metric: Latency,
+  need: number,
+): number | null {
+  const parts: Float64Array[] = [];
+  for (const block of blocks) {
+    const values = latenciesOf(block, path, step);
+    if (values === undefined) return null;
+    if (values === null) {
+      const recorded = pathIn(block, path);
+      if (blocks.length !== 1 || step !== null || !recorded?.values || recorded.iterations < need)
+        return null;
+      return recorded.values[metric];
+    }
+    parts.push(values);
+  }
+  const all = merge(parts);
+  return all.length >= need ? percentileOfSorted(all, Number(metric.slice(1))) : null;
+}
+
+/** One latency percentile of a path or step. */
+function latencyRow(ctx: Context, path: string, step: string | null, metric: Latency): MetricComparison {
+  const need = samplesNeeded(Number(metric.slice(1)));
+  const g = Math.max(1, Math.ceil(need / Math.max(1, ctx.o.perBlock)));
+  const gatedAt = step === null ? ctx.o.thresholds[metric] : undefined;
+  const threshold = gatedAt ?? ctx.o.thresholds[metric] ?? REPORT_ONLY[metric];
+  const changes: number[] = [];
+  const perSide: Record<'baseline' | 'candidate', number[]> = { baseline: [], candidate: [] };
+  for (let u = 0; (u + 1) * g <= ctx.pairs.length; u++) {
+    const unit = ctx.pairs.slice(u * g, (u + 1) * g);
+    const at = (side: 'baseline' | 'candidate') =>
+      sidePercentile(
+        unit.map((r) => r[side]),
+        path,
+        step,
+        metric,
+        need,
+      );
+    const b = at('baseline');
+    const c = at('candidate');
+    if (b === null || c === null || b <= 0 || c <= 0) continue;
+    changes.push(Math.max(-LOG_RATIO_LIMIT, Math.min(LOG_RATIO_LIMIT, Math.log(c / b))));
+    perSide.baseline.push(b);
+    perSide.candidate.push(c);
+  }
+  const pooled = (side: 'baseline' | 'candidate'): number | null =>
+    sidePercentile(
+      ctx.pairs.map((r) => r[side]),
+      path,
+      step,
+      metric,
+      need,
+    ) ?? meanOfRecorded(ctx.pairs, side, path, step, metric, need);
+  const row = baseRow(path, step, metric, 'ms', '%', threshold, gatedAt !== undefined);
+  row.before = roundTo(pooled('baseline'));
+  row.after = roundTo(pooled('candidate'));
+  row.unit_rounds = g;
+  row.aa_spread = aaSpread(perSide);
+  const alpha = step === null ? ctx.alphaPath : ctx.alphaStep;
+  settleRelative(row, changes, { alpha, threshold, worse: 1, g, maxRounds: ctx.o.maxRounds });
+  if (changes.length === 0)
+    row.reason =
+      row.before === null || row.after === null
+        ? `n/a (need ≥ ${need} samples for ${metric})`
+        : `n/a (need ≥ ${need} samples per side in a unit of ${g} round${g === 1 ? '' : 's'})`;
   return row;
 }
 
-/**
- * regressed: the interval lies above 0 (in the worse direction) and reaches the
- * threshold; improved: the mirror image; otherwise unchanged.
- */
-export function judge(
-  interval: [number, number],
-  threshold: number,
-  worse: 1 | -1,
-): 'regressed' | 'improved' | 'unchanged' {
-  const [low, high] = worse === 1 ? interval : [-interval[1], -interval[0]];
-  if (low > 0 && high >= threshold) return 'regressed';
-  if (high < 0 && -low >= threshold) return 'improved';
-  return 'unchanged';
+/** A recorded baseline's percentile: the mean of its blocks' kept values (blocks with enough samples). */
+function meanOfRecorded(
+  pairs: RoundPair[],
+  side: 'baseline' | 'candidate',
+  path: string,
+  step: string | null,
+  metric: Latency,
+  need: number,
+): number | null {
+  if (step !== null) return null;
+  const values = pairs
+    .map((r) => pathIn(r[side], path))
+    .filter((p): p is PathSamples => p?.values !== undefined && p.iterations >= need)
+    .map((p) => (p.values as { p50: number; p95: number; p99: number })[metric]);
+  return values.length === 0 ? null : values.reduce((s, v) => s + v, 0) / values.length;
 }
 
-function round(n: number): number {
-  if (!Number.isFinite(n)) return n > 0 ? 1e9 : -1e9;
-  return Math.round(n * 100) / 100;
+/** The error rate of a path (percentage points), from the iterations of both sides. */
+function errorsRow(ctx: Context, path: string): MetricComparison {
+  const gatedAt = ctx.o.thresholds.errors;
+  const threshold = gatedAt ?? REPORT_ONLY.errors;
+  const row = baseRow(path, null, 'errors', '%', 'pp', threshold, gatedAt !== undefined);
+  row.unit_rounds = 1;
+  const total = (side: 'baseline' | 'candidate') => {
+    let iterations = 0;
+    let errors = 0;
+    for (const r of ctx.pairs) {
+      const p = pathIn(r[side], path);
+      iterations += p?.iterations ?? 0;
+      errors += p?.errors ?? 0;
+    }
+    return { iterations, errors };
+  };
+  const b = total('baseline');
+  const c = total('candidate');
+  row.units = ctx.pairs.length;
+  if (b.iterations === 0 || c.iterations === 0) {
+    row.reason = 'n/a (no iterations on one side)';
+    return row;
+  }
+  const rb = b.errors / b.iterations;
+  const rc = c.errors / c.iterations;
+  row.before = roundTo(rb * 100);
+  row.after = roundTo(rc * 100);
+  row.change = roundTo((rc - rb) * 100);
+  const [lb, ub] = rateConfidenceSequence(b.errors, b.iterations, ctx.alphaPath / 2);
+  const [lc, uc] = rateConfidenceSequence(c.errors, c.iterations, ctx.alphaPath / 2);
+  const interval: [number, number] = [(lc - ub) * 100, (uc - lb) * 100];
+  row.interval = [roundTo(interval[0]) as number, roundTo(interval[1]) as number];
+  row.verdict = judge(interval, threshold, 1);
+  if (row.verdict === 'inconclusive') {
+    // The interval narrows about as 1/√n (1/n without errors): a conservative projection.
+    const half = (interval[1] - interval[0]) / 2;
+    const need = Math.max(threshold - Math.abs(rc - rb) * 100, Math.abs(rc - rb) * 100);
+    const more = need > 0 ? ctx.pairs.length * ((half / need) ** 2 - 1) : Number.POSITIVE_INFINITY;
+    explainInconclusive(row, interval, more, {
+      alpha: ctx.alphaPath,
+      threshold,
+      worse: 1,
+      g: 1,
+      maxRounds: ctx.o.maxRounds,
+    });
+  }
+  return row;
+}
+
+/** Iterations per second, per round (a drop is worse). */
+function throughputRow(ctx: Context, path: string): MetricComparison {
+  const gatedAt = ctx.o.thresholds.throughput;
+  const threshold = gatedAt ?? REPORT_ONLY.throughput;
+  const row = baseRow(path, null, 'throughput', '/s', '%', threshold, gatedAt !== undefined);
+  row.unit_rounds = 1;
+  const changes: number[] = [];
+  const perSide: Record<'baseline' | 'candidate', number[]> = { baseline: [], candidate: [] };
+  for (const r of ctx.pairs) {
+    const b = pathIn(r.baseline, path)?.throughput ?? 0;
+    const c = pathIn(r.candidate, path)?.throughput ?? 0;
+    if (b <= 0 || c <= 0) continue;
+    changes.push(Math.log(c / b));
+    perSide.baseline.push(b);
+    perSide.candidate.push(c);
+  }
+  const mean = (xs: number[]): number | null =>
+    xs.length ? xs.reduce((s, v) => s + v, 0) / xs.length : null;
+  row.before = roundTo(mean(perSide.baseline));
+  row.after = roundTo(mean(perSide.candidate));
+  row.aa_spread = aaSpread(perSide);
+  settleRelative(row, changes, {
+    alpha: ctx.alphaPath,
+    threshold,
+    worse: -1,
+    g: 1,
+    maxRounds: ctx.o.maxRounds,
+  });
+  return row;
+}
+
+function baseRow(
+  path: string,
+  step: string | null,
+  metric: MetricName,
+  unit: MetricComparison['unit'],
+  changeUnit: MetricComparison['change_unit'],
+  threshold: number,
+  blocking: boolean,
+): MetricComparison {
+  return {
+    path,
+    step,
+    metric,
+    unit,
+    before: null,
+    after: null,
+    change: null,
+    change_unit: changeUnit,
+    interval: null,
+    threshold: blocking ? threshold : null,
+    verdict: 'inconclusive',
+    blocking,
+    units: 0,
+    unit_rounds: 1,
+    aa_spread: null,
+  };
 }

@@ -5,6 +5,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
 import type Database from 'better-sqlite3';
 import { createMutex, type Db, type SqlParam } from './db.js';
 import { type Migration, migrate } from './migrations.js';
@@ -33,7 +34,7 @@ export async function openSqliteDb(file: string): Promise<Db> {
   try {
     if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
     conn = new Driver(file, { timeout: BUSY_TIMEOUT_MS });
-    conn.pragma('journal_mode = WAL');
+    await useWal(conn);
     conn.pragma('synchronous = FULL');
     conn.pragma('foreign_keys = ON');
   } catch (error) {
@@ -46,6 +47,24 @@ export async function openSqliteDb(file: string): Promise<Db> {
     );
   }
   return sqliteDb(conn);
+}
+
+/**
+ * WAL mode, once per file. Two processes opening a new history at once race for it, and
+ * SQLite answers SQLITE_BUSY at once there (its busy handler is not asked while the journal
+ * mode changes), so a busy answer is retried, with jitter, up to the busy timeout.
+ */
+async function useWal(conn: Database.Database): Promise<void> {
+  const deadline = Date.now() + BUSY_TIMEOUT_MS;
+  for (;;) {
+    try {
+      if (conn.pragma('journal_mode', { simple: true }) !== 'wal') conn.pragma('journal_mode = WAL');
+      return;
+    } catch (error) {
+      if ((error as { code?: string }).code !== 'SQLITE_BUSY' || Date.now() > deadline) throw error;
+      await delay(10 + Math.floor(Math.random() * 40));
+    }
+  }
 }
 
 async function loadDriver(): Promise<typeof Database> {

@@ -11,8 +11,24 @@ import { isIP } from 'node:net';
 /** The cookie that keeps a browser signed in after `?token=`. */
 export const COOKIE = 'preflight_session';
 
-/** The shortest token accepted. */
+/** The shortest token accepted, in characters other than white space. */
 export const MIN_TOKEN_LENGTH = 16;
+
+/** Why a token is refused (too few characters other than white space), or null when it will do. */
+export function tokenProblem(token: string): string | null {
+  const strong = token.replace(/\s/g, '').length;
+  if (strong >= MIN_TOKEN_LENGTH) return null;
+  return `the token is too short: use at least ${MIN_TOKEN_LENGTH} characters other than spaces (it has ${strong}), e.g. $(openssl rand -hex 24)`;
+}
+
+/**
+ * Where to send a browser after `?token=`: a path on this server only. `/.//evil.example/x`
+ * parses to the path `//evil.example/x`, which a browser reads as another host.
+ */
+export function localLocation(url: URL): string {
+  const path = `/${url.pathname.replace(/^[/\\]+/, '')}`;
+  return `${path}${url.search}`;
+}
 
 /** Whether `host` (an address or a name) is this machine only. */
 export function isLoopbackHost(host: string): boolean {
@@ -58,7 +74,7 @@ export function authorize(req: IncomingMessage, url: URL, token: string | undefi
     clean.searchParams.delete('token');
     return {
       kind: 'sign-in',
-      location: `${clean.pathname}${clean.search}`,
+      location: localLocation(clean),
       cookie: `${COOKIE}=${sessionValue(token)}; HttpOnly; SameSite=Strict; Path=/`,
     };
   }

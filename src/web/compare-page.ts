@@ -52,7 +52,7 @@ function headerTable(a: StoredRun, b: StoredRun): SafeHtml {
     html`<tr><th>${label}</th><td>${f(a)}</td><td>${f(b)}</td></tr>`;
   return html`<table class="compare-head"><thead><tr><th></th><th>before</th><th>after</th></tr></thead><tbody>
 ${row('run', (r) => html`<a href="${runHref(r.summary.run_id)}"><code>${r.summary.run_id}</code></a>`)}
-${row('verdict', (r) => verdictBadge(r.summary.verdict))}
+${row('verdict', (r) => verdictBadge(r.summary.verdict, r.summary.exit_code))}
 ${row('version', (r) => r.summary.version ?? '–')}
 ${row('ref', (r) => refText(r.summary.git_ref, r.summary.git_commit))}
 ${row('when', (r) => when(r.summary.started_at))}

@@ -3,11 +3,14 @@
  */
 import { formatDuration } from '../report/format.js';
 import type { Verdict } from '../result.js';
+import { verdictLabel } from '../run/verdict.js';
 import { html, type SafeHtml } from './html.js';
 
-/** `GO` / `NO-GO` as a coloured badge. */
-export function verdictBadge(verdict: Verdict): SafeHtml {
-  return html`<span class="verdict ${verdict}">${verdict === 'go' ? 'GO' : 'NO-GO'}</span>`;
+/** `GO` / `NO-GO` / `COULD NOT RUN` as a coloured badge (without an exit code: GO or NO-GO). */
+export function verdictBadge(verdict: Verdict, exitCode?: number): SafeHtml {
+  const label = verdictLabel({ verdict, exit_code: exitCode ?? (verdict === 'go' ? 0 : 1) });
+  const cls = label === 'COULD NOT RUN' ? 'could-not-run' : verdict;
+  return html`<span class="verdict ${cls}">${label}</span>`;
 }
 
 /** A status word coloured by what it means (pass, fail, error, warn, skip). */

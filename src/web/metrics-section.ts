@@ -3,8 +3,9 @@
  * checks, and the latency distributions of both sides, when the run measured them.
  */
 
+import type { MetricComparison, PathHistogramResult } from '../checks/metrics/result.js';
+import { inconclusiveLines, metricsNotes, orderedComparisons, verdictText } from '../report/metrics-table.js';
 import type { RunResult } from '../result.js';
-import type { MetricComparison, PathHistogramResult } from '../result-metrics.js';
 import { type ChartSet, distributionChart } from './charts.js';
 import { changeCell, statusText } from './format.js';
 import { html, type SafeHtml } from './html.js';
@@ -13,24 +14,41 @@ import { html, type SafeHtml } from './html.js';
 export function metricsSection(result: RunResult, charts: ChartSet): SafeHtml {
   const metrics = result.metrics;
   if (!metrics) return html``;
-  const rows = metrics.comparisons.map(comparisonRow);
+  const rows = orderedComparisons(metrics)
+    .filter((c) => !(c.step !== null && c.metric === 'p99' && c.before === null && c.after === null))
+    .map(comparisonRow);
+  const notes = metricsNotes(metrics).map((l) => html`<li>${l}</li>`);
+  const open = inconclusiveLines(metrics).map((l) => html`<li>${l}</li>`);
   const slo = metrics.slo.map(
     (s) =>
       html`<tr><td>${s.path}</td><td>${s.objective}</td><td class="num">${s.limit}</td><td class="num">${s.actual}</td><td>${statusText(s.pass ? 'pass' : 'fail')}</td></tr>`,
   );
   return html`<h2>Metrics: before / after</h2>
 <p class="muted">baseline ${metrics.baseline.ref}${metrics.baseline.resolved ? ` (${metrics.baseline.resolved})` : ''} vs candidate ${metrics.candidate.ref}</p>
-<table class="metrics"><thead><tr><th>path</th><th>metric</th><th>before</th><th>after</th><th>change</th><th>verdict</th></tr></thead>
+<ul class="muted">${notes}</ul>
+<table class="metrics"><thead><tr><th>path</th><th>step</th><th>metric</th><th>before</th><th>after</th><th>change</th><th>interval</th><th>verdict</th></tr></thead>
 <tbody>${rows}</tbody></table>
+${open.length > 0 ? html`<h3>Not enough evidence</h3><ul>${open}</ul>` : ''}
 ${slo.length > 0 ? html`<h3>Service level objectives</h3><table><thead><tr><th>path</th><th>objective</th><th>limit</th><th>actual</th><th>status</th></tr></thead><tbody>${slo}</tbody></table>` : ''}
 ${distributions(metrics.histograms, charts)}`;
 }
 
 function comparisonRow(c: MetricComparison): SafeHtml {
-  const value = (v: number | null) => (v === null ? '–' : `${Math.round(v * 100) / 100} ${c.unit}`);
-  const cls = c.verdict === 'regressed' ? 'fail' : c.verdict === 'improved' ? 'pass' : 'skip';
-  return html`<tr><td>${c.path}</td><td>${c.metric}</td><td class="num">${value(c.before)}</td><td class="num">${value(c.after)}</td>
-<td class="num">${changeCell(c.change, c.change_unit)}</td><td><span class="status-${cls}">${c.verdict}</span></td></tr>`;
+  const value = (v: number | null) => (v === null ? 'n/a' : `${Math.round(v * 100) / 100} ${c.unit}`);
+  const cls =
+    c.verdict === 'regressed'
+      ? 'fail'
+      : c.verdict === 'improved' || c.verdict === 'unchanged'
+        ? 'pass'
+        : 'skip';
+  const sign = (n: number): string => `${n > 0 ? '+' : ''}${n}`;
+  const interval = c.interval ? `[${sign(c.interval[0])}, ${sign(c.interval[1])}]` : '–';
+  const change =
+    c.change === null && c.reason?.startsWith('n/a')
+      ? html`${c.reason}`
+      : changeCell(c.change, c.change_unit);
+  return html`<tr><td>${c.path}</td><td>${c.step ?? '(path)'}</td><td>${c.metric}</td><td class="num">${value(c.before)}</td><td class="num">${value(c.after)}</td>
+<td class="num">${change}</td><td class="num">${interval}</td><td><span class="status-${cls}">${verdictText(c)}</span></td></tr>`;
 }
 
 function distributions(

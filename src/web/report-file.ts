@@ -4,10 +4,11 @@
  */
 import { readServiceLogTail } from '../report/log-excerpt.js';
 import { renderRecord } from '../report/record.js';
-import type { Redactor } from '../report/redact.js';
 import type { Reporter } from '../report/reporter.js';
 import { writeFileRedacted } from '../report/sink.js';
 import type { RunResult } from '../result.js';
+import { verdictLabel } from '../run/verdict.js';
+import type { Redactor } from '../secrets/redactor.js';
 import { whoRan } from '../store/write.js';
 import { inlineAssets } from './assets.js';
 import { renderPage } from './layout.js';
@@ -24,7 +25,7 @@ export async function renderHtmlReport(
     record_md: renderRecord(result),
     logs_excerpt: extras.logs_excerpt,
   };
-  const verdict = result.verdict === 'go' ? 'GO' : 'NO-GO';
+  const verdict = verdictLabel(result);
   return renderPage({
     title: `preflight: ${verdict} ${result.service.name} ${result.run_id}`,
     body: renderRunBody(run, { dashboard: false }),

@@ -2,6 +2,8 @@
  * The dashboard's pages and assets, as a function of a request path: runs, a run (and its
  * JSON), trends, compare, assets. Pages read the store; nothing here writes to it.
  */
+
+import { verdictLabel } from '../run/verdict.js';
 import type { RunStore } from '../store/types.js';
 import { readAsset } from './assets.js';
 import { renderCompareBody } from './compare-page.js';
@@ -38,7 +40,11 @@ export async function route(store: RunStore, url: URL): Promise<Reply> {
     }
   }
   const run = /^\/runs\/([^/]+?)(\.json)?$/.exec(path);
-  if (run) return runPage(store, decodeURIComponent(run[1] as string), run[2] !== undefined);
+  if (run) {
+    const id = decodeSegment(run[1] as string);
+    if (id === null) return notFound(`no page at ${path}: the address is not valid percent-encoding`);
+    return runPage(store, id, run[2] !== undefined);
+  }
   return notFound(`no page at ${path}`);
 }
 
@@ -58,7 +64,7 @@ async function runPage(store: RunStore, runId: string, json: boolean): Promise<R
       type: 'application/json; charset=utf-8',
       body: `${JSON.stringify(run.result, null, 2)}\n`,
     };
-  const verdict = run.summary.verdict === 'go' ? 'GO' : 'NO-GO';
+  const verdict = verdictLabel(run.summary);
   return page(
     `preflight: ${verdict} ${run.summary.service} ${run.summary.run_id}`,
     renderRunBody(run, { dashboard: true }),
@@ -92,6 +98,15 @@ ${runs.length >= 2 ? compareForm(runs, a ?? undefined, b ?? undefined) : html`<p
 
 function page(title: string, body: ReturnType<typeof html>, status = 200): Reply {
   return { status, type: HTML, body: renderPage({ title, body, assets: { kind: 'linked' }, nav: true }) };
+}
+
+/** A percent-decoded path segment, or null when it is malformed (`%ZZ`, a lone surrogate). */
+function decodeSegment(segment: string): string | null {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return null;
+  }
 }
 
 function notFound(message: string): Reply {

@@ -21,7 +21,7 @@ export interface RunPageOptions {
 export function renderRunBody(run: StoredRun, options: RunPageOptions): SafeHtml {
   const { summary, result } = run;
   const charts = new ChartSet();
-  return html`<h1>${verdictBadge(summary.verdict)} ${summary.service}${summary.version ? ` ${summary.version}` : ''}</h1>
+  return html`<h1>${verdictBadge(summary.verdict, summary.exit_code)} ${summary.service}${summary.version ? ` ${summary.version}` : ''}</h1>
 <p class="reason">${summary.reason}</p>
 ${factsList(summary, result, options)}
 ${pathsTable(result)}

@@ -2,6 +2,8 @@
  * The runs page: every recorded run, newest first (verdict, service, ref, duration, who),
  * links to trends per service, and a form to compare two runs.
  */
+
+import { verdictLabel } from '../run/verdict.js';
 import type { RunSummary } from '../store/types.js';
 import { duration, refText, runHref, verdictBadge, when } from './format.js';
 import { html, type SafeHtml } from './html.js';
@@ -41,7 +43,7 @@ function servicesLine(services: string[]): SafeHtml {
 function runsTable(runs: RunSummary[]): SafeHtml {
   const rows = runs.map(
     (r) => html`<tr data-run="${r.run_id}" data-verdict="${r.verdict}">
-<td><a href="${runHref(r.run_id)}">${when(r.started_at)}</a></td><td>${verdictBadge(r.verdict)}</td><td>${r.service}</td>
+<td><a href="${runHref(r.run_id)}">${when(r.started_at)}</a></td><td>${verdictBadge(r.verdict, r.exit_code)}</td><td>${r.service}</td>
 <td>${r.version ?? '–'}</td><td>${refText(r.git_ref, r.git_commit)}</td>
 <td class="num">${duration(r.duration_ms)}</td><td>${r.who ?? '–'}</td><td>${r.reason}</td>
 <td><a href="${runHref(r.run_id)}"><code>${r.run_id}</code></a></td></tr>`,
@@ -55,7 +57,7 @@ export function compareForm(runs: RunSummary[], before?: string, after?: string)
   const options = (selected: string | undefined) =>
     runs.map(
       (r) =>
-        html`<option value="${r.run_id}"${r.run_id === selected ? html` selected` : ''}>${when(r.started_at)} ${r.verdict === 'go' ? 'GO' : 'NO-GO'} ${r.service} ${r.version ?? ''} (${r.run_id})</option>`,
+        html`<option value="${r.run_id}"${r.run_id === selected ? html` selected` : ''}>${when(r.started_at)} ${verdictLabel(r)} ${r.service} ${r.version ?? ''} (${r.run_id})</option>`,
     );
   return html`<h2>Compare two runs</h2>
 <form class="compare" method="get" action="/compare">

@@ -5,7 +5,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { RunStore } from '../store/types.js';
-import { authorize, isLoopbackHost } from './auth.js';
+import { authorize, isLoopbackHost, tokenProblem } from './auth.js';
 import { DASHBOARD_CSP } from './layout.js';
 import { type Reply, route } from './routes.js';
 
@@ -36,6 +36,8 @@ export class DashboardError extends Error {
 export async function startDashboard(options: DashboardOptions): Promise<Dashboard> {
   if (!isLoopbackHost(options.host) && !options.token)
     throw new DashboardError(`binding to ${options.host} requires a token`);
+  const weak = options.token === undefined ? null : tokenProblem(options.token);
+  if (weak) throw new DashboardError(weak);
   const server = createServer((req, res) => {
     handle(req, res, options).catch((error) => {
       options.onError?.(error);
@@ -59,7 +61,8 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
 }
 
 async function handle(req: IncomingMessage, res: ServerResponse, options: DashboardOptions): Promise<void> {
-  const url = new URL(req.url ?? '/', 'http://dashboard.invalid');
+  const url = parseTarget(req.url ?? '/');
+  if (!url) return send(res, { status: 404, type: 'text/plain; charset=utf-8', body: 'no such page\n' });
   const auth = authorize(req, url, options.token);
   if (auth.kind === 'denied')
     return send(res, { status: auth.status, type: 'text/plain; charset=utf-8', body: `${auth.message}\n` });
@@ -73,6 +76,18 @@ async function handle(req: IncomingMessage, res: ServerResponse, options: Dashbo
     return send(res, { status: 405, type: 'text/plain; charset=utf-8', body: 'only GET\n' });
   }
   send(res, await route(options.store, url), req.method === 'HEAD');
+}
+
+/** The request target as a URL on this server; null when it cannot be one. */
+function parseTarget(target: string): URL | null {
+  // Only the path and query are taken: `//other.host/x` names a path here, not a host.
+  if (!target.startsWith('/')) return null;
+  try {
+    const url = new URL(`http://dashboard.invalid/${target.replace(/^[/\\]+/, '')}`);
+    return url.hostname === 'dashboard.invalid' ? url : null;
+  } catch {
+    return null;
+  }
 }
 
 function send(res: ServerResponse, reply: Reply, headOnly = false): void {

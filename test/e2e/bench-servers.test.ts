@@ -62,7 +62,8 @@ for (const [name, start] of [
       assert.equal(status, 200);
       const s = stats as { count: number; p50_ms: number; p99_ms: number };
       assert.equal(s.count, 3);
-      assert.ok(s.p50_ms >= 20 && s.p50_ms < 200, `p50 ${s.p50_ms}`);
+      // Node's timers run on a millisecond clock: a 20 ms timeout can fire 19.x ms after hrtime says it was set.
+      assert.ok(s.p50_ms >= 18 && s.p50_ms < 200, `p50 ${s.p50_ms}`);
       assert.ok(s.p99_ms >= s.p50_ms);
     });
 

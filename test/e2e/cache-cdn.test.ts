@@ -151,30 +151,64 @@ describe('the cache check without a CDN URL', () => {
     const dir = await copyExample();
     const res = await runCli(ONLY_CACHE, { cwd: dir, env: { SHOP_CDN_URL: '' } });
     assert.equal(res.code, 3, `${res.stdout}\n${res.stderr}`);
-    assert.match(res.stdout, /cache\.url "\{\{ env\.SHOP_CDN_URL \}\}" cannot be resolved/);
+    assert.match(res.stdout, /COULD NOT RUN/);
+    assert.match(res.stdout, /cache was asked for by name, but SHOP_CDN_URL is not set .*set it to run it/);
     const cache = (await readJson(path.join(dir, 'out.json'))).checks.find((c) => c.id === 'cache');
     assert.equal(cache?.status, 'error');
-    assert.equal(cache?.error?.code, 'CACHE_URL_EMPTY');
+    assert.equal(cache?.error?.code, 'CHECK_CONDITION_UNMET');
   });
 
-  test('not asked for by name: skipped with the reason, the rest of the plan decides', async () => {
+  test("a blocking check skipped without the plan's permission is NO-GO; with `when` it is GO and the skip is named in the banner, JSON and record", async () => {
     const dir = await tempDir();
-    const plan = [
-      'version: 1',
-      'service: { name: tiny, url: "http://127.0.0.1:9" }',
-      'checks: { ok: { run: "true" } }',
-      'cache:',
-      '  url: "{{ env.PREFLIGHT_TEST_UNSET_CDN }}"',
-      '  public: [/]',
-      '',
-    ].join('\n');
-    await writeFile(path.join(dir, 'preflight.yaml'), plan);
-    const res = await runCli(['run', '--json', 'out.json'], { cwd: dir });
-    assert.equal(res.code, 0, `${res.stdout}\n${res.stderr}`);
-    const cache = (await readJson(path.join(dir, 'out.json'))).checks.find((c) => c.id === 'cache');
+    const plan = (gate: string): string =>
+      [
+        'version: 1',
+        'service: { name: tiny, url: "http://127.0.0.1:9" }',
+        'checks: { ok: { run: "true" } }',
+        'cache:',
+        ...(gate ? [`  ${gate}`] : []),
+        '  url: "{{ env.PREFLIGHT_TEST_UNSET_CDN }}"',
+        '  public: [/]',
+        '',
+      ].join('\n');
+    await writeFile(path.join(dir, 'preflight.yaml'), plan(''));
+    const res = await runCli(['run', '--json', 'out.json', '--no-store'], { cwd: dir });
+    assert.equal(res.code, 1, `${res.stdout}\n${res.stderr}`);
+    assert.match(res.stdout, /NO-GO .*1 blocking check skipped without the plan's permission: cache/);
+    assert.match(
+      res.stdout,
+      /skipped cache: .*PREFLIGHT_TEST_UNSET_CDN is not set.*\(not allowed by the plan\)/,
+    );
+    const refused = (await readJson(path.join(dir, 'out.json'))).checks.find((c) => c.id === 'cache');
+    assert.equal(refused?.status, 'skip');
+    assert.equal(refused?.skip_allowed, undefined);
+    assert.match(refused?.skip_reason ?? '', /environment variable PREFLIGHT_TEST_UNSET_CDN is not set/);
+
+    await writeFile(path.join(dir, 'preflight.yaml'), plan('when: { env: PREFLIGHT_TEST_UNSET_CDN }'));
+    const allowed = await runCli(['run', '--json', 'out.json', '--record', 'records', '--no-store'], {
+      cwd: dir,
+    });
+    assert.equal(allowed.code, 0, `${allowed.stdout}\n${allowed.stderr}`);
+    assert.match(
+      allowed.stdout,
+      /GO .*1 blocking check passed; 1 skipped as the plan allows: cache \(PREFLIGHT_TEST_UNSET_CDN is not set\)/,
+    );
+    assert.match(
+      allowed.stdout,
+      /skipped cache: PREFLIGHT_TEST_UNSET_CDN is not set \(the plan allows this skip\)/,
+    );
+    const json = await readJson(path.join(dir, 'out.json'));
+    const cache = json.checks.find((c) => c.id === 'cache');
     assert.equal(cache?.status, 'skip');
-    assert.match(cache?.skip_reason ?? '', /environment variable PREFLIGHT_TEST_UNSET_CDN is not set/);
-    const explicit = await runCli(['run', '--only', 'cache'], { cwd: dir });
+    assert.equal(cache?.skip_allowed, true);
+    const [record] = await readdir(path.join(dir, 'records'));
+    const markdown = await readFile(path.join(dir, 'records', record as string), 'utf8');
+    assert.match(
+      markdown,
+      /\*\*Skipped checks:\*\*\n- `cache`: PREFLIGHT\\_TEST\\_UNSET\\_CDN is not set \(the plan allows this skip\)/,
+    );
+
+    const explicit = await runCli(['run', '--only', 'cache', '--no-store'], { cwd: dir });
     assert.equal(explicit.code, 3, explicit.stdout);
     assert.match(explicit.stdout, /PREFLIGHT_TEST_UNSET_CDN is not set/);
   });

@@ -8,11 +8,10 @@ import assert from 'node:assert/strict';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, describe, test } from 'node:test';
-import Database from 'better-sqlite3';
 import pg from 'pg';
 import { diffPlans } from '../../src/checks/database/plan-diff.js';
+import type { DatabaseFinding, DatabaseReview } from '../../src/checks/database/result.js';
 import type { CheckResult, RunResult } from '../../src/result.js';
-import type { DatabaseFinding, DatabaseReview } from '../../src/result-database.js';
 import { copyExample, patchFile, processesIn, runCli } from '../support/cli.js';
 import { createTestDatabase, type TestDatabase } from '../support/postgres.js';
 import { resultValidator } from '../support/result-schema.js';
@@ -98,11 +97,22 @@ async function runScript(
   return { code: outcome.exit_code, output: outcome.output };
 }
 
+/**
+ * The example plan without its seed and with its `realistic` minimums dropped: the review runs
+ * on the database the test filled (a staging-sized database), not on a seeded scratch copy.
+ */
+async function reviewAsIs(dir: string): Promise<string> {
+  const plan = path.join(dir, 'preflight.yaml');
+  await patchFile(plan, /\n {2}seed: \{[^\n]*\}/, '');
+  await patchFile(plan, /\n {2}realistic: \{[^\n]*\}/, '');
+  return dir;
+}
+
 describe('database review on PostgreSQL', () => {
   test('100k orders and the missing index: finding with step, statement and CREATE INDEX; gone after the index, plan change shown', async (t) => {
     const db = await createTestDatabase();
     dropped.push(db);
-    const dir = await copyExample();
+    const dir = await reviewAsIs(await copyExample());
     await seedPostgres(dir, db.url, 100_000);
     const env = { DATABASE_URL: db.url, SHOP_SCENARIO: 'missing-index' };
 
@@ -157,7 +167,7 @@ describe('database review on PostgreSQL', () => {
   test('default scenario is GO, the lazy-loading route is an N+1 with count and step', async () => {
     const db = await createTestDatabase();
     dropped.push(db);
-    const dir = await copyExample();
+    const dir = await reviewAsIs(await copyExample());
     await seedPostgres(dir, db.url, 0);
 
     const clean = await runDatabase(dir, { DATABASE_URL: db.url }, 'clean');
@@ -182,49 +192,49 @@ describe('database review on PostgreSQL', () => {
 });
 
 describe('database review on SQLite', () => {
-  test('the demo plan stays GO on a fresh database; N+1 and a missing index are found; a short table fails when the plan says so', async () => {
+  test('the demo plan seeds a scratch copy to realistic volumes and is GO; N+1 and a missing index are found on it; without a seed the review is incomplete', async () => {
     const dir = await copyExample();
     const clean = await runDatabase(dir, {}, 'clean');
     assert.equal(clean.code, 0, clean.output);
     assert.equal(clean.review.dialect, 'sqlite');
-    const short = findingsOf(clean, 'not-realistic');
-    assert.equal(short[0]?.severity, 'warning', 'realistic_shortfall: warn in the example plan');
+    assert.equal(clean.review.seed?.kind, 'sqlite');
+    assert.equal(clean.review.seed?.command.exit_code, 0);
+    assert.deepEqual(findingsOf(clean, 'not-realistic'), [], 'the seed filled every realistic table');
+    const orders = clean.review.tables.find((t) => t.table === 'orders');
+    assert.ok((orders?.rows ?? 0) >= 100_000, JSON.stringify(clean.review.tables));
+    assert.deepEqual(
+      clean.check.coverage?.map((c) => [c.what, c.covered === c.asked]),
+      [
+        ['critical paths captured', true],
+        ['steps captured', true],
+        ['tables at realistic volume', true],
+      ],
+    );
     assert.ok(clean.review.plans.some((p) => p.plan.some((l) => /SEARCH products/.test(l))));
 
     const lazy = await runDatabase(dir, { SHOP_SCENARIO: 'n-plus-one' }, 'lazy');
     assert.equal(lazy.code, 1, lazy.output);
     assert.equal(findingsOf(lazy, 'n-plus-one')[0]?.count, 5);
 
-    // A SQLite file of our own with 100k orders, for the missing index.
-    const file = path.join(dir, 'big.db');
-    const url = `sqlite:///${file}`;
-    assert.equal(
-      (await runScript(dir, ['scripts/seed.py', '--products', '50', '--orders', '0', '--users', '2'], url))
-        .code,
-      0,
-    );
-    const sqlite = new Database(file);
-    sqlite.exec(`WITH RECURSIVE g(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM g WHERE n < 100000)
-      INSERT INTO orders (user_id, status, total_cents, note, created_at)
-      SELECT 1, 'delivered', 1000, NULL, '2026-01-01 00:00:00' FROM g`);
-    sqlite.close();
-    const missing = await runDatabase(dir, { DATABASE_URL: url, SHOP_SCENARIO: 'missing-index' }, 'missing');
+    // On the seeded 100k orders the note lookup of the missing-index scenario is a full scan.
+    const missing = await runDatabase(dir, { SHOP_SCENARIO: 'missing-index' }, 'missing');
     assert.equal(missing.code, 1, missing.output);
     const [finding] = findingsOf(missing, 'missing-index');
     assert.equal(finding?.step, 'pay');
     assert.match(finding?.suggestion ?? '', /^CREATE INDEX \w+ ON orders \(note\b/);
+    assert.match(missing.output, /NO-GO/);
 
-    await patchFile(
-      path.join(dir, 'preflight.yaml'),
-      'realistic_shortfall: warn',
-      'realistic_shortfall: fail',
-    );
-    const strict = await runDatabase(dir, {}, 'strict');
-    assert.equal(strict.code, 1, strict.output);
-    const [tooSmall] = findingsOf(strict, 'not-realistic');
-    assert.equal(tooSmall?.severity, 'error');
-    assert.match(tooSmall?.message ?? '', /table orders has \d+ rows, fewer than the 100000/);
-    assert.match(tooSmall?.suggestion ?? '', /scripts\/seed\.py/);
+    // The same plan without its seed reviews the fresh database: two rows of orders are not 100,000.
+    await patchFile(path.join(dir, 'preflight.yaml'), /\n {2}seed: \{[^\n]*\}/, '');
+    const unseeded = await runDatabase(dir, {}, 'unseeded');
+    assert.equal(unseeded.code, 1, unseeded.output);
+    assert.equal(unseeded.check.status, 'error');
+    assert.equal(unseeded.check.error?.code, 'INCOMPLETE_COVERAGE');
+    assert.match(unseeded.check.summary, /database\.realistic tables? (is|are) below/);
+    assert.match(unseeded.check.summary, /orders: \d+ of 100000 rows/);
+    assert.match(unseeded.check.summary, /database\.seed/);
+    assert.doesNotMatch(unseeded.check.summary, /scripts\/seed\.py/, 'hints never name the example project');
+    assert.match(unseeded.output, /NO-GO .*covered less than the plan asks/);
     assert.deepEqual(processesIn(dir), []);
   });
 });

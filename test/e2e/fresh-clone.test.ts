@@ -31,6 +31,18 @@ test('npm run demo on a fresh clone installs what is missing and exits 0 with GO
   assert.match(res.stdout, /launch record: /);
   const records = readdirSync(path.join(dir, 'examples', 'shop', 'launches'));
   assert.equal(records.length, 1);
+  // The demo leaves the clone clean (the lock file is the one npm install writes), and the
+  // record says so in one voice: no "-dirty" version beside a "clean" working tree.
+  const status = execFileSync('git', ['status', '--porcelain'], { cwd: dir, encoding: 'utf8' });
+  assert.equal(status, '', `git status after npm run demo:\n${status}`);
+  const record = readFileSync(path.join(dir, 'examples', 'shop', 'launches', records[0] as string), 'utf8');
+  assert.match(
+    record,
+    /- \*\*Working tree:\*\* clean \(the whole repository, untracked files included; the plan is in `examples\/shop\/`\)/,
+  );
+  assert.doesNotMatch(record, /-dirty/);
+  // The demo's query review ran on realistic volumes (a seeded scratch copy), and its skips are allowed ones.
+  assert.match(res.stdout, /GO .*skipped as the plan allows: cache \(SHOP_CDN_URL is not set\)/);
   const result = JSON.parse(readFileSync(path.join(dir, '.preflight', 'demo-result.json'), 'utf8')) as {
     verdict: string;
   };

@@ -38,19 +38,23 @@ describe('preflight init from the OpenAPI document', () => {
     const steps = text.match(/^\s+- name: /gm)?.length ?? 0;
     assert.equal(
       text.match(/schema: openapi/g)?.length,
-      steps - 2,
-      'every step (not the 2 paths) validates against OpenAPI',
+      steps - 3 - 1,
+      'every step (not the 3 paths, not the log-in step) validates against OpenAPI',
     );
-    assert.doesNotMatch(
-      text,
-      /\/me\b|\/cart|\/orders/,
-      'operations that need credentials are not picked by --yes',
-    );
+    // The JSON login (POST /auth/login answering {token}) gives a user and the account flow.
+    assert.match(text, /login:\n\s+request:\n\s+method: POST\n\s+url: \/auth\/login/);
+    assert.match(text, /- name: sign up, log in, read me/);
+    // An order needs a filled cart (POST /orders documents 409): left out, and init says why.
+    assert.doesNotMatch(text, /\/cart|\/orders/, 'no flow that fails on a healthy app');
+    assert.match(init.stdout, /left out orders: POST \/orders documents 409 \(Cart empty/);
 
     const validate = await runCli(['validate', '--plan', 'scaffold.yaml'], { cwd: dir });
     assert.equal(validate.code, 0, validate.stderr);
     assert.match(validate.stderr, /warning\[PLAN_TODO\]: critical_paths\[0\]\.owner is still a placeholder/);
-    assert.match(validate.stdout, /valid \(0 command checks, 2 critical paths, \d+ warnings\)/);
+    // pyproject.toml configures ruff and pytest: init writes the lint and unit checks.
+    assert.match(text, /lint:\n\s+run: \.venv\/bin\/ruff check --output-format=json \./);
+    assert.match(text, /unit:\n\s+run: \.venv\/bin\/pytest -q --junitxml=\{junit\}/);
+    assert.match(validate.stdout, /valid \(2 command checks, 3 critical paths, \d+ warnings\)/);
 
     const run = await runCli(['run', '--plan', 'scaffold.yaml', '--json', 'out.json'], {
       cwd: dir,
@@ -60,11 +64,11 @@ describe('preflight init from the OpenAPI document', () => {
     const json = await readJson(path.join(dir, 'out.json'));
     assert.deepEqual(
       json.paths.map((p) => p.name),
-      ['health', 'products'],
+      ['sign up, log in, read me', 'health', 'products'],
     );
     assert.deepEqual(
       json.paths.flatMap((p) => p.steps.map((s) => s.status)),
-      ['pass', 'pass', 'pass'],
+      ['pass', 'pass', 'pass', 'pass', 'pass', 'pass'],
     );
   });
 
@@ -100,8 +104,13 @@ describe('preflight init from the OpenAPI document', () => {
     assert.match(text, /method: POST/);
     const validate = await runCli(['validate', '--plan', 'from-file.yaml'], { cwd: dir });
     assert.equal(validate.code, 0, validate.stderr);
-    assert.match(validate.stderr, /service\.start is still a placeholder/);
-    assert.match(validate.stderr, /json\.email is still a placeholder|json\.password is still a placeholder/);
+    // A file says nothing about how the service starts; the app found in the directory does.
+    assert.doesNotMatch(validate.stderr, /service\.start is still a placeholder/);
+    assert.match(text, /start: \.venv\/bin\/uvicorn shop\.main:app --host 127\.0\.0\.1 --port \{port\}/);
+    // With a login in the document the picked sign-up is the account flow's: generated, unique
+    // credentials, no placeholder to fill in.
+    assert.match(text, /email: u-\{\{ run\.id \}\}@example\.com/);
+    assert.doesNotMatch(validate.stderr, /json\.(email|password) is still a placeholder/);
     const again = await runCli(['init', '--openapi', 'openapi.json', '--yes', '--out', 'from-file.yaml'], {
       cwd: dir,
     });

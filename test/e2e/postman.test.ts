@@ -1,8 +1,10 @@
 /**
  * `preflight import postman`: a collection written here for the example shop (folders, a
  * base URL variable, bearer auth, captures, common pm.test assertions, a secret in the
- * environment, and a few lines no converter can take) becomes a plan that validates and
- * runs GO with `--var baseUrl=URL`; the lines that were not converted are listed one by one.
+ * environment, a literal token pasted into a header, a line with no equivalent) becomes a
+ * plan that opens with a short summary, validates, and runs GO with `--var baseUrl=URL`;
+ * the details go to the import report. An unknown `--var` is refused. The collection also
+ * runs directly, without a start command.
  */
 import assert from 'node:assert/strict';
 import { readFile, writeFile } from 'node:fs/promises';
@@ -145,10 +147,28 @@ const ENVIRONMENT = {
   ],
 };
 
+const TOKEN = 'eyJhbGciOiJIUzI1NiJ9.literal-token-in-a-header';
+
 describe('preflight import postman', () => {
-  test('a collection for the example converts, validates, runs GO; unconverted lines are listed', async () => {
+  test('a collection for the example converts, validates and runs GO; the plan opens with a summary, the details go to a report', async () => {
     const dir = await copyExample();
-    await writeFile(path.join(dir, 'shop.postman_collection.json'), JSON.stringify(COLLECTION, null, 2));
+    const collection = structuredClone(COLLECTION) as typeof COLLECTION & { item: unknown[] };
+    // A literal bearer token pasted into a header, as collections often hold one.
+    collection.item.push({
+      name: 'Pasted',
+      item: [
+        {
+          name: 'Me with a pasted token',
+          request: {
+            method: 'GET',
+            url: '{{baseUrl}}/me',
+            header: [{ key: 'Authorization', value: `Bearer ${TOKEN}` }],
+          },
+          event: tests('pm.test("refused", () => pm.response.to.have.status(401));'),
+        },
+      ],
+    });
+    await writeFile(path.join(dir, 'shop.postman_collection.json'), JSON.stringify(collection, null, 2));
     await writeFile(path.join(dir, 'local.postman_environment.json'), JSON.stringify(ENVIRONMENT));
     const imported = await runCli(
       [
@@ -163,85 +183,122 @@ describe('preflight import postman', () => {
       { cwd: dir },
     );
     assert.equal(imported.code, 0, imported.stderr);
-    const unsupported = imported.stderr.split('\n').filter((l) => l.startsWith('not converted: '));
-    assert.ok(
-      unsupported.some((l) =>
-        /Browse › List books \[test script, line 14\]: if \(jsonData\.items\.length > 3\)/.test(l),
-      ),
-      imported.stderr,
-    );
-    assert.ok(
-      unsupported.some((l) =>
-        /\[test script, line 15\]: postman\.setNextRequest\("Product detail"\);/.test(l),
-      ),
-    );
-    assert.ok(
-      unsupported.some((l) => /Product detail \[test script, line 5\]: .*to\.be\.a\("number"\)/.test(l)),
-    );
-    assert.ok(unsupported.some((l) => /variable password: looks secret.*PASSWORD/.test(l)));
-    assert.equal(
-      unsupported.filter((l) => l.includes('[test script, line 14]')).length,
-      1,
-      'one note per line',
+    assert.match(
+      imported.stdout,
+      /wrote postman\.yaml: 7 requests, 9 assertions \(9 declarative, 0 kept as script\); report: postman\.import\.md/,
     );
     const plan = await readFile(path.join(dir, 'postman.yaml'), 'utf8');
-    assert.doesNotMatch(
-      plan,
-      new RegExp(SECRET_PASSWORD),
-      'a secret from the environment never reaches the plan',
+    const report = await readFile(path.join(dir, 'postman.import.md'), 'utf8');
+    for (const text of [plan, report, imported.stdout, imported.stderr]) {
+      assert.doesNotMatch(
+        text,
+        new RegExp(SECRET_PASSWORD),
+        'a secret from the environment never reaches the plan',
+      );
+      assert.doesNotMatch(
+        text,
+        new RegExp(TOKEN.replace(/\./g, '\\.')),
+        'a literal token never reaches the plan',
+      );
+    }
+    const comments = plan.split('\n').filter((l) => l.startsWith('#'));
+    assert.ok(
+      comments.length <= 8,
+      `the plan opens with a short summary, not the whole report:\n${comments.join('\n')}`,
     );
-    assert.match(plan, /^# yaml-language-server: \$schema=/);
-    assert.match(plan, /url: http:\/\/127\.0\.0\.1:9/);
-    assert.match(plan, /password: "\{\{ secrets\.PASSWORD \}\}"/);
-    assert.match(plan, /capture: \{ productId: "\$\.items\[0\]\.id" \}/);
-    assert.match(plan, /Authorization: "Bearer \{\{ token \}\}"/);
-    assert.match(plan, /\$\.name: \{ type: string \}/, 'to.be.a("string") becomes a type matcher');
-    assert.match(plan, /max_ms: 2000/);
     assert.match(
       plan,
-      /# {3}- Browse › List books \[test script, line 14\]/,
-      'the notes are kept in the plan too',
+      /# 7 requests, 9 assertions: 9 declarative, 0 kept as script \(run in a sandbox\); details in postman\.import\.md\./,
     );
+    assert.match(plan, /# Secrets it needs \(environment or secrets file\): PASSWORD, AUTHORIZATION\./);
+    assert.match(plan, /Authorization: "Bearer \{\{ secrets\.AUTHORIZATION \}\}"/);
+    assert.match(plan, /^ {2}url: http:\/\/127\.0\.0\.1:9$/m, 'the base URL variable is the service URL');
+    assert.match(plan, /^ {2}baseUrl: "\{\{ service\.url \}\}"$/m);
+    assert.match(plan, /^ {2}ready: GET \/healthz$/m, 'a readiness request that needs no credentials');
+    assert.match(plan, /on_failure: continue/);
+    assert.match(
+      plan,
+      /query: \{ category: "\{\{ category \}\}", limit: "5" \}/,
+      'the query of a URL object',
+    );
+    assert.match(plan, /capture: \{ productId: "\$\.items\[0\]\.id" \}/);
+    assert.match(plan, /- \{ name: fast, max_ms: 2000 \}/);
+    assert.match(
+      report,
+      /postman\.setNextRequest\(\.\.\.\) \(preflight runs every request, in collection order\) is not done/,
+    );
+    assert.match(report, /- `AUTHORIZATION` \(a literal credential of the collection\)/);
 
     const validate = await runCli(['validate', '--plan', 'postman.yaml'], { cwd: dir });
     assert.equal(validate.code, 0, validate.stderr);
-    assert.match(validate.stdout, /2 critical paths/);
+    assert.match(
+      validate.stdout,
+      /1 critical path, 7 steps, 9 named assertions \(9 declarative, 0 in scripts\)/,
+    );
 
     await withShop(dir, async (url) => {
+      const unknown = await runCli(['run', '--plan', 'postman.yaml', '--var', 'baseURL=x', '--no-store'], {
+        cwd: dir,
+      });
+      assert.equal(unknown.code, 2, 'an unknown --var is a usage error');
+      assert.match(
+        unknown.stderr,
+        /--var baseURL: the plan has no variable "baseURL" \(did you mean "baseUrl"\?\)/,
+      );
       const run = await runCli(
         ['run', '--plan', 'postman.yaml', '--var', `baseUrl=${url}`, '--json', 'out.json', '--no-store'],
-        {
-          cwd: dir,
-          env: { PASSWORD: SECRET_PASSWORD },
-        },
+        { cwd: dir, env: { PASSWORD: SECRET_PASSWORD, AUTHORIZATION: 'not-a-valid-token' } },
       );
       assert.equal(run.code, 0, `${run.stdout}\n${run.stderr}`);
       const result = JSON.parse(await readFile(path.join(dir, 'out.json'), 'utf8')) as RunResult;
       assert.deepEqual(
         result.paths.map((p) => p.name),
-        ['Browse', 'Account'],
+        ['Shop API'],
+        'one path: requests in collection order, variables shared across folders',
       );
       const steps = result.paths.flatMap((p) => p.steps);
-      assert.equal(steps.length, 6);
+      assert.deepEqual(
+        steps.map((s) => s.name),
+        [
+          'Browse › Health',
+          'Browse › List books',
+          'Browse › Product detail',
+          'Account › Sign up',
+          'Account › Log in',
+          'Account › Me',
+          'Pasted › Me with a pasted token',
+        ],
+      );
       for (const s of steps)
         assert.equal(s.status, 'pass', `${s.name}: ${JSON.stringify(s.failures ?? s.error)}`);
       assert.doesNotMatch(
         run.stdout + (await readFile(path.join(dir, 'out.json'), 'utf8')),
         new RegExp(SECRET_PASSWORD),
       );
-      // `preflight run` also takes the collection itself.
+      // `preflight run` also takes the collection itself, with its environment: no start command, no plan.
       const direct = await runCli(
-        ['run', '--plan', 'shop.postman_collection.json', '--var', `baseUrl=${url}`, '--no-store'],
-        {
-          cwd: dir,
-        },
+        [
+          'run',
+          '--plan',
+          'shop.postman_collection.json',
+          '--environment',
+          'local.postman_environment.json',
+          '--base-url',
+          url,
+          '--no-store',
+        ],
+        { cwd: dir, env: { AUTHORIZATION: '' } },
       );
       assert.equal(direct.code, 0, `${direct.stdout}\n${direct.stderr}`);
-      assert.match(direct.stdout, /2 critical paths passed/);
+      assert.match(
+        direct.stderr,
+        /shop\.postman_collection\.json: 7 requests, 9 assertions \(9 declarative, 0 kept as script\)/,
+      );
+      assert.match(direct.stdout, /1 critical path passed/);
     });
   });
 
-  test('a file that is not a v2.1 collection is refused (exit 2)', async () => {
+  test('a file that is not a v2.0/v2.1 collection is refused (exit 2)', async () => {
     const dir = await copyExample();
     await writeFile(
       path.join(dir, 'old.json'),
@@ -252,6 +309,6 @@ describe('preflight import postman', () => {
     );
     const res = await runCli(['import', 'postman', 'old.json', '--out', 'x.yaml'], { cwd: dir });
     assert.equal(res.code, 2);
-    assert.match(res.stderr, /not a Postman collection v2\.1/);
+    assert.match(res.stderr, /not a Postman collection v2\.0 or v2\.1/);
   });
 });

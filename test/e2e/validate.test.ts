@@ -44,7 +44,10 @@ describe('preflight validate', () => {
     const res = await runCli(['validate', '--plan', 'test/fixtures/plans/wrong-type.yaml']);
     assert.equal(res.code, 2);
     assert.match(res.stderr, /wrong-type\.yaml:17:27/);
-    assert.match(res.stderr, /"status": expected a number or a list, got the string "two hundred"/);
+    assert.match(
+      res.stderr,
+      /"status": expected a number or a list or a mapping, got the string "two hundred"/,
+    );
     assert.match(res.stderr, /"ready_timeout": expected a duration/);
     assert.match(res.stderr, /did you mean "ruff"\?/);
     assert.match(res.stderr, /"blocking": expected a boolean/);

@@ -139,8 +139,15 @@ export function serviceUp(dir: string): boolean {
   });
 }
 
-/** The example shop (a copy in `dir`) on a free port with a fresh SQLite file, while `use` runs. */
-export async function withShop(dir: string, use: (url: string) => Promise<void>): Promise<void> {
+/**
+ * The example shop (a copy in `dir`) on a free port with a fresh SQLite file (or the database
+ * `databaseUrl` names), while `use` runs.
+ */
+export async function withShop(
+  dir: string,
+  use: (url: string) => Promise<void>,
+  options: { databaseUrl?: string } = {},
+): Promise<void> {
   const { startService } = await import('../../src/run/service.js');
   const { Agent } = await import('undici');
   const dispatcher = new Agent();
@@ -153,7 +160,7 @@ export async function withShop(dir: string, use: (url: string) => Promise<void>)
     },
     planDir: dir,
     logFile: path.join(dir, 'shop-test.log'),
-    env: { DATABASE_URL: `sqlite:///${dir}/shop-test.db` },
+    env: { DATABASE_URL: options.databaseUrl ?? `sqlite:///${dir}/shop-test.db` },
     signal: new AbortController().signal,
     dispatcher,
   });

@@ -9,11 +9,11 @@ import { toNumbered } from '../../src/checks/database/client.js';
 import { createIndex, findNPlusOne, findPlanProblems } from '../../src/checks/database/findings.js';
 import { diffPlans } from '../../src/checks/database/plan-diff.js';
 import { columnsIn } from '../../src/checks/database/postgres.js';
+import type { DatabaseReview } from '../../src/checks/database/result.js';
 import { redactParams, redactPlanLine } from '../../src/checks/database/review.js';
 import { shapeOf, verbOf } from '../../src/checks/database/shape.js';
 import { renderString } from '../../src/plan/template.js';
-import { Redactor } from '../../src/report/redact.js';
-import type { DatabaseReview } from '../../src/result-database.js';
+import { Redactor } from '../../src/secrets/redactor.js';
 
 describe('statement shapes', () => {
   test('values, placeholders and IN lists collapse; casts and names stay', () => {

@@ -11,7 +11,7 @@ import fc from 'fast-check';
 import { stringify } from 'yaml';
 import { PlanError, parsePlan } from '../../src/plan/load.js';
 import { renderTemplate, TemplateError, type TemplateScope } from '../../src/plan/template.js';
-import { Redactor } from '../../src/report/redact.js';
+import { Redactor } from '../../src/secrets/redactor.js';
 import { EXAMPLE } from '../support/cli.js';
 import { anyValue, badPosition, mutate, mutation, yamlishText } from '../support/fuzz.js';
 

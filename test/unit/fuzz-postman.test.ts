@@ -31,6 +31,14 @@ const SCRIPT_LINES = [
   'pm.expect(pm.response.text()).to.include(',
   'pm.expect(',
   'postman.setEnvironmentVariable("x", 1)',
+  'tests["a"] = responseCode.code === 200;',
+  'if (pm.response.code === 200) {',
+  '} else {',
+  '}',
+  'var user = JSON.parse(responseBody).user || {};',
+  'tests["b"] = user.hasOwnProperty("id");',
+  'if (tests["b"]) { pm.globals.set("id", user.id); }',
+  'pm.test("c", () => pm.expect(user.id).to.eql(pm.globals.get("id")));',
   '{{',
 ];
 
@@ -130,18 +138,17 @@ function importOrCollectionError(generated: unknown, generatedEnvironment: unkno
   // As read from a file: JSON.parse never makes null-prototype objects, Infinity or undefined.
   const value = asJson(generated);
   const environment = asJson(generatedEnvironment);
-  let read: ReturnType<typeof readCollection>;
-  let env: ReturnType<typeof readEnvironment>;
+  let result: ReturnType<typeof convertCollection>;
   try {
-    read = readCollection(value);
-    env = environment === undefined ? [] : readEnvironment(environment);
+    const read = readCollection(value);
+    const env = environment === undefined ? [] : readEnvironment(environment);
+    result = convertCollection(read, { environment: env });
   } catch (error) {
     if (!(error instanceof CollectionError)) throw error;
     assert.equal(error.code, 'POSTMAN_INVALID');
     assert.ok(error.message.length > 10);
     return;
   }
-  const result = convertCollection(read, env);
   const text = renderPlan(result.plan, { planFile: '/tmp/imported.yaml', header: result.notes });
   try {
     parsePlan(text, { file: '/tmp/imported.yaml', displayName: 'imported.yaml' });

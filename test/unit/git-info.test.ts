@@ -66,6 +66,31 @@ describe('readGitInfo', () => {
     assert.deepEqual(info?.files_touched, ['svc/app.py', 'svc/new.py', 'svc/renamed.py']);
   });
 
+  test('one scope: dirty, describe and uncommitted count the whole repository, untracked files included; own outputs do not', async () => {
+    const info = await readGitInfo(path.join(repo, 'svc'));
+    assert.equal(info?.plan_dir, 'svc');
+    assert.ok(info?.uncommitted.includes('other.txt'), 'a change outside the plan directory is uncommitted');
+    assert.ok(info?.uncommitted.includes('svc/new.py'), 'an untracked file is uncommitted');
+    assert.match(info?.describe ?? '', /-dirty$/);
+    await mkdir(path.join(repo, 'svc', '.preflight', 'runs'), { recursive: true });
+    await writeFile(path.join(repo, 'svc', '.preflight', 'runs', 'x.log'), 'log\n');
+    const own = await readGitInfo(path.join(repo, 'svc'), {
+      ownPaths: [path.join(repo, 'svc', '.preflight')],
+    });
+    assert.ok(!own?.uncommitted.some((f) => f.includes('.preflight')), JSON.stringify(own?.uncommitted));
+    git('add', 'svc/app.py', 'svc/new.py', 'svc/renamed.py', 'other.txt');
+    git('commit', '-q', '-m', 'third');
+    const untrackedOnly = await readGitInfo(path.join(repo, 'svc'));
+    assert.deepEqual(untrackedOnly?.uncommitted, ['svc/.preflight/']);
+    assert.equal(untrackedOnly?.dirty, true, 'an untracked file that is not ignored makes the tree dirty');
+    assert.match(untrackedOnly?.describe ?? '', /-dirty$/, 'the label says what "dirty" says');
+    const clean = await readGitInfo(path.join(repo, 'svc'), {
+      ownPaths: [path.join(repo, 'svc', '.preflight')],
+    });
+    assert.equal(clean?.dirty, false);
+    assert.doesNotMatch(clean?.describe ?? '', /-dirty$/);
+  });
+
   test('a detached HEAD has no branch', async () => {
     git('checkout', '-q', '--detach');
     try {

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
-import { createServer, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { Server, ServerResponse } from 'node:http';
 import { after, before, describe, test } from 'node:test';
 import { Agent } from 'undici';
 import { runCriticalPath } from '../../src/http/run-path.js';
 import { CriticalPathSpec } from '../../src/plan/schema.js';
-import { Redactor } from '../../src/report/redact.js';
+import { Redactor } from '../../src/secrets/redactor.js';
+import { type LocalServer, startLocalServer } from '../support/local-server.js';
 
 const products = {
   items: [
@@ -25,23 +25,24 @@ const routes: Record<string, (res: ServerResponse) => void> = {
   '/page': (res) => res.writeHead(200, { 'content-type': 'text/html' }).end('<h1>Welcome to the shop</h1>'),
 };
 
-let server: Server;
+let local: LocalServer;
+let _server: Server;
 let baseUrl: string;
 const agent = new Agent();
 
 before(async () => {
-  server = createServer((req, res) => {
+  local = await startLocalServer((req, res) => {
     const route = routes[req.url ?? ''];
     if (route) route(res);
     else res.writeHead(404).end();
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  _server = local.server;
+  baseUrl = local.url;
 });
 
 after(async () => {
   await agent.close();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
+  await local.close();
 });
 
 async function runOne(step: Record<string, unknown>) {

@@ -6,7 +6,8 @@ import { Agent } from 'undici';
 import { runCriticalPath } from '../../src/http/run-path.js';
 import { CriticalPathSpec } from '../../src/plan/schema.js';
 import type { TemplateScope } from '../../src/plan/template.js';
-import { Redactor } from '../../src/report/redact.js';
+import { Redactor } from '../../src/secrets/redactor.js';
+import { type LocalServer, startLocalServer, withBody } from '../support/local-server.js';
 
 type Route = (req: IncomingMessage, res: ServerResponse, body: string) => void;
 
@@ -24,29 +25,26 @@ const routes: Record<string, Route> = {
   'GET /broken': (_req, res) => json(res, 500, { error: 'boom' }),
 };
 
-let server: Server;
+let local: LocalServer;
+let _server: Server;
 let baseUrl: string;
 const agent = new Agent();
 
 before(async () => {
-  server = createServer((req, res) => {
-    let body = '';
-    req.on('data', (c: Buffer) => {
-      body += c.toString();
-    });
-    req.on('end', () => {
+  local = await startLocalServer(
+    withBody((req, res, body) => {
       const route = routes[`${req.method} ${(req.url ?? '').split('?')[0]}`];
       if (route) route(req, res, body);
       else json(res, 404, { error: 'no route' });
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    }),
+  );
+  _server = local.server;
+  baseUrl = local.url;
 });
 
 after(async () => {
   await agent.close();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
+  await local.close();
 });
 
 function scope(vars: Record<string, unknown> = {}): TemplateScope {

@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { after, before, describe, test } from 'node:test';
 import { Agent } from 'undici';
 import { runCriticalPath } from '../../src/http/run-path.js';
 import { CriticalPathSpec } from '../../src/plan/schema.js';
 import type { TemplateScope } from '../../src/plan/template.js';
-import { Redactor } from '../../src/report/redact.js';
+import { Redactor } from '../../src/secrets/redactor.js';
+import { type LocalServer, startLocalServer, withBody } from '../support/local-server.js';
 
 const TOKEN = 'tok_9f8e7d6c5b4a';
 const PASSWORD = 'hunter2-secret-pw';
@@ -25,29 +25,26 @@ const routes: Record<string, (req: IncomingMessage, res: ServerResponse, body: s
   '/header-token': (_req, res) => res.writeHead(200, { 'x-auth-token': 'hdr-token-abcdef' }).end('ok'),
 };
 
-let server: Server;
+let local: LocalServer;
+let _server: Server;
 let baseUrl: string;
 const agent = new Agent();
 
 before(async () => {
-  server = createServer((req, res) => {
-    let body = '';
-    req.on('data', (c: Buffer) => {
-      body += c.toString();
-    });
-    req.on('end', () => {
+  local = await startLocalServer(
+    withBody((req, res, body) => {
       const route = routes[(req.url ?? '').split('?')[0] ?? ''];
       if (route) route(req, res, body);
       else res.writeHead(404).end();
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    }),
+  );
+  _server = local.server;
+  baseUrl = local.url;
 });
 
 after(async () => {
   await agent.close();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
+  await local.close();
 });
 
 function scope(): TemplateScope {

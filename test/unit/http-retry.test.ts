@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
-import { createServer, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { Server, ServerResponse } from 'node:http';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { Agent } from 'undici';
 import { type PathRunOptions, runCriticalPath } from '../../src/http/run-path.js';
 import { CriticalPathSpec } from '../../src/plan/schema.js';
-import { Redactor } from '../../src/report/redact.js';
+import { Redactor } from '../../src/secrets/redactor.js';
+import { type LocalServer, startLocalServer } from '../support/local-server.js';
 
 const calls = new Map<string, number>();
 
@@ -21,12 +21,13 @@ const routes: Record<string, (res: ServerResponse, call: number) => void> = {
   '/hang': () => undefined,
 };
 
-let server: Server;
+let local: LocalServer;
+let _server: Server;
 let baseUrl: string;
 const agent = new Agent();
 
 before(async () => {
-  server = createServer((req, res) => {
+  local = await startLocalServer((req, res) => {
     const url = req.url ?? '';
     const call = (calls.get(url) ?? 0) + 1;
     calls.set(url, call);
@@ -34,16 +35,15 @@ before(async () => {
     if (route) route(res, call);
     else res.writeHead(404).end();
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  _server = local.server;
+  baseUrl = local.url;
 });
 
 beforeEach(() => calls.clear());
 
 after(async () => {
   await agent.close();
-  server.closeAllConnections();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
+  await local.close();
 });
 
 function run(steps: unknown[], extra: Partial<PathRunOptions> = {}) {

@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { after, before, describe, test } from 'node:test';
 import { Agent, type Dispatcher, request } from 'undici';
 import { EngineAgent } from '../../src/http/agent.js';
 import { type PathRunOptions, runCriticalPath } from '../../src/http/run-path.js';
 import { CriticalPathSpec } from '../../src/plan/schema.js';
-import { Redactor } from '../../src/report/redact.js';
+import { Redactor } from '../../src/secrets/redactor.js';
+import { type LocalServer, startLocalServer } from '../support/local-server.js';
 
 const FIVE_MB = 5 * 1024 * 1024;
 let slowOnceCalls = 0;
@@ -61,6 +61,7 @@ const routes: Record<string, (req: IncomingMessage, res: ServerResponse) => void
       .end(JSON.stringify({ cookie: req.headers.cookie ?? null })),
 };
 
+let local: LocalServer;
 let server: Server;
 let baseUrl: string;
 let connections = 0;
@@ -68,21 +69,20 @@ let connections = 0;
 let agent: Dispatcher;
 
 before(async () => {
-  server = createServer((req, res) => {
+  local = await startLocalServer((req, res) => {
     const route = routes[req.url ?? ''];
     if (route) route(req, res);
     else res.writeHead(404).end();
   });
+  server = local.server;
+  baseUrl = local.url;
   server.on('connection', () => {
     connections++;
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
 
 after(async () => {
-  server.closeAllConnections();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
+  await local.close();
 });
 
 function run(steps: unknown[], extra: Partial<PathRunOptions> = {}) {

@@ -44,7 +44,8 @@ describe('scanLog', () => {
       `${p}ok`,
     ].join('\n');
     const { events } = scanLog(lines(text));
-    assert.equal(events[0]?.headline, `${p}ValueError: bad`);
+    // The message is the exception line itself, without the journald prefix.
+    assert.equal(events[0]?.headline, 'ValueError: bad');
     assert.equal(events[0]?.lines.length, 3);
   });
 

@@ -3,10 +3,10 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { Agent } from 'undici';
-import { countBlocks, measureInterleaved } from '../../src/metrics/interleave.js';
+import { candidateFirst, measureInterleaved } from '../../src/metrics/interleave.js';
 import { CriticalPathSpec } from '../../src/plan/schema.js';
 import type { TemplateScope } from '../../src/plan/template.js';
-import { Redactor } from '../../src/report/redact.js';
+import { Redactor } from '../../src/secrets/redactor.js';
 
 let server: Server;
 let baseUrl: string;
@@ -41,54 +41,100 @@ const scope = (): TemplateScope => ({
   redactor: new Redactor(),
 });
 
+const common = {
+  paths: [path],
+  scope,
+  maxInFlight: 16,
+  stepTimeout: '5s' as const,
+  dispatcher: agent,
+  signal: new AbortController().signal,
+};
+
 describe('interleaved measurement', () => {
-  test('sides take turns in the counterbalanced order A B, B A, A B; the first round warms up', async () => {
+  test('Thue–Morse order: A B, B A, B A, A B after a warm-up round; raw samples kept for measured blocks', async () => {
     const result = await measureInterleaved({
-      paths: [path],
+      ...common,
       urls: { baseline: baseUrl, candidate: baseUrl },
-      scope,
       rate: 40,
       blockMs: 100,
-      blocks: 6,
       warmup: 1,
-      maxInFlight: 16,
-      stepTimeout: '5s',
-      dispatcher: agent,
-      signal: new AbortController().signal,
+      budgetMs: 60_000,
+      maxRounds: 4,
     });
     assert.deepEqual(
       result.blocks.map((b) => `${b.side[0]}${b.warmup ? '*' : ''}`),
-      ['b*', 'c*', 'c', 'b', 'b', 'c'],
+      ['b*', 'c*', 'b', 'c', 'c', 'b', 'c', 'b', 'b', 'c'],
     );
+    assert.deepEqual(
+      result.blocks.map((b) => b.round),
+      [-1, -1, 0, 0, 1, 1, 2, 2, 3, 3],
+    );
+    assert.equal(result.rounds, 4);
+    assert.equal(result.samples.length, 8);
+    for (const block of result.samples) {
+      const p = block.paths[0];
+      assert.ok(p && p.iterations > 0 && p.latencies?.length === p.iterations, JSON.stringify(p));
+      assert.equal(p.steps[0]?.latencies?.length, p.iterations);
+    }
     assert.ok(result.blocks.every((b) => (b.paths[0]?.count ?? 0) > 0));
+  });
+
+  test('the Thue–Morse sequence decides which side goes first', () => {
+    assert.deepEqual([0, 1, 2, 3, 4, 5, 6, 7].map(candidateFirst), [
+      false,
+      true,
+      true,
+      false,
+      true,
+      false,
+      false,
+      true,
+    ]);
+  });
+
+  test('the look after a round ends the measurement; so does the budget', async () => {
+    const looks: number[] = [];
+    const decided = await measureInterleaved({
+      ...common,
+      urls: { baseline: baseUrl, candidate: baseUrl },
+      rate: 40,
+      blockMs: 50,
+      warmup: 0,
+      budgetMs: 60_000,
+      afterRound: (soFar) => {
+        looks.push(soFar.rounds);
+        return soFar.rounds === 3;
+      },
+    });
+    assert.deepEqual(looks, [1, 2, 3]);
+    assert.equal(decided.stopped, 'decided');
+    const budget = await measureInterleaved({
+      ...common,
+      urls: { baseline: baseUrl, candidate: baseUrl },
+      rate: 40,
+      blockMs: 50,
+      warmup: 0,
+      budgetMs: 450,
+    });
+    assert.equal(budget.stopped, 'budget');
+    // Rounds of about 100 ms within 450 ms: a round is not started when it would overrun.
+    assert.ok(budget.rounds >= 1 && budget.rounds <= 4, `${budget.rounds}`);
   });
 
   test('the max-rate model runs closed loops in each block instead of a fixed rate', async () => {
     const result = await measureInterleaved({
-      paths: [path],
+      ...common,
       urls: { baseline: baseUrl, candidate: baseUrl },
-      scope,
       rate: 1,
       model: 'max-rate',
       vus: 2,
       blockMs: 200,
-      blocks: 2,
       warmup: 0,
-      maxInFlight: 16,
-      stepTimeout: '5s',
-      dispatcher: agent,
-      signal: new AbortController().signal,
+      budgetMs: 60_000,
+      maxRounds: 1,
     });
     // At 1/s the open model would start one iteration per block; two closed loops start hundreds.
     for (const block of result.blocks) assert.ok((block.paths[0]?.count ?? 0) > 20, JSON.stringify(block));
     assert.equal(result.records.candidate[0]?.errors, 0);
-  });
-
-  test('block count: whole rounds, at least the warm-up and min_blocks per side', () => {
-    const config = { warmup: 1, min_blocks: 4 };
-    assert.equal(countBlocks(config, 30_000, 2000, 2), 16);
-    assert.equal(countBlocks(config, 4000, 2000, 2), 10);
-    assert.equal(countBlocks(config, 16_000, 500, 2), 32);
-    assert.equal(countBlocks(config, 30_000, 2000, 1), 15);
   });
 });

@@ -32,6 +32,22 @@ describe('migration lint rules (PostgreSQL)', () => {
         'ALTER TABLE orders ADD CONSTRAINT ck CHECK (total_cents >= 0);',
         'constraint-without-not-valid error',
       ],
+      ['ALTER TABLE orders ADD COLUMN ref UUID DEFAULT gen_random_uuid();', 'adding-volatile-default error'],
+      [
+        'ALTER TABLE orders ADD COLUMN seen TIMESTAMP DEFAULT clock_timestamp();',
+        'adding-volatile-default error',
+      ],
+      ['ALTER TABLE orders ADD COLUMN n BIGSERIAL;', 'adding-volatile-default error'],
+      [
+        'ALTER TABLE orders ADD COLUMN n INTEGER GENERATED ALWAYS AS IDENTITY;',
+        'adding-volatile-default error',
+      ],
+      [
+        'ALTER TABLE orders ADD COLUMN cents INTEGER GENERATED ALWAYS AS (total * 100) STORED;',
+        'adding-volatile-default error',
+      ],
+      ['ALTER TABLE orders ADD CONSTRAINT uq_code UNIQUE (code);', 'constraint-builds-index error'],
+      ['ALTER TABLE orders ADD PRIMARY KEY (id);', 'constraint-builds-index error'],
       ['ALTER TABLE orders DROP COLUMN note;', 'dropping-column-in-use warning'],
       ['ALTER TABLE orders RENAME note TO memo;', 'renaming-column-in-use warning'],
       ['ALTER TABLE orders RENAME TO purchases;', 'renaming-table-in-use warning'],
@@ -47,6 +63,10 @@ describe('migration lint rules (PostgreSQL)', () => {
       'ALTER TABLE orders ADD COLUMN gift VARCHAR(20);',
       'ALTER TABLE orders ADD CONSTRAINT fk_u FOREIGN KEY(user_id) REFERENCES users (id) NOT VALID;',
       'ALTER TABLE orders VALIDATE CONSTRAINT fk_u;',
+      'ALTER TABLE orders ADD COLUMN seen TIMESTAMP DEFAULT now();',
+      'ALTER TABLE orders ADD COLUMN gift BOOLEAN NOT NULL DEFAULT false;',
+      'ALTER TABLE orders ADD CONSTRAINT uq_code UNIQUE USING INDEX ux_code;',
+      'ALTER TABLE orders ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY;',
     ]) {
       assert.deepEqual(await rules(TIMEOUTS + sql), [], sql);
     }

@@ -8,7 +8,7 @@ import { createProbeDispatcher } from '../../src/probe/dispatcher.js';
 import { runMaxRate } from '../../src/probe/max-rate.js';
 import { runProbe } from '../../src/probe/probe.js';
 import { summarizeRecords } from '../../src/probe/recorder.js';
-import { Redactor } from '../../src/report/redact.js';
+import { Redactor } from '../../src/secrets/redactor.js';
 
 /** When set, every request waits until this time (performance.now()) before answering. */
 let stallUntil = 0;
@@ -142,8 +142,10 @@ describe('load probe', () => {
     const [summary] = summarizeRecords(result.records, 10);
     assert.ok(summary);
     assert.ok(summary.iterations >= 950, `iterations ${summary.iterations}`);
-    // ~100 requests meant for the stalled second waited 0-1000 ms: a closed-loop tool would count one.
-    assert.ok(summary.p99_ms >= 900, `p99 ${summary.p99_ms} ms`);
+    // ~100 requests meant for the stalled second waited 0-1000 ms, so p99 is near 900 ms (the 10th
+    // longest wait); a closed-loop tool would count one slow request and show a p99 of a few ms.
+    // 600 ms separates the two with room for a late timer on a loaded machine.
+    assert.ok(summary.p99_ms >= 600, `p99 ${summary.p99_ms} ms`);
     assert.ok(summary.p50_ms < 50, `p50 ${summary.p50_ms} ms`);
   });
 

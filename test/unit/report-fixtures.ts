@@ -23,6 +23,8 @@ const BASE = {
     describe: 'v1.3.0-4-g3f2a9c1',
     last_tag: 'v1.3.0',
     dirty: false,
+    plan_dir: '.',
+    uncommitted: [],
     files_touched: ['shop/main.py', 'shop/orders.py', 'migrations/versions/0007_orders_note.py'],
   },
   started_at: '2025-03-14T09:30:00.000Z',

@@ -9,7 +9,7 @@ import { describe, test } from 'node:test';
 import { applyVariableFlags, ecosystemReporters } from '../../src/cli/run-ecosystem.js';
 import { parsePlan } from '../../src/plan/load.js';
 import { createGithubReporter, githubAnnotations, renderJobSummary } from '../../src/report/github.js';
-import { Redactor } from '../../src/report/redact.js';
+import { Redactor } from '../../src/secrets/redactor.js';
 import { tempDir } from '../support/cli.js';
 import { goRun, noGoRun, SECRET } from './report-fixtures.js';
 
@@ -63,11 +63,30 @@ describe('GitHub Actions reporter', () => {
     assert.equal(ecosystemReporters(redactor, { GITHUB_ACTIONS: 'true' }).length, 1);
   });
 
-  test('--var NAME=VALUE overrides a plan variable and rejects what is not an assignment', () => {
-    const text = 'version: 1\nservice: { name: s, url: "http://127.0.0.1:1" }\nvariables: { baseUrl: "x" }\n';
+  test('--var NAME=VALUE overrides a plan variable, refuses a name the plan does not have and what is not an assignment', () => {
+    const text =
+      'version: 1\nservice: { name: s, url: "http://127.0.0.1:1" }\nvariables: { baseUrl: "x", extra: "" }\n' +
+      'critical_paths:\n  - { name: p, owner: o, expect: e, rollback: r, variables: { extra: "path" }, steps: [{ name: s, request: { url: / } }] }\n';
     const loaded = parsePlan(text, { file: '/tmp/p.yaml', displayName: 'p.yaml' });
     assert.equal(applyVariableFlags(loaded, ['baseUrl=http://127.0.0.1:9/api', 'extra=a=b']), undefined);
     assert.deepEqual(loaded.plan.variables, { baseUrl: 'http://127.0.0.1:9/api', extra: 'a=b' });
+    assert.deepEqual(
+      loaded.plan.critical_paths?.[0]?.variables,
+      { extra: 'a=b' },
+      'the path’s own value too',
+    );
     assert.match(applyVariableFlags(loaded, ['no-equals']) ?? '', /expects NAME=VALUE/);
+    assert.match(
+      applyVariableFlags(loaded, ['baseURL=y']) ?? '',
+      /--var baseURL: the plan has no variable "baseURL" \(did you mean "baseUrl"\?\)/,
+    );
+  });
+
+  test('--var of the base URL variable of an imported collection moves the service', () => {
+    const text = 'version: 1\nservice: { name: s }\nvariables: { APIURL: "{{ service.url }}" }\n';
+    const loaded = parsePlan(text, { file: '/tmp/p.yaml', displayName: 'p.yaml' });
+    assert.equal(applyVariableFlags(loaded, ['APIURL=http://127.0.0.1:9/api/']), undefined);
+    assert.equal(loaded.plan.service.url, 'http://127.0.0.1:9/api');
+    assert.equal(loaded.plan.variables?.APIURL, '{{ service.url }}');
   });
 });

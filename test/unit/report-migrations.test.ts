@@ -6,10 +6,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import pc from 'picocolors';
+import type { MigrationsResult } from '../../src/checks/migrations/result.js';
 import { renderRecord } from '../../src/report/record.js';
 import { renderSummary } from '../../src/report/terminal-summary.js';
 import type { RunResult } from '../../src/result.js';
-import type { MigrationsResult } from '../../src/result-migrations.js';
 import { resultValidator } from '../support/result-schema.js';
 import { goRun } from './report-fixtures.js';
 

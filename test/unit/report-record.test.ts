@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { mdCell, mdCode, mdFence, mdTable } from '../../src/report/markdown.js';
 import { recordFileName, renderRecord, writeRecord } from '../../src/report/record.js';
-import { Redactor } from '../../src/report/redact.js';
 import type { Finding } from '../../src/result.js';
+import { Redactor } from '../../src/secrets/redactor.js';
 import { COMMIT, goRun, noGoRun } from './report-fixtures.js';
 
 /** The lines of the Markdown section that starts with `heading`, up to the next heading of its level. */
@@ -72,7 +72,7 @@ describe('renderRecord', () => {
     assert.ok(checks.includes('| lint | lint | **fail** | blocking | 340 ms | 2 findings |'));
     assert.ok(
       checks.includes(
-        '| cache | cache | **skip** | advisory | 0 ms | skipped<br>reason: the plan has no cache section |',
+        '| cache | cache | **skip** | advisory | 0 ms | skipped<br>reason: the plan has no cache section (allowed by the plan) |',
       ),
     );
     const commands = section(record, '## Commands');
@@ -118,6 +118,44 @@ describe('renderRecord', () => {
     );
     assert.ok(markdown.includes('**Working tree:** dirty'));
     assert.match(section(markdown, '## How to repeat'), /working tree was dirty/);
+  });
+
+  it('repeats a plan in a subdirectory from the repository root: cd, the flags used, the names it reads', () => {
+    const result = goRun();
+    assert.ok(result.git);
+    result.git.plan_dir = 'backend';
+    result.plan.file = 'backend/preflight.yaml';
+    result.invocation = { command: 'run', args: ['--only', 'paths,database'] };
+    result.needs = { env: ['POSTGRES_USER'], env_optional: ['DATABASE_URL'], secrets: ['ADMIN_PASSWORD'] };
+    const repeat = section(renderRecord(result), '## How to repeat');
+    assert.ok(
+      repeat.includes(
+        `From the root of the repository:\n\n\`\`\`sh\ngit checkout ${COMMIT}\ncd backend\nnpx preflight run --plan preflight.yaml --only paths,database\n\`\`\``,
+      ),
+      repeat,
+    );
+    assert.ok(
+      repeat.includes(
+        '- environment variables: `POSTGRES_USER`; optional (the plan has a fallback): `DATABASE_URL`',
+      ),
+    );
+    assert.ok(
+      repeat.includes("- secrets (from the environment or the plan's `secrets.file`): `ADMIN_PASSWORD`"),
+    );
+  });
+
+  it('repeats compare and rehearse with their own command and arguments', () => {
+    const result = goRun();
+    result.invocation = { command: 'compare', args: ['v1.3.0', '--rate', '20/s'] };
+    assert.match(
+      section(renderRecord(result), '## How to repeat'),
+      /\nnpx preflight compare --plan preflight\.yaml v1\.3\.0 --rate 20\/s\n/,
+    );
+    result.invocation = { command: 'rehearse', args: ['--baseline', 'v1.3.0'] };
+    assert.match(
+      section(renderRecord(result), '## How to repeat'),
+      /\nnpx preflight rehearse --plan preflight\.yaml --baseline v1\.3\.0\n/,
+    );
   });
 
   it('caps findings at 50 per check with a count', () => {

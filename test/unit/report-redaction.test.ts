@@ -6,10 +6,11 @@ import { describe, it } from 'node:test';
 import { writeJsonResult } from '../../src/report/json.js';
 import { writeJunit } from '../../src/report/junit.js';
 import { writeRecord } from '../../src/report/record.js';
-import { REDACTED, Redactor } from '../../src/report/redact.js';
 import { createSink, writeFileRedacted } from '../../src/report/sink.js';
 import { createTerminalReporter } from '../../src/report/terminal.js';
 import type { RunResult } from '../../src/result.js';
+import { REDACTED } from '../../src/secrets/names.js';
+import { Redactor } from '../../src/secrets/redactor.js';
 import { captureStream, noGoRun, replayRun, SECRET } from './report-fixtures.js';
 
 /** The NO-GO run with SECRET leaked into the failed step's response, a command's output and a finding. */

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { formatDuration } from '../../src/report/format.js';
-import { Redactor } from '../../src/report/redact.js';
 import { createTerminalReporter, detectTerminalMode, helpers } from '../../src/report/terminal.js';
 import type { Finding, RunResult } from '../../src/result.js';
+import { Redactor } from '../../src/secrets/redactor.js';
 import { captureStream, goRun, noGoRun, replayRun } from './report-fixtures.js';
 
 async function plainOutput(result: RunResult, color = false): Promise<string> {
@@ -21,7 +21,7 @@ describe('terminal reporter, plain mode', () => {
     assert.match(out, /critical path checkout\s+fail/);
     assert.match(out, /step pay\s+fail/);
     assert.ok(out.includes('POST http://127.0.0.1:8000/orders'));
-    assert.ok(out.includes('status: expected 201 / actual 500'));
+    assert.ok(out.includes('✘ expected status 201, got 500 <&">'));
     assert.match(out, /owner\s+alice/);
     assert.ok(out.includes('make rollback | tee rollback.log; the orders schema change is additive'));
     assert.ok(out.includes('"detail": "payment provider said'), 'response excerpt');
@@ -75,6 +75,28 @@ describe('terminal reporter, plain mode', () => {
     const out = await plainOutput(result);
     assert.ok(!out.includes('NO-GO'));
     assert.match(out, /GO {2}shop 1\.4\.0: the failures were judged advisory by the plan/);
+  });
+
+  it('prints each failed assertion once, with its name when it has one', async () => {
+    const result = noGoRun();
+    const pay = result.paths[0]?.steps.find((s) => s.name === 'pay');
+    assert.ok(pay);
+    pay.failures = [
+      // A named assertion (a Postman test): its message starts with the name.
+      {
+        assertion: 'status',
+        expected: 404,
+        actual: 422,
+        name: '404',
+        message: '404: status: expected 404, got 422',
+      },
+      // A failure without a message: expected / actual, still with its name.
+      { assertion: 'json $.id', expected: 7, actual: 8, name: 'the id', message: '' },
+    ];
+    const lines = (await plainOutput(result)).split('\n');
+    const about = (needle: string): string[] => lines.filter((l) => l.includes(needle));
+    assert.deepEqual(about('expected 404'), ['    ✘ 404: status: expected 404, got 422']);
+    assert.deepEqual(about('json $.id'), ['    ✘ the id: json $.id: expected 7 / actual 8']);
   });
 
   it('caps findings at 20 with a count of the rest', async () => {

@@ -6,8 +6,8 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { describe, test } from 'node:test';
+import type { PathHistogramResult } from '../../src/checks/metrics/result.js';
 import type { RunResult } from '../../src/result.js';
-import type { PathHistogramResult } from '../../src/result-metrics.js';
 import { openSqliteStore } from '../../src/store/sqlite.js';
 import { renderCompareBody } from '../../src/web/compare-page.js';
 import { renderRunBody, summaryOf } from '../../src/web/run-page.js';
@@ -45,10 +45,52 @@ function measured(runId: string): RunResult {
   result.metrics = {
     baseline: { ref: 'v1.3.0', resolved: 'abc1234', source: 'git', blocks: 4 },
     candidate: { ref: 'work tree', resolved: null, source: 'work-tree', blocks: 4 },
-    settings: { rate: 10, block_ms: 2000, duration_ms: 16000, warmup: 1, min_blocks: 3 },
+    settings: {
+      rate: 10,
+      block_ms: 2000,
+      max_duration_ms: 16000,
+      warmup: 1,
+      min_blocks: 3,
+      confidence: 0.99,
+    },
+    sequential: {
+      method: 'test',
+      confidence: 0.99,
+      looks: 2,
+      stopped: 'conclusive',
+      elapsed_ms: 16000,
+      rounds: 4,
+    },
+    noise: { load: { min: 0.5, max: 0.9 }, steal_pct: 0, busy_pct: 30 },
+    moved: {
+      path: 'browse',
+      step: 'product detail',
+      metric: 'p95',
+      change: 180,
+      interval: [150, 210],
+      verdict: 'regressed',
+    },
     comparisons: [
       {
         path: 'browse',
+        step: 'product detail',
+        metric: 'p95',
+        unit: 'ms',
+        before: 10,
+        after: 28,
+        change: 180,
+        change_unit: '%',
+        interval: [150, 210],
+        threshold: null,
+        verdict: 'regressed',
+        blocking: false,
+        units: 4,
+        unit_rounds: 1,
+        aa_spread: 3.1,
+      },
+      {
+        path: 'browse',
+        step: null,
         metric: 'p95',
         unit: 'ms',
         before: 40,
@@ -59,6 +101,9 @@ function measured(runId: string): RunResult {
         threshold: 20,
         verdict: 'regressed',
         blocking: true,
+        units: 4,
+        unit_rounds: 1,
+        aa_spread: 2.5,
       },
     ],
     slo: [{ path: 'browse', objective: 'p95_ms', limit: 60, actual: 80, pass: false }],
@@ -83,8 +128,12 @@ describe('web: metrics before/after', () => {
       assert.match(body, /Metrics: before \/ after/);
       assert.match(
         body,
-        /<td>browse<\/td><td>p95<\/td><td class="num">40 ms<\/td><td class="num">80 ms<\/td>/,
+        /<td>browse<\/td><td>\(path\)<\/td><td>p95<\/td><td class="num">40 ms<\/td><td class="num">80 ms<\/td>/,
       );
+      // The per-step row, after its path's rows, and the step that moved the most.
+      assert.match(body, /<td>browse<\/td><td>product detail<\/td><td>p95<\/td><td class="num">10 ms<\/td>/);
+      assert.ok(body.indexOf('(path)') < body.indexOf('<td>product detail</td>'));
+      assert.match(body, /slowed the most: browse › product detail p95 \+180% \[\+150, \+210\] regressed/);
       assert.match(body, /regressed/);
       assert.match(body, /browse: latency distribution/);
       const other = goRun();

@@ -110,6 +110,16 @@ def chunks(rows: Sequence[dict], size: int = CHUNK) -> Iterable[Sequence[dict]]:
 
 
 def bulk_insert(conn: Connection, table: Table, rows: Sequence[dict]) -> None:
+    if not rows:
+        return
+    if conn.dialect.name == "postgresql":
+        # COPY through psycopg, in the same transaction: several times faster than INSERTs.
+        columns = list(rows[0].keys())
+        cursor = conn.connection.dbapi_connection.cursor()
+        with cursor.copy(f"COPY {table.name} ({', '.join(columns)}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row([row[c] for c in columns])
+        return
     for part in chunks(rows):
         conn.execute(insert(table), list(part))
 

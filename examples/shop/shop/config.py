@@ -34,6 +34,7 @@ class Settings:
     secret_key: str
     secret_key_is_ephemeral: bool
     slow_ms: int
+    slow_cpu_ms: int
     token_ttl_seconds: int
     log_level: str
 
@@ -50,6 +51,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         secret_key=secret,
         secret_key_is_ephemeral=ephemeral,
         slow_ms=max(0, _int_env(env, "SHOP_SLOW_MS", 0)),
+        slow_cpu_ms=max(0, _int_env(env, "SHOP_SLOW_CPU_MS", 0)),
         token_ttl_seconds=max(1, _int_env(env, "SHOP_TOKEN_TTL_SECONDS", 3600)),
         log_level=(env.get("SHOP_LOG_LEVEL", "") or "INFO").upper(),
     )

@@ -12,6 +12,7 @@ from .config import Settings, load_settings
 from .db import Base, make_engine, make_sessionmaker
 from .demo_data import ensure_demo_products
 from .logging_setup import AccessLogMiddleware, configure_logging
+from .openapi_doc import document_malformed_body
 from .routes import auth, cart, health, orders, products, support
 
 log = logging.getLogger("shop.startup")
@@ -53,6 +54,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     for module in (health, auth, products, cart, orders, support):
         app.include_router(module.router)
+    document_malformed_body(app)
     return app
 
 

@@ -8,6 +8,8 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
+from .bounds import DB_INT_MAX
+
 _EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
@@ -100,7 +102,7 @@ class ProductPage(BaseModel):
 
 
 class CartItemIn(BaseModel):
-    product_id: int = Field(ge=1)
+    product_id: int = Field(ge=1, le=DB_INT_MAX)
     quantity: int = Field(default=1, ge=1, le=1000)
 
 

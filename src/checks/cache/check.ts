@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { toMs } from '../../plan/duration.js';
 import type { CacheConfig } from '../../plan/schema.js';
 import { listReferences, renderString, TemplateError } from '../../plan/template.js';
-import type { Finding } from '../../result.js';
+import type { CoverageItem, Finding } from '../../result.js';
 import type { CheckContext, CheckDefinition, CheckOutcome } from '../types.js';
 import { ProbeError } from './exchange.js';
 import { bySeriousness } from './findings.js';
@@ -62,7 +62,7 @@ async function runCacheCheck(
     const message = `the cache probe through ${base.url} could not go on: ${error.message}`;
     return { status: 'error', summary: message, error: { code: error.code, message } };
   }
-  return summarize(probe, base.url);
+  return summarize(probe, base.url, spec);
 }
 
 async function resolveBaseUrl(
@@ -109,12 +109,28 @@ function unresolved(template: string, why: string, code: string, skip: boolean):
   return { status: 'error', summary: message, error: { code, message } };
 }
 
-function summarize(probe: CacheProbeResult, baseUrl: string): CheckOutcome {
+function summarize(probe: CacheProbeResult, baseUrl: string, spec: CacheConfig): CheckOutcome {
   const findings = bySeriousness(probe.findings);
   const errors = findings.filter((f) => f.severity === 'error');
-  const common = { findings, cache: probe.observations };
+  const common = { findings, cache: probe.observations, coverage: cacheCoverage(probe, spec) };
   if (errors.length > 0) return { status: 'fail', summary: failSummary(errors), ...common };
   return { status: 'pass', summary: passSummary(probe, baseUrl, findings.length), ...common };
+}
+
+/** Paths probed through the CDN, and private paths probed as two users (asked only with a session). */
+function cacheCoverage(probe: CacheProbeResult, spec: CacheConfig): CoverageItem[] {
+  const asked = spec.public.length + spec.static.length + spec.private.length;
+  const privates = probe.observations.filter((o) => o.role === 'private');
+  const out: CoverageItem[] = [
+    { what: 'paths probed through the CDN', covered: probe.observations.length, asked },
+  ];
+  if (spec.session && spec.private.length > 0)
+    out.push({
+      what: 'private paths probed as two users',
+      covered: privates.filter((o) => o.requests.length > 1).length,
+      asked: spec.private.length,
+    });
+  return out;
 }
 
 /** e.g. "cache-leak on /me, /cart (4 errors, first: /me: user B received user A's marker ...)". */

@@ -3,8 +3,9 @@
  * without an index (with the CREATE INDEX to add), a large unfiltered scan, a sort
  * without an index, estimates far from the actual rows, sorts spilled to disk, N+1.
  */
-import type { DatabaseFinding } from '../../result-database.js';
+
 import type { Dialect, PlanNode } from './client.js';
+import type { DatabaseFinding } from './result.js';
 import { shortShape } from './shape.js';
 
 /** Where a statement was seen, and what the findings can look up about its tables. */

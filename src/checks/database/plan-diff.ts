@@ -4,7 +4,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import type { RunResult } from '../../result.js';
-import type { DatabaseReview, PlanChange } from '../../result-database.js';
+import type { DatabaseReview, PlanChange } from './result.js';
 
 export type { PlanChange };
 

@@ -3,16 +3,12 @@
  * (taken with the parameters of its first run), and the findings of plans and counts.
  */
 
-import { isSecretName, REDACTED, type Redactor } from '../../report/redact.js';
-import type {
-  DatabaseFinding,
-  DatabaseReview,
-  DatabaseStepStatements,
-  QueryPlanReview,
-} from '../../result-database.js';
+import { isSecretName, REDACTED } from '../../secrets/names.js';
+import type { Redactor } from '../../secrets/redactor.js';
 import { type CapturedStatement, parseStepLabel } from './capture.js';
 import type { DatabaseClient } from './client.js';
 import { findNPlusOne, findPlanProblems } from './findings.js';
+import type { DatabaseFinding, DatabaseReview, DatabaseStepStatements, QueryPlanReview } from './result.js';
 import { shapeOf, verbOf } from './shape.js';
 
 /** The database and thresholds of a review. */

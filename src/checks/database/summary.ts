@@ -3,8 +3,8 @@
  * line, and the findings in the generic form every reporter already shows.
  */
 import type { Finding } from '../../result.js';
-import type { DatabaseFinding, DatabaseReview } from '../../result-database.js';
 import type { CheckOutcome } from '../types.js';
+import type { DatabaseFinding, DatabaseReview } from './result.js';
 
 /** The outcome of a `database` check (without the `database` field itself). */
 export function summarizeReview(review: DatabaseReview, failedPaths: string[] = []): CheckOutcome {

@@ -10,6 +10,8 @@ import type { CheckContext, CheckDefinition, CheckOutcome } from '../types.js';
 import { type LogCounts, type LogEvent, scanLog } from './scan.js';
 import { scrubLogLine } from './scrub.js';
 import { type LogsBaseline, readSource, type SourceLines, takeLogsBaseline } from './sources.js';
+import { excerptLines } from './traceback.js';
+import { eventTime } from './window.js';
 
 /** The `logs` section with its defaults filled in. */
 export interface LogsSettings {
@@ -50,7 +52,8 @@ export function defineLogsCheck(
 
 /** Time for the last lines the service wrote to reach its log file. */
 const SETTLE_MS = 300;
-const EXCERPT_LINES = 25;
+/** Lines before a traceback kept to link it to its request (an access log line, a request id). */
+const CONTEXT_LINES = 3;
 
 async function runLogsCheck(
   settings: LogsSettings,
@@ -73,7 +76,7 @@ async function runLogsCheck(
   const over = exceeded(total, settings.max);
   const findings = events
     .slice(0, settings.excerpts)
-    .map(({ source, event }) => toFinding(source.label, event, over.has(event.kind), ctx));
+    .map(({ source, event }) => toFinding(source, event, over.has(event.kind), ctx));
   return outcome({ settings, total, over, findings, read });
 }
 
@@ -83,17 +86,24 @@ function exceeded(total: LogCounts, max: LogsSettings['max']): Set<LogEvent['kin
   return out;
 }
 
-function toFinding(label: string, event: LogEvent, overLimit: boolean, ctx: CheckContext): Finding {
+function toFinding(source: SourceLines, event: LogEvent, overLimit: boolean, ctx: CheckContext): Finding {
   const clean = (text: string): string => ctx.redactor.redact(scrubLogLine(text));
-  const lines =
-    event.lines.length > EXCERPT_LINES ? [...event.lines.slice(0, EXCERPT_LINES - 1), '…'] : event.lines;
-  return {
+  const finding: Finding = {
     rule: `log-${event.kind}`,
     message: clean(event.headline).slice(0, 300),
     severity: overLimit ? 'error' : 'warning',
-    file: label,
+    file: source.label,
     ...(event.line !== null ? { line: event.line } : {}),
-    excerpt: lines.map(clean).join('\n'),
+    excerpt: excerptLines(event.lines).map(clean).join('\n'),
+  };
+  if (event.kind !== 'traceback') return finding;
+  // What links a traceback to the request that caused it: when it was logged, and the lines before it.
+  const when = eventTime(source.lines, event);
+  const context = source.lines.slice(Math.max(0, event.index - CONTEXT_LINES), event.index);
+  return {
+    ...finding,
+    ...(when ? { logged_at: when.toISOString() } : {}),
+    ...(context.length > 0 ? { log_context: context.map((l) => clean(l.text)) } : {}),
   };
 }
 
@@ -105,7 +115,13 @@ interface OutcomeInput {
   read: SourceLines[];
 }
 
-function outcome({ settings, total, over, findings, read }: OutcomeInput): CheckOutcome {
+function outcome(input: OutcomeInput): CheckOutcome {
+  const read = input.read.filter((s) => !s.failed).length;
+  const coverage = [{ what: 'log sources read', covered: read, asked: input.settings.sources.length }];
+  return { ...judge(input), coverage };
+}
+
+function judge({ settings, total, over, findings, read }: OutcomeInput): CheckOutcome {
   const labels = read.map((s) => s.label).join(', ');
   const notes = read.filter((s) => s.note).map((s) => s.note as string);
   const noteText = notes.length > 0 ? `; ${notes.join('; ')}` : '';
@@ -118,7 +134,9 @@ function outcome({ settings, total, over, findings, read }: OutcomeInput): Check
   if (over.size === 0)
     return { status: 'pass', summary: `${counts} (within the limits)${noteText}`, findings };
   const limits = [...over].map((k) => `${k} ${total[k]} > ${settings.max[k]}`).join(', ');
-  const first = findings.find((f) => f.severity === 'error');
+  // A traceback's exception line says more than the ERROR line it is printed under.
+  const overLimit = findings.filter((f) => f.severity === 'error');
+  const first = overLimit.find((f) => f.rule === 'log-traceback') ?? overLimit[0];
   const firstText = first
     ? `; first: ${first.file}${first.line ? `:${first.line}` : ''} ${first.message}`
     : '';

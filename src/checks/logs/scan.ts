@@ -2,6 +2,7 @@
  * Scanning log lines: counts of ERROR, CRITICAL and Python tracebacks, and the first events
  * with their lines. Pure: lines in, counts and events out.
  */
+import { readTraceback, TRACEBACK_HEADER } from './traceback.js';
 
 /** One line of a log, with where it came from. */
 export interface LogLine {
@@ -19,6 +20,10 @@ export interface LogEvent {
   /** The line that says what happened: the exception of a traceback, else the line itself. */
   headline: string;
   lines: string[];
+  /** A traceback the log ends (or another traceback starts) before its exception line. */
+  cut?: boolean;
+  /** Index in the scanned lines of the event's first line. */
+  index: number;
 }
 
 export interface LogCounts {
@@ -28,39 +33,47 @@ export interface LogCounts {
   lines: number;
 }
 
-const TRACEBACK = /Traceback \(most recent call last\):/;
 const CRITICAL = [
   /\b(CRITICAL|FATAL)\b/,
   /\blevel[=:]\s*"?(critical|fatal)\b/i,
   /"level"\s*:\s*"(critical|fatal)"/i,
 ];
 const ERROR = [/\bERROR\b/, /\blevel[=:]\s*"?(error|err)\b/i, /"level"\s*:\s*"(error|err)"/i];
-const MAX_TRACEBACK_LINES = 60;
 
 /** Count and collect the events of a sequence of lines. */
 export function scanLog(lines: readonly LogLine[]): { counts: LogCounts; events: LogEvent[] } {
   const counts: LogCounts = { error: 0, critical: 0, traceback: 0, lines: lines.length };
   const events: LogEvent[] = [];
+  const texts = lines.map((l) => l.text);
   let i = 0;
   while (i < lines.length) {
     const current = lines[i] as LogLine;
-    if (TRACEBACK.test(current.text)) {
-      const end = tracebackEnd(lines, i);
-      const block = lines.slice(i, end).map((l) => l.text);
+    if (TRACEBACK_HEADER.test(current.text)) {
+      const span = readTraceback(texts, i);
+      const block = texts.slice(i, span.end);
       counts.traceback++;
       events.push({
         kind: 'traceback',
         line: current.line,
-        headline: block[block.length - 1] ?? '',
+        headline:
+          span.exception ?? `traceback cut off after ${block.length} lines, before its exception line`,
         lines: block,
+        index: i,
+        ...(span.exception === null ? { cut: true } : {}),
       });
-      i = end;
+      i = span.end;
       continue;
     }
     const kind = levelOf(current.text);
     if (kind) {
       counts[kind]++;
-      events.push({ kind, line: current.line, headline: current.text.trim(), lines: [current.text] });
+      events.push({
+        kind,
+        line: current.line,
+        headline: current.text.trim(),
+        lines: [current.text],
+        index: i,
+      });
     }
     i++;
   }
@@ -71,19 +84,4 @@ function levelOf(text: string): 'critical' | 'error' | null {
   if (CRITICAL.some((re) => re.test(text))) return 'critical';
   if (ERROR.some((re) => re.test(text))) return 'error';
   return null;
-}
-
-/** Index after the last line of the traceback that starts at `start`: through its exception line. */
-function tracebackEnd(lines: readonly LogLine[], start: number): number {
-  const limit = Math.min(lines.length, start + MAX_TRACEBACK_LINES);
-  // A prefix before "Traceback" (journald's "date host unit[pid]: ") is on every line of it.
-  const first = (lines[start] as LogLine).text;
-  const prefix = first.slice(0, first.search(TRACEBACK));
-  for (let j = start + 1; j < limit; j++) {
-    const raw = (lines[j] as LogLine).text;
-    const text = prefix && raw.startsWith(prefix) ? raw.slice(prefix.length) : raw;
-    // Frames are indented; the first line that is not ends the traceback (the exception).
-    if (text.trim() !== '' && !/^\s/.test(text)) return j + 1;
-  }
-  return limit;
 }

@@ -2,7 +2,7 @@
  * Masking what looks secret in a log line before it is shown: bearer tokens, `password=…`
  * style pairs, passwords in URLs. The Redactor then hides the secrets preflight knows.
  */
-import { REDACTED } from '../../report/redact.js';
+import { REDACTED } from '../../secrets/names.js';
 
 const RULES: [RegExp, string][] = [
   [/\b(bearer|basic)\s+[A-Za-z0-9._~+/=-]{6,}/gi, `$1 ${REDACTED}`],

@@ -103,3 +103,25 @@ export async function readWindow(
     await handle.close();
   }
 }
+
+/** Timestamped lines looked at around an undated event (its log record's line, an access line). */
+const NEAR_LINES = 5;
+
+/**
+ * When an event was logged: the timestamp on its first line, else on the nearest line before it
+ * (the record a traceback is printed under), else on the first line after it; null when none.
+ */
+export function eventTime(lines: readonly LogLine[], event: { index: number; lines: string[] }): Date | null {
+  const own = lineTime(lines[event.index]?.text ?? '');
+  if (own) return own;
+  for (let i = event.index - 1; i >= Math.max(0, event.index - NEAR_LINES); i--) {
+    const time = lineTime(lines[i]?.text ?? '');
+    if (time) return time;
+  }
+  const after = event.index + event.lines.length;
+  for (let i = after; i < Math.min(lines.length, after + NEAR_LINES); i++) {
+    const time = lineTime(lines[i]?.text ?? '');
+    if (time) return time;
+  }
+  return null;
+}

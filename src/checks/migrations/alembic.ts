@@ -4,10 +4,12 @@
  * project's env.py reads. Also the offline SQL of a range of revisions, split per revision.
  */
 import { existsSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { MigrationsSettings } from '../../plan/schema-migrations.js';
 import { type CommandOutcome, runCommand } from '../../run/process.js';
+import { scratchGuardEnv } from '../scratch-guard.js';
+import { fillScratchEnv } from '../scratch-proof.js';
 
 /** How to run Alembic for one plan. */
 export interface AlembicRunner {
@@ -15,6 +17,8 @@ export interface AlembicRunner {
   cwd: string;
   python: string;
   urlEnv: string;
+  /** `database.migrations.env`: variables with `{scratch_*}` placeholders, filled per database. */
+  env: Record<string, string>;
   signal: AbortSignal;
 }
 
@@ -32,7 +36,7 @@ export function alembicRunner(
     : existsSync(venv)
       ? venv
       : 'python3';
-  return { ini, cwd, python, urlEnv: settings.url_env, signal };
+  return { ini, cwd, python, urlEnv: settings.url_env, env: settings.env ?? {}, signal };
 }
 
 function quote(arg: string): string {
@@ -44,21 +48,46 @@ export function alembicCommand(args: string[]): string {
   return `alembic ${args.map(quote).join(' ')}`;
 }
 
-/** Run `alembic ARGS` against `url`; the outcome's output has stdout and stderr. */
-export function runAlembic(runner: AlembicRunner, args: string[], url: string): Promise<CommandOutcome> {
+/**
+ * The environment Alembic runs with against `url`: the URL variable, the plan's mapped
+ * variables, and the scratch guard (its SQLAlchemy connects to `url` and nowhere else).
+ */
+export function alembicEnv(runner: AlembicRunner, url: string): NodeJS.ProcessEnv {
+  const mapped = fillScratchEnv(runner.env, url);
+  return {
+    ...process.env,
+    ...mapped,
+    [runner.urlEnv]: url,
+    PYTHONDONTWRITEBYTECODE: '1',
+    ...scratchGuardEnv(url, mapped.PYTHONPATH ?? process.env.PYTHONPATH),
+  };
+}
+
+/**
+ * Run `alembic ARGS` against `url`; the outcome's output has the end of stdout and stderr, and
+ * `stdoutFile`, when given, gets the whole of stdout (offline SQL is parsed from it).
+ */
+export function runAlembic(
+  runner: AlembicRunner,
+  args: string[],
+  url: string,
+  stdoutFile?: string,
+): Promise<CommandOutcome> {
   const command = [runner.python, '-m', 'alembic', '-c', runner.ini, ...args].map(quote).join(' ');
   return runCommand(command, {
     cwd: runner.cwd,
-    env: { ...process.env, [runner.urlEnv]: url, PYTHONDONTWRITEBYTECODE: '1' },
+    env: alembicEnv(runner, url),
     timeoutMs: 120_000,
     signal: runner.signal,
-    tailLimit: 4 * 1024 * 1024,
+    ...(stdoutFile ? { stdoutFile } : {}),
   });
 }
 
 // Runs several Alembic commands in one interpreter (Python and the project's imports start
 // once, not once per step), each framed by markers with its exit code and duration.
-const STEPS_DRIVER = `import json, sys, time, traceback
+const STEPS_DRIVER = `import json, os, sys, time, traceback
+# As \`python -m alembic\` does: the working directory (the project) is importable by env.py.
+sys.path.insert(0, os.getcwd())
 from alembic.config import main
 # One ordered stream, so each line lands between its own step's markers.
 sys.stdout.reconfigure(line_buffering=True)
@@ -98,16 +127,19 @@ export async function runAlembicSteps(
   const driver = path.join(scratchDir, 'preflight-alembic-steps.py');
   await writeFile(driver, STEPS_DRIVER);
   const command = [runner.python, driver, runner.ini, JSON.stringify(steps)].map(quote).join(' ');
+  // The driver writes everything (stderr too) to stdout: read whole, so every marker is seen.
+  const stdoutFile = path.join(scratchDir, 'preflight-alembic-steps.out');
   const outcome = await runCommand(command, {
     cwd: runner.cwd,
-    env: { ...process.env, [runner.urlEnv]: url, PYTHONDONTWRITEBYTECODE: '1' },
+    env: alembicEnv(runner, url),
     timeoutMs: 300_000,
     signal: runner.signal,
-    tailLimit: 4 * 1024 * 1024,
+    stdoutFile,
   });
+  const whole = await readFile(stdoutFile, 'utf8').catch(() => outcome.output);
   const out: AlembicStepOutcome[] = steps.map(() => ({ exit_code: null, duration_ms: 0, output: '' }));
   let current = 0;
-  for (const line of outcome.output.split('\n')) {
+  for (const line of whole.split('\n')) {
     const marker = /^@@preflight-step (\d+) (start|exit (-?\d+) ([\d.]+))$/.exec(line);
     const step = marker ? out[Number(marker[1])] : undefined;
     if (marker && step) {

@@ -4,16 +4,18 @@
  * (rehearse.ts), and the plan's waivers applied. Fails on any unwaived error finding.
  */
 import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Plan } from '../../plan/schema.js';
 import { type MigrationsSettings, migrationsSettings } from '../../plan/schema-migrations.js';
 import { renderString, TemplateError } from '../../plan/template.js';
-import type { MigrationFinding, MigrationRehearsal, MigrationsResult } from '../../result-migrations.js';
+import { type CoverageItem, INCOMPLETE_COVERAGE } from '../../result.js';
 import type { CheckContext, CheckDefinition, CheckOutcome } from '../types.js';
 import { alembicCommand, alembicRunner, offlineUrl, runAlembic, splitOfflineSql } from './alembic.js';
 import { findUsages, type MigrationBaseline, MigrationsError, readBaseline } from './baseline.js';
 import { lintRevisions } from './lint.js';
 import { rehearseDowngrade } from './rehearse.js';
+import type { MigrationFinding, MigrationRehearsal, MigrationsResult } from './result.js';
 import { headsOf, type RevisionInfo, readRevisions, revisionsAfter, versionsDir } from './revisions.js';
 import { applyWaivers, summarize } from './summary.js';
 
@@ -68,8 +70,10 @@ async function runMigrationsCheck(
     revisions: [],
     waivers: settings.waivers.map((w) => ({ ...w })),
   };
+  const linted = new Set<string>();
   if (fresh.length > 0) {
     const sql = await offlineSql(runner, baseHeads, settings.dialect, ctx);
+    for (const r of fresh) if (sql.has(r.revision)) linted.add(r.revision);
     const lint = await lintRevisions(
       fresh.map((r) => ({ revision: r.revision, sql: sql.get(r.revision) ?? '' })),
       {
@@ -91,14 +95,50 @@ async function runMigrationsCheck(
       ],
     }));
     if (settings.downgrade) {
-      const rehearsed = await rehearse(plan, runner, baseHeads, ctx);
+      const rehearsed = await rehearse(plan, runner, baseHeads, versions, ctx);
       result.rehearsal = rehearsed.rehearsal;
       for (const f of rehearsed.findings)
         result.revisions.find((r) => r.revision === f.revision)?.findings.push(f);
     }
   }
   const unused = applyWaivers(result);
-  return summarize(result, unused, ctx.redactor);
+  return judgeCoverage(summarize(result, unused, ctx.redactor), result, linted, settings.downgrade);
+}
+
+/**
+ * What the check covered against what it was asked: every new revision's offline SQL linted
+ * (a revision missing from Alembic's output was not reviewed at all) and, with `downgrade`,
+ * the rehearsal's steps run. Less than asked is not a pass (INCOMPLETE_COVERAGE, NO-GO).
+ */
+export function judgeCoverage(
+  outcome: CheckOutcome,
+  result: MigrationsResult,
+  linted: Set<string>,
+  downgrade: boolean,
+): CheckOutcome {
+  const missing = result.revisions.filter((r) => !linted.has(r.revision)).map((r) => r.revision);
+  const coverage: CoverageItem[] = [
+    {
+      what: 'new revisions linted',
+      covered: result.revisions.length - missing.length,
+      asked: result.revisions.length,
+      ...(missing.length ? { detail: `no offline SQL for ${missing.join(', ')}` } : {}),
+    },
+  ];
+  const rehearsal = result.rehearsal;
+  if (downgrade && result.revisions.length > 0 && rehearsal) {
+    const ran = rehearsal.steps.filter((s) => s.status === 'pass').length;
+    coverage.push({ what: 'rehearsal steps passed', covered: ran, asked: rehearsal.steps.length });
+  }
+  const withCoverage = { ...outcome, coverage };
+  if (missing.length === 0 || outcome.status === 'fail') return withCoverage;
+  const message = `${missing.length} of ${result.revisions.length} new revision${result.revisions.length === 1 ? '' : 's'} not linted: \`alembic upgrade --sql\` printed no SQL for ${missing.join(', ')}, so ${missing.length === 1 ? 'it was' : 'they were'} not reviewed`;
+  return {
+    ...withCoverage,
+    status: 'error',
+    summary: message,
+    error: { code: INCOMPLETE_COVERAGE, message },
+  };
 }
 
 function baselineResult(baseline: MigrationBaseline): MigrationsResult['baseline'] {
@@ -133,7 +173,8 @@ async function offlineSql(
   ctx: CheckContext,
 ): Promise<Map<string, string>> {
   const args = ['upgrade', baseHeads.length > 0 ? `${baseHeads[0]}:heads` : 'heads', '--sql'];
-  const outcome = await runAlembic(runner, args, offlineUrl(dialect));
+  const stdoutFile = path.join(ctx.runDir, 'migrations-offline.sql');
+  const outcome = await runAlembic(runner, args, offlineUrl(dialect), stdoutFile);
   if (outcome.exit_code !== 0) {
     const tail = ctx.redactor.redact(outcome.output).trim().split('\n').slice(-8).join('\n');
     throw new MigrationsError(
@@ -141,13 +182,15 @@ async function offlineSql(
       `\`${alembicCommand(args)}\` (offline SQL, ${dialect}) exited ${outcome.exit_code ?? outcome.signal}; its output ends with:\n${tail}`,
     );
   }
-  return splitOfflineSql(outcome.output);
+  // Parsed from the whole of stdout: a long history's SQL is longer than any tail.
+  return splitOfflineSql(await readFile(stdoutFile, 'utf8'));
 }
 
 async function rehearse(
   plan: Plan,
   runner: ReturnType<typeof alembicRunner>,
   baseHeads: string[],
+  versions: string,
   ctx: CheckContext,
 ): Promise<{ rehearsal: MigrationRehearsal; findings: MigrationFinding[] }> {
   return rehearseDowngrade({
@@ -156,6 +199,7 @@ async function rehearse(
     runDir: ctx.runDir,
     target: baseHeads[0] ?? 'base',
     redact: (text) => ctx.redactor.redact(text),
+    envPy: path.relative(ctx.loaded.dir, path.join(path.dirname(versions), 'env.py')),
   });
 }
 

@@ -5,8 +5,9 @@
  * revision is new and empty, so the lock rules leave it alone; a table from an earlier revision
  * is treated as live and populated, since each revision may ship in a release of its own.
  */
-import type { MigrationFinding } from '../../result-migrations.js';
+
 import type { Usage } from './baseline.js';
+import type { MigrationFinding } from './result.js';
 import { ddlTarget, identAfter, type Statement, splitStatements } from './statements.js';
 
 /** A revision to lint: its id and offline SQL. */
@@ -102,6 +103,28 @@ function lockingRules(s: Statement, created: Set<string>, dialect: string): Raw[
       ),
     );
   }
+  if (pg && added && !/\bALTER\s+COLUMN\b/i.test(s.text) && addsRewritingColumn(s.text)) {
+    out.push(
+      finding(
+        'adding-volatile-default',
+        s,
+        `ADD COLUMN ${added} on ${table} with a volatile default (or a serial/identity/stored generated column) rewrites the whole table under an exclusive lock; add it without the default, set the default for new rows, backfill in batches`,
+      ),
+    );
+  }
+  if (
+    pg &&
+    /\bADD\s+(?:CONSTRAINT\s+\S+\s+)?(UNIQUE|PRIMARY\s+KEY)\b/i.test(s.text) &&
+    !/\bUSING\s+INDEX\b/i.test(s.text)
+  ) {
+    out.push(
+      finding(
+        'constraint-builds-index',
+        s,
+        `a UNIQUE or PRIMARY KEY constraint added to ${table} builds its index under an exclusive lock; CREATE UNIQUE INDEX CONCURRENTLY first, then ADD CONSTRAINT … USING INDEX`,
+      ),
+    );
+  }
   if (
     pg &&
     /\bADD\s+(?:CONSTRAINT\s+\S+\s+)?(FOREIGN\s+KEY|CHECK)\b/i.test(s.text) &&
@@ -116,6 +139,23 @@ function lockingRules(s: Statement, created: Set<string>, dialect: string): Raw[
     );
   }
   return out;
+}
+
+/**
+ * PostgreSQL 11+ adds a column with a non-volatile default without a rewrite; a volatile one
+ * (a new value per row), a serial or identity column (a sequence value per row) and a stored
+ * generated column fill every row.
+ */
+const VOLATILE_DEFAULT =
+  /\bDEFAULT\s+[^,]*\b(gen_random_uuid|uuid_generate_v[14]\w*|random|clock_timestamp|timeofday|nextval|txid_current)\s*\(/i;
+
+function addsRewritingColumn(text: string): boolean {
+  return (
+    VOLATILE_DEFAULT.test(text) ||
+    /\bADD\s+(?:COLUMN\s+)?(?:IF\s+NOT\s+EXISTS\s+)?\S+\s+(SMALL|BIG)?SERIAL\b/i.test(text) ||
+    /\bGENERATED\s+(ALWAYS|BY\s+DEFAULT)\s+AS\s+IDENTITY\b/i.test(text) ||
+    /\bGENERATED\s+ALWAYS\s+AS\s*\(.*\)\s*STORED\b/i.test(text)
+  );
 }
 
 /** Drops and renames of columns and tables that the previous release still uses. */

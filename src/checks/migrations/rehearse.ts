@@ -1,14 +1,15 @@
 /**
  * The downgrade rehearsal: on a scratch database, upgrade to the baseline, upgrade to head,
  * downgrade to the baseline, upgrade to head again. A failing step becomes a finding on the
- * revision Alembic was running when it failed.
+ * revision Alembic was running when it failed. Before the first statement, `alembic current`
+ * must show a marker placed in the scratch database (scratch-proof.ts): an env.py that builds
+ * its URL from other variables is refused, never run against the database they name.
  */
-import type {
-  MigrationFinding,
-  MigrationRehearsal,
-  MigrationRehearsalStep,
-} from '../../result-migrations.js';
-import { type AlembicRunner, alembicCommand, runAlembicSteps } from './alembic.js';
+
+import { proveScratch, ScratchProofError } from '../scratch-proof.js';
+import { type AlembicRunner, alembicCommand, alembicEnv, runAlembic, runAlembicSteps } from './alembic.js';
+import { MigrationsError } from './baseline.js';
+import type { MigrationFinding, MigrationRehearsal, MigrationRehearsalStep } from './result.js';
 import { createScratchDatabase } from './scratch.js';
 
 export interface RehearseOptions {
@@ -19,6 +20,8 @@ export interface RehearseOptions {
   /** The baseline's head, or `base` when every revision is new. */
   target: string;
   redact: (text: string) => string;
+  /** The project's env.py, relative to the plan (named when it is refused). */
+  envPy: string;
 }
 
 const TAIL_LINES = 20;
@@ -39,6 +42,18 @@ export async function rehearseDowngrade(
   const steps: MigrationRehearsalStep[] = [];
   const findings: MigrationFinding[] = [];
   try {
+    await proveScratch({
+      scratchUrl: scratch.url,
+      read: () => runAlembic(options.runner, ['current'], scratch.url),
+      configFile: options.envPy,
+      mapKey: 'database.migrations.env',
+      // The URL variable is preflight's own: the others are the ones that may name another database.
+      env: { ...alembicEnv(options.runner, scratch.url), [options.runner.urlEnv]: undefined },
+    }).catch((error: unknown) => {
+      if (!(error instanceof ScratchProofError)) throw error;
+      const tail = error.tail ? `; \`alembic current\` printed:\n${options.redact(error.tail)}` : '';
+      throw new MigrationsError('MIGRATIONS_SCRATCH_UNPROVEN', `${options.redact(error.message)}${tail}`);
+    });
     const outcomes = await runAlembicSteps(
       options.runner,
       sequence.map(([, args]) => args),

@@ -3,10 +3,11 @@
  * warnings (and say who accepted what), every finding is listed flat for the reporters, and
  * the summary names the blocking ones.
  */
-import type { Redactor } from '../../report/redact.js';
+
 import type { Finding } from '../../result.js';
-import type { MigrationFinding, MigrationsResult, MigrationWaiverResult } from '../../result-migrations.js';
+import type { Redactor } from '../../secrets/redactor.js';
 import type { CheckOutcome } from '../types.js';
+import type { MigrationFinding, MigrationsResult, MigrationWaiverResult } from './result.js';
 
 /** Apply the waivers to the findings; returns the waivers that matched nothing. */
 export function applyWaivers(result: MigrationsResult): MigrationWaiverResult[] {

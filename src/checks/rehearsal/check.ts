@@ -10,8 +10,9 @@ import type { StagingConfig } from '../../plan/schema.js';
 import type { PhaseResult, StagingOutcome } from '../../result.js';
 import type { CheckContext, CheckDefinition, CheckOutcome } from '../types.js';
 import { explainFromLog, type LogMark, markLog } from './diagnose.js';
+import { noteRehearsalPhase, releaseRehearsalLock, takeRehearsalLock } from './lock.js';
 import { describeFailure, runDeployment, runPathsPhase } from './phases.js';
-import { currentRelease, openStaging, type Staging, StagingError } from './staging.js';
+import { currentRelease, openStaging, type Staging, StagingError, stopLingering } from './staging.js';
 import { type Restoration, restoreStaging, stopStaging } from './teardown.js';
 
 /** The phases of a rehearsal, in order. */
@@ -41,10 +42,27 @@ async function runRehearsal(config: StagingConfig, ctx: CheckContext): Promise<C
   };
   try {
     outcome.release_before = await currentRelease(staging, ctx.signal);
+    // From here until the teardown ends, a later run can tell that this rehearsal did not finish.
+    await takeRehearsalLock(ctx.loaded.dir, outcome.release_before);
   } catch (error) {
+    await stopLingering(staging);
     if (error instanceof StagingError) return errored(error.code, error.message, outcome);
     throw error;
   }
+  try {
+    return await rehearseLocked(config, staging, outcome);
+  } finally {
+    await stopLingering(staging);
+    await releaseRehearsalLock(ctx.loaded.dir);
+  }
+}
+
+async function rehearseLocked(
+  config: StagingConfig,
+  staging: Staging,
+  outcome: StagingOutcome,
+): Promise<CheckOutcome> {
+  const ctx = staging.ctx;
   let known = outcome.release_before;
   // Without a `current` command the release is unknown (not absent): rehearse as it is.
   if (!known && config.current) {
@@ -61,6 +79,7 @@ async function runRehearsal(config: StagingConfig, ctx: CheckContext): Promise<C
     });
     outcome.baseline = baseline;
     known = baseline.release ?? null;
+    await takeRehearsalLock(ctx.loaded.dir, known);
     if (baseline.status !== 'pass') {
       await teardown(staging, outcome, known, true);
       return errored(
@@ -98,6 +117,7 @@ async function rehearse(staging: Staging, phases: PhaseResult[]): Promise<boolea
   ];
   let candidateRelease: string | undefined;
   for (const [i, step] of steps.entries()) {
+    await noteRehearsalPhase(ctx.loaded.dir, step.name);
     const mark = await markLog(staging);
     const phase = await guarded(step.name, () => runDeployment(staging, { ...step, signal }));
     phases.push(phase);

@@ -4,10 +4,11 @@
  */
 import { performance } from 'node:perf_hooks';
 import { Agent } from 'undici';
+import { describeValue } from '../../http/describe-value.js';
 import { runCriticalPath } from '../../http/run-path.js';
 import type { CriticalPath } from '../../plan/schema.js';
-import { formatValue } from '../../report/format.js';
 import type { PathResult, PhasePathResult, PhaseResult } from '../../result.js';
+import { newPass } from '../../run/pass.js';
 import { currentRelease, lastLine, runStagingCommand, type Staging, waitHealthy } from './staging.js';
 
 /** What a deployment phase runs. */
@@ -72,19 +73,30 @@ export async function runPathsPhase(staging: Staging, spec: PathsPhaseSpec): Pro
   const started = performance.now();
   const { ctx } = staging;
   const plan = ctx.loaded.plan;
-  const base = ctx.scope(staging.url);
-  const scope = { ...base, run: { ...base.run, id: `${base.run.id}-${spec.suffix}` } };
   // A fresh pool per phase: connections to the process a restart replaced are gone.
   const dispatcher = new Agent({ keepAliveTimeout: 1000 });
+  const timeout = plan.paths?.step_timeout ?? '10s';
+  // A fresh pass per phase: its own `{{ run.id }}` and variables, the OpenAPI document of the
+  // release this phase runs against, and its own tokens (a restart or a new release may not
+  // know the old ones).
+  const pass = newPass(ctx, {
+    name: spec.suffix,
+    serviceUrl: staging.url,
+    dispatcher,
+    signal: spec.signal,
+    timeout,
+  });
   const results: PathResult[] = [];
   try {
     for (const path of (plan.critical_paths ?? []) as CriticalPath[]) {
       const result = await runCriticalPath(path, {
-        baseUrl: staging.url,
-        scope,
-        settings: { step_timeout: plan.paths?.step_timeout ?? '10s' },
+        baseUrl: pass.baseUrl,
+        scope: pass.scope,
+        settings: { step_timeout: timeout },
         signal: spec.signal,
         dispatcher,
+        openapi: pass.openapi,
+        auth: pass.auth,
       });
       for (const step of result.steps) ctx.onStepEnd(`rehearsal ${spec.suffix} ${path.name}`, step);
       results.push(result);
@@ -135,7 +147,7 @@ function shortPath(result: PathResult): PhasePathResult {
   out.failed_step = step.name;
   const failure = step.failures?.[0];
   if (failure) {
-    out.message = `${failure.assertion} expected ${formatValue(failure.expected)}, got ${formatValue(failure.actual)}`;
+    out.message = `${failure.assertion} expected ${describeValue(failure.expected)}, got ${describeValue(failure.actual)}`;
   } else if (step.error) {
     out.message = `${step.error.code}: ${step.error.message}`;
   }

@@ -9,10 +9,10 @@ import { Agent } from 'undici';
 import { toMs } from '../../plan/duration.js';
 import type { StagingConfig } from '../../plan/schema.js';
 import { renderTemplate } from '../../plan/template.js';
-import { isSecretName } from '../../report/redact.js';
 import type { CommandRun } from '../../result.js';
 import { type CommandOutcome, runCommand } from '../../run/process.js';
 import { freePort, startService } from '../../run/service.js';
+import { isSecretName } from '../../secrets/names.js';
 import { resolveLogFile } from '../logs/sources.js';
 import type { CheckContext } from '../types.js';
 
@@ -25,6 +25,11 @@ export interface Staging {
   cwd: string;
   /** Staging's log file, when the plan names one. */
   logFile: string | null;
+  /**
+   * Stoppers of the process groups of staging commands whose background children still run
+   * (a deploy's `nohup app &`): they keep running until the rehearsal ends (stopLingering).
+   */
+  lingering: (() => Promise<void>)[];
 }
 
 /** A staging command could not tell what it had to (the rehearsal cannot go on). */
@@ -44,18 +49,19 @@ const CURRENT_TIMEOUT_MS = 30_000;
 export async function openStaging(config: StagingConfig, ctx: CheckContext): Promise<Staging> {
   const raw = [config.url ?? '', ...Object.values(config.env ?? {})];
   const port = raw.some((v) => v.includes('{port}')) ? String(await freePort()) : '';
-  const sub = (s: string): string => s.replaceAll('{port}', port);
+  // {port} is filled in the plan's text only, never inside a substituted value.
+  const options = { placeholders: { port } };
   const scope = ctx.scope('');
-  const url = sub(String(renderTemplate(config.url ?? '', scope))).replace(/\/$/, '');
+  const url = String(renderTemplate(config.url ?? '', scope, options)).replace(/\/$/, '');
   const env: NodeJS.ProcessEnv = { ...process.env };
   for (const [key, value] of Object.entries(config.env ?? {})) {
-    const rendered = sub(String(renderTemplate(value, scope)));
+    const rendered = String(renderTemplate(value, scope, options));
     if (isSecretName(key)) ctx.redactor.add(rendered);
     env[key] = rendered;
   }
   const cwd = path.resolve(ctx.loaded.dir, config.cwd ?? '.');
   const logFile = config.log ? resolveLogFile(config.log, cwd, env) : null;
-  return { config, ctx, url, env, cwd, logFile };
+  return { config, ctx, url, env, cwd, logFile, lingering: [] };
 }
 
 /** A staging command's run, as recorded, and what it printed. */
@@ -76,6 +82,11 @@ export async function runStagingCommand(
   const outcome = await runCommand(command, {
     cwd: staging.cwd,
     env: staging.env,
+    // Staging's service, started by a deploy, is meant to keep running: in a session of its own
+    // (setsid, a service manager) as long as staging does; in the command's process group
+    // (`nohup app &`) until the rehearsal ends.
+    mayOutlive: true,
+    keepGroup: (stop) => staging.lingering.push(stop),
     timeoutMs: options.timeoutMs ?? toMs(staging.config.command_timeout),
     signal: options.signal,
   });
@@ -95,6 +106,15 @@ export async function runStagingCommand(
     ),
   };
   return { run, outcome };
+}
+
+/**
+ * Stop what staging commands left running in their own process groups (`nohup app &`): once
+ * the rehearsal is over, after staging's `stop` command, so that nothing outlives preflight.
+ */
+export async function stopLingering(staging: Staging): Promise<void> {
+  const stoppers = staging.lingering.splice(0);
+  await Promise.all(stoppers.map((stop) => stop().catch(() => undefined)));
 }
 
 /** The release staging is on (its `current` command); null when none, or no command. */

@@ -81,6 +81,8 @@ export function sampleValue(doc: Record<string, unknown>, schema: unknown, depth
     for (const name of required) out[name] = sampleValue(doc, asRecord(s.properties)[name], depth + 1);
     return out;
   }
+  // A unique address per run: a sign-up does not collide with the last run's.
+  if (s.format === 'email') return 'u-{{ run.id }}@example.com';
   return `TODO: a ${typeof s.format === 'string' ? s.format : 'value'}`;
 }
 

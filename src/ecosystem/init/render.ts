@@ -6,11 +6,26 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Document, isMap, isSeq, type Node, visit } from 'yaml';
+import { Document, isMap, isPair, isSeq, type Node, visit } from 'yaml';
 
 /** Maps under these keys are written on one line when they are short. */
-const FLOW_KEYS = new Set(['request', 'expect', 'capture', 'query', 'headers', 'slo', 'record', 'auth']);
+const FLOW_KEYS = new Set([
+  'request',
+  'expect',
+  'capture',
+  'query',
+  'headers',
+  'slo',
+  'record',
+  'auth',
+  'when',
+  'unless',
+  'json',
+  'vars',
+]);
 const MAX_FLOW_CHARS = 90;
+/** A named assertion (`{ name: ..., status: 200 }`) reads best on one line up to this length. */
+const MAX_ASSERTION_CHARS = 110;
 
 /** Options of `renderPlan`. */
 export interface RenderOptions {
@@ -22,8 +37,17 @@ export interface RenderOptions {
 
 /** The plan as YAML text, with the schema line and the header. */
 export function renderPlan(plan: Record<string, unknown>, options: RenderOptions): string {
-  const doc = new Document(plan);
+  // A value used twice (a login body) is written twice, never as a YAML alias.
+  const doc = new Document(plan, { aliasDuplicateObjects: false });
   visit(doc, {
+    Map(_, map, ancestors) {
+      const [owner, list] = [ancestors.at(-2), ancestors.at(-1)];
+      const key = isPair(owner) ? String((owner.key as { value?: unknown } | null)?.value ?? '') : '';
+      if (key !== 'assertions' || !isSeq(list) || JSON.stringify(map.toJSON()).length > MAX_ASSERTION_CHARS)
+        return undefined;
+      map.flow = true;
+      return visit.SKIP;
+    },
     Pair(_, pair, ancestors) {
       const key = String((pair.key as { value?: unknown } | null)?.value ?? '');
       const value = pair.value as Node | null;

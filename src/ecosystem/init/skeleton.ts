@@ -24,13 +24,24 @@ export interface ServiceSkeleton {
   openapi?: string;
 }
 
+/** How the per-operation paths are written. */
+export interface SkeletonOptions {
+  /** The plan has an `auth:` block: secured steps send its token, other paths say `auth: none`. */
+  auth?: boolean;
+}
+
 type Json = Record<string, unknown>;
 
 /** The plan (as plain data) for the picked operations. */
-export function buildPlanSkeleton(doc: Json, picked: Candidate[], service: ServiceSkeleton): Json {
+export function buildPlanSkeleton(
+  doc: Json,
+  picked: Candidate[],
+  service: ServiceSkeleton,
+  options: SkeletonOptions = {},
+): Json {
   const groups = groupOperations(doc, picked);
   const criticalPaths = [...groups.entries()].map(([name, members]) =>
-    criticalPath(doc, name, members, picked),
+    criticalPath(doc, name, members, { picked, auth: options.auth === true }),
   );
   const svc: Json = { name: service.name, owner: 'TODO: the team that owns the service' };
   if (service.start) svc.start = service.start;
@@ -70,11 +81,19 @@ function groupName(c: Candidate): string {
   return c.operation.path.split('/').find((s) => s && !s.startsWith('{')) ?? 'root';
 }
 
-function criticalPath(doc: Json, name: string, members: Candidate[], picked: Candidate[]): Json {
+function criticalPath(
+  doc: Json,
+  name: string,
+  members: Candidate[],
+  o: { picked: Candidate[]; auth: boolean },
+): Json {
   const variables: Json = {};
   const names = new Set<string>();
-  const steps = members.map((c) => step(doc, c, { members, picked, variables, names }));
+  const steps = members.map((c) =>
+    step(doc, c, { members, picked: o.picked, variables, names, auth: o.auth }),
+  );
   const path: Json = { name, owner: TODO.owner, expect: TODO.expect, rollback: TODO.rollback };
+  if (o.auth && members.every((c) => !c.secured)) path.auth = 'none';
   if (Object.keys(variables).length > 0) path.variables = variables;
   path.steps = steps;
   return path;
@@ -86,6 +105,8 @@ interface StepContext {
   /** Path variables that still need a value (TODO placeholders). */
   variables: Json;
   names: Set<string>;
+  /** Secured steps send the plan's `auth:` token. */
+  auth: boolean;
 }
 
 function step(doc: Json, c: Candidate, ctx: StepContext): Json {
@@ -96,7 +117,7 @@ function step(doc: Json, c: Candidate, ctx: StepContext): Json {
   request.url = c.operation.path.replace(/\{([^}/]+)\}/g, (_, p: string) => `{{ ${variableName(p)} }}`);
   const query = requiredQuery(doc, c);
   if (Object.keys(query).length > 0) request.query = query;
-  if (c.secured) {
+  if (c.secured && !ctx.auth) {
     request.headers = { Authorization: 'Bearer {{ token }}' };
     ctx.variables.token = 'TODO: a token, or capture it from a login step before this one';
   }

@@ -74,7 +74,9 @@ function convertStep(step: Step, defaultTimeoutMs: number, note: (what: string) 
 
 function convertExpect(expect: StepExpect, where: string, note: (what: string) => void): K6Expect {
   const out: K6Expect = {};
-  if (expect.status !== undefined)
+  if (typeof expect.status === 'object' && !Array.isArray(expect.status))
+    note(`${where}.status as a matcher is not exported: give the codes as a list`);
+  else if (expect.status !== undefined)
     out.status = Array.isArray(expect.status) ? expect.status : [expect.status];
   if (expect.headers) out.headers = expect.headers;
   if (expect.body) out.body = expect.body as Record<string, string>;

@@ -124,8 +124,10 @@ function bodyJson(res) {
 /** Every assertion of an expect block, as "label" -> holds. */
 function evaluate(res, expect, label) {
   const out = {};
+  // A step that names no status expects 2xx or 3xx, as in preflight run.
+  if (expect && expect.status) out[label + 'status ' + expect.status.join('|')] = expect.status.indexOf(res.status) >= 0;
+  else out[label + 'status 2xx/3xx'] = res.status >= 200 && res.status < 400;
   if (!expect) return out;
-  if (expect.status) out[label + 'status ' + expect.status.join('|')] = expect.status.indexOf(res.status) >= 0;
   Object.keys(expect.headers || {}).forEach(function (name) {
     const m = expect.headers[name];
     const literal = typeof m === 'number' || typeof m === 'boolean' ? String(m) : m;
@@ -229,7 +231,9 @@ function runStep(step, scope, pathName) {
 /** One critical path, its steps in order; the rest are skipped after a step that failed. */
 function runPath(name) {
   const path = PATHS[name];
-  const scope = { runId: Date.now() + '-' + __VU + '-' + __ITER, vars: {} };
+  // RUN_ID_PREFIX keeps ids apart across k6 processes that run at once (execution segments).
+  const prefix = __ENV.RUN_ID_PREFIX ? __ENV.RUN_ID_PREFIX + '-' : '';
+  const scope = { runId: prefix + Date.now() + '-' + __VU + '-' + __ITER, vars: {} };
   Object.keys(PLAN_VARIABLES).forEach(function (k) { scope.vars[k] = render(PLAN_VARIABLES[k], scope); });
   Object.keys(path.variables).forEach(function (k) { scope.vars[k] = render(path.variables[k], scope); });
   const started = Date.now();

@@ -17,6 +17,12 @@ export interface K6Options {
   duration: string;
   /** The default service URL; `-e BASE_URL=...` overrides it. */
   baseUrl: string;
+  /**
+   * For `metrics.engine: k6`: the scenarios start iterations at a constant arrival rate (the
+   * open model of the built-in probe; `-e RATE_PER_MIN=N`), or run `-e VUS=N` closed loops
+   * (max-rate), and carry no thresholds: preflight's judge decides, not k6.
+   */
+  engine?: { model: 'open' | 'max-rate'; maxVus: number; gracefulStop: string };
 }
 
 /** The script, and the plan features it could not carry (one line each). */
@@ -28,23 +34,20 @@ export interface K6Script {
 /** Write the k6 script for these critical paths of the plan. */
 export function buildK6Script(plan: Plan, paths: CriticalPath[], options: K6Options): K6Script {
   const { paths: converted, notConverted } = convertPaths(plan, paths);
+  // The script is meant to be shared: credentials in the URL stay out (-e BASE_URL=... gives them).
+  const baseUrl = withoutCredentials(options.baseUrl);
+  if (baseUrl !== options.baseUrl)
+    notConverted.push('the credentials of the base URL: pass the URL with them as -e BASE_URL=...');
   const names = paths.map((p) => p.name);
   const execNames = uniqueExecNames(names);
   const scenarios = Object.fromEntries(
-    names.map((name, i) => [
-      execNames[i],
-      {
-        executor: 'constant-vus',
-        exec: execNames[i],
-        vus: '__VUS__',
-        duration: '__DURATION__',
-        tags: { path: name },
-      },
-    ]),
+    names.map((name, i) => [execNames[i], scenarioFor(execNames[i] as string, name, options.engine)]),
   );
-  const optionsText = compactJson({ scenarios, thresholds: thresholdsFor(paths) })
+  const thresholds = options.engine ? {} : thresholdsFor(paths);
+  const optionsText = compactJson({ scenarios, thresholds })
     .replaceAll('"__VUS__"', 'VUS')
-    .replaceAll('"__DURATION__"', 'DURATION');
+    .replaceAll('"__DURATION__"', 'DURATION')
+    .replaceAll('"__RATE__"', 'RATE_PER_MIN');
   const lines = [
     `// k6 script written by \`preflight export k6\` from ${options.planFile} (service ${plan.service.name}).`,
     '// Run it: k6 run -e BASE_URL=https://staging.example.com script.js',
@@ -54,9 +57,12 @@ export function buildK6Script(plan: Plan, paths: CriticalPath[], options: K6Opti
     "import { check, sleep } from 'k6';",
     "import { Rate, Trend } from 'k6/metrics';",
     '',
-    `const BASE_URL = __ENV.BASE_URL || ${JSON.stringify(options.baseUrl)};`,
+    `const BASE_URL = __ENV.BASE_URL || ${JSON.stringify(baseUrl)};`,
     `const VUS = __ENV.VUS ? Number(__ENV.VUS) : ${options.vus};`,
     `const DURATION = __ENV.DURATION || ${JSON.stringify(options.duration)};`,
+    ...(options.engine?.model === 'open'
+      ? ['const RATE_PER_MIN = __ENV.RATE_PER_MIN ? Number(__ENV.RATE_PER_MIN) : 60;']
+      : []),
     '',
     "const pathDuration = new Trend('preflight_path_duration', true);",
     "const pathOk = new Rate('preflight_path_ok');",
@@ -77,6 +83,46 @@ export function buildK6Script(plan: Plan, paths: CriticalPath[], options: K6Opti
     K6_RUNTIME,
   ];
   return { text: `${lines.join('\n')}`, notConverted };
+}
+
+/** One path's scenario: constant VUs for export, what the engine asks for under `metrics`. */
+function scenarioFor(exec: string, path: string, engine: K6Options['engine']): Record<string, unknown> {
+  const tags = { path };
+  if (!engine) return { executor: 'constant-vus', exec, vus: '__VUS__', duration: '__DURATION__', tags };
+  if (engine.model === 'max-rate')
+    return {
+      executor: 'constant-vus',
+      exec,
+      vus: '__VUS__',
+      duration: '__DURATION__',
+      gracefulStop: engine.gracefulStop,
+      tags,
+    };
+  return {
+    executor: 'constant-arrival-rate',
+    exec,
+    rate: '__RATE__',
+    timeUnit: '1m',
+    duration: '__DURATION__',
+    preAllocatedVUs: Math.min(engine.maxVus, 8),
+    maxVUs: engine.maxVus,
+    gracefulStop: engine.gracefulStop,
+    tags,
+  };
+}
+
+/** `http://user:pass@host/x` → `http://host/x`; anything else as it is. */
+function withoutCredentials(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (!parsed.username && !parsed.password) return url;
+    parsed.username = '';
+    parsed.password = '';
+    const text = parsed.toString();
+    return url.endsWith('/') ? text : text.replace(/\/$/, '');
+  } catch {
+    return url;
+  }
 }
 
 function notConvertedComment(notConverted: string[]): string[] {

@@ -64,7 +64,7 @@ export function readCollection(value: unknown): PostmanCollection {
   const schema = String(info.schema ?? '');
   if (!Array.isArray(root.item) || (schema && !/collection\/v2\.[01]/.test(schema))) {
     throw new CollectionError(
-      `not a Postman collection v2.1 (info.schema: ${schema || 'none'}); export it from Postman as "Collection v2.1"`,
+      `not a Postman collection v2.0 or v2.1 (info.schema: ${schema || 'none'}); export it from Postman as "Collection v2.1", or give the directory of a v3 collection`,
     );
   }
   return {
@@ -112,7 +112,7 @@ function readRequest(value: unknown): PostmanRequest {
   const url = typeof req.url === 'string' ? { raw: req.url } : record(req.url);
   const out: PostmanRequest = {
     method: (String(req.method ?? '').trim() || 'GET').toUpperCase(),
-    url: { raw: String(url.raw ?? ''), query: keyValues(url.query), variables: keyValues(url.variable) },
+    url: { raw: rawUrl(url), query: keyValues(url.query), variables: keyValues(url.variable) },
     headers: keyValues(req.header),
     ...authOf(req.auth),
   };
@@ -136,6 +136,20 @@ function readRequest(value: unknown): PostmanRequest {
     }
   }
   return out;
+}
+
+/** `url.raw`, or the URL put together from its parts (a v2.0 URL object may have no raw). */
+function rawUrl(url: Json): string {
+  // Postman trims what was pasted into the URL bar (a trailing newline is common).
+  if (typeof url.raw === 'string') return url.raw.trim();
+  const join = (v: unknown, sep: string): string =>
+    Array.isArray(v) ? v.map(String).join(sep) : typeof v === 'string' ? v : '';
+  const host = join(url.host, '.');
+  if (!host) return '';
+  const protocol = typeof url.protocol === 'string' ? `${url.protocol}://` : '';
+  const port = url.port ? `:${String(url.port)}` : '';
+  const pathText = join(url.path, '/');
+  return `${protocol}${host}${port}${pathText ? `/${pathText}` : ''}`;
 }
 
 function authOf(value: unknown): { auth?: PostmanAuth } {

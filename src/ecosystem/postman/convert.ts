@@ -1,22 +1,65 @@
 /**
- * A Postman collection as a plan: top-level folders become critical paths (nested folders
- * are flattened into them), requests become steps, collection and environment variables
- * become plan variables (secret-looking ones become `{{ secrets.NAME }}`), and the base URL
- * variable becomes the service URL. Every script line that was not converted is a note.
+ * A Postman collection as a plan, with Newman's semantics: one critical path that runs every
+ * request in collection order (folders flattened, variables shared across them), going on
+ * after a failed request (`on_failure: continue`). Globals, collection and environment
+ * variables become plan variables (environment over collection over globals, as Newman
+ * resolves them; secret-looking ones become `{{ secrets.NAME }}`). Each request's scripts
+ * (the collection's and its folders' included) become named assertions, captures and `set`;
+ * what has no declarative equivalent stays as the step's `script`, run in the sandbox.
  */
 import { HttpMethod } from '../../plan/schema.js';
 import { listReferences } from '../../plan/template.js';
-import type { KeyValue, PostmanAuth, PostmanCollection, PostmanItem, PostmanScript } from './collection.js';
-import { convertRequest } from './request.js';
-import { convertTestScript } from './script.js';
-import { referencedNames, VariableMap } from './variables.js';
+import {
+  CollectionError,
+  type KeyValue,
+  type PostmanAuth,
+  type PostmanCollection,
+  type PostmanItem,
+  type PostmanScript,
+} from './collection.js';
+import {
+  addUnsetVariables,
+  baseOf,
+  capturedNames,
+  commonOrigin,
+  markUnsetSecrets,
+  planVariables,
+} from './convert-variables.js';
+import { type ConvertedScript, convertScript, emptyConversion } from './js/convert-script.js';
+import { convertRequest, SecretSink } from './request.js';
+import { VariableMap } from './variables.js';
 
-/** The plan (as data) and what was not converted, one line each. */
+/** What a request's scripts became, for the import report. */
+export interface RequestReport {
+  step: string;
+  assertions: number;
+  converted: number;
+  /** The kept statements, with why they have no declarative equivalent. */
+  kept: { listen: string; line: number; code: string; why: string }[];
+  notes: string[];
+}
+
+/** The plan (as data) and what the import report says. */
 export interface ImportResult {
   plan: Record<string, unknown>;
+  /** Notes about the collection as a whole (variables, secrets, requests left out). */
   notes: string[];
-  /** The plan variable that holds the base URL (`--var NAME=URL` on `preflight run`). */
+  requests: RequestReport[];
+  totals: { requests: number; assertions: number; converted: number; kept: number };
+  /** The plan variable that holds the base URL (`--var NAME=URL`), if any. */
   baseVariable: string | undefined;
+  /** Literal credentials taken out of the collection (secret name -> value); never written. */
+  secrets: Map<string, string>;
+  /** Every secret the plan needs: those above and the secret-looking variables. */
+  secretNames: string[];
+  /** Values the collection, environment or globals files gave secret-looking variables; never written. */
+  secretValues: Map<string, string>;
+}
+
+/** The variable files a collection runs with. */
+export interface CollectionInputs {
+  environment?: KeyValue[];
+  globals?: KeyValue[];
 }
 
 const TODO = {
@@ -25,81 +68,190 @@ const TODO = {
   rollback: 'TODO: how to roll back if this path breaks after launch',
 };
 
-interface Flat {
+type RequestItem = Extract<PostmanItem, { kind: 'request' }>;
+
+/** A request with everything it inherits from its folders and the collection. */
+export interface Flat {
   name: string;
-  item: Extract<PostmanItem, { kind: 'request' }>;
+  item: RequestItem;
   auth: PostmanAuth | undefined;
+  scripts: PostmanScript[];
 }
 
-/** Convert a collection (with an environment's values) into a plan. */
-export function convertCollection(collection: PostmanCollection, environment: KeyValue[] = []): ImportResult {
+/** Convert a collection (with its environment's and globals' values) into a plan. */
+export function convertCollection(
+  collection: PostmanCollection,
+  inputs: CollectionInputs = {},
+): ImportResult {
   const notes: string[] = [];
   const vars = new VariableMap(notes);
-  const groups = groupRequests(collection, notes);
-  const captured = capturedNames(groups.flatMap((g) => g.requests));
-  const variables = planVariables([...collection.variables, ...environment], captured, vars, notes);
-  const base = baseVariable(
-    groups.flatMap((g) => g.requests),
-    variables,
-    vars,
-  );
-  const paths = groups.map((g) => criticalPath(g.name, g.requests, { vars, base, notes, variables }));
-  const service: Record<string, unknown> = {
-    name: slug(collection.name),
-    owner: 'TODO: the team that owns the service',
-  };
-  const baseValue = base ? variables[vars.nameOf(base)] : undefined;
-  if (typeof baseValue === 'string' && /^https?:\/\/[^{}\s]+$/.test(baseValue))
-    service.url = baseValue.replace(/\/+$/, '');
-  else service.start = 'TODO: the command that starts the service on {port} (or run with --base-url URL)';
-  service.ready = `GET ${readyPath(paths)}`;
-  const plan: Record<string, unknown> = { version: 1, service };
-  if (Object.keys(variables).length > 0) plan.variables = variables;
-  plan.critical_paths = paths;
-  plan.record = { dir: 'launches/' };
-  return { plan, notes, baseVariable: base ? vars.nameOf(base) : undefined };
-}
-
-/** Critical paths by top-level folder; requests outside folders form a path of their own. */
-function groupRequests(collection: PostmanCollection, notes: string[]): { name: string; requests: Flat[] }[] {
-  noteScripts(collection.scripts, `collection "${collection.name}"`, notes);
-  const loose: Flat[] = [];
-  const groups: { name: string; requests: Flat[] }[] = [];
-  for (const item of collection.items) {
-    if (item.kind === 'request') {
-      if (hasUrl(item, item.name, notes))
-        loose.push({ name: item.name, item, auth: item.request.auth ?? collection.auth });
-    } else groups.push({ name: item.name, requests: flatten(item, [], item.auth ?? collection.auth, notes) });
-  }
-  if (loose.length > 0) groups.unshift({ name: collection.name, requests: loose });
-  const kept = groups.filter((g) => g.requests.length > 0);
-  // Critical path names are unique in a plan: two folders of the same name become "name" and "name (2)".
-  const seen = new Map<string, number>();
-  for (const group of kept) {
-    const count = (seen.get(group.name) ?? 0) + 1;
-    seen.set(group.name, count);
-    if (count > 1) group.name = `${group.name} (${count})`;
-  }
-  return kept;
-}
-
-function flatten(
-  folder: Extract<PostmanItem, { kind: 'folder' }>,
-  prefix: string[],
-  auth: PostmanAuth | undefined,
-  notes: string[],
-): Flat[] {
-  noteScripts(folder.scripts, `folder "${[...prefix, folder.name].join(' › ')}"`, notes);
-  return folder.items.flatMap((item) => {
-    if (item.kind === 'folder') return flatten(item, [...prefix, item.name], item.auth ?? auth, notes);
-    const name = [...prefix, folder.name, item.name].join(' › ');
-    if (!hasUrl(item, name, notes)) return [];
-    return [{ name: [...prefix, item.name].join(' › '), item, auth: item.request.auth ?? auth }];
+  const secrets = new SecretSink();
+  const requests = flatten(collection, notes);
+  if (requests.length === 0)
+    throw new CollectionError(
+      `the collection has no request preflight can send${notes.length ? ` (${notes.join('; ')})` : ''}`,
+    );
+  const captured = capturedNames(requests);
+  const declared = [...(inputs.globals ?? []), ...collection.variables, ...(inputs.environment ?? [])];
+  const secretValues = new Map<string, string>();
+  const variables = planVariables(declared, captured, vars, { notes, secretValues });
+  markUnsetSecrets(requests, declared, captured, vars, notes);
+  const base = baseOf(requests, variables, vars);
+  // A variable a file sets has that value first (often text): parseInt of it is not the same.
+  const fileSet = new Set(declared.map((v) => v.key));
+  const origin = base.variable ? undefined : commonOrigin(requests);
+  const reports: RequestReport[] = [];
+  const names = new Set<string>();
+  const steps = requests.map((r) => {
+    const report: RequestReport = {
+      step: uniqueName(r.name, names),
+      assertions: 0,
+      converted: 0,
+      kept: [],
+      notes: [],
+    };
+    reports.push(report);
+    const step = convertStep(r, report, { vars, secrets, baseVariable: base.variable, origin });
+    for (const name of fileSet) vars.fromJson.delete(name);
+    return step;
   });
+  addUnsetVariables(steps, variables);
+  const plan: Record<string, unknown> = {
+    version: 1,
+    service: service(collection, base.url ?? origin, steps),
+  };
+  if (Object.keys(variables).length > 0) plan.variables = variables;
+  const path: Record<string, unknown> = { name: collection.name, ...TODO, on_failure: 'continue', steps };
+  plan.critical_paths = [path];
+  plan.record = { dir: 'launches/' };
+  const totals = {
+    requests: steps.length,
+    assertions: reports.reduce((n, r) => n + r.assertions, 0),
+    converted: reports.reduce((n, r) => n + r.converted, 0),
+    kept: 0,
+  };
+  totals.kept = totals.assertions - totals.converted;
+  return {
+    plan,
+    notes,
+    requests: reports,
+    totals,
+    baseVariable: base.variable ? vars.nameOf(base.variable) : undefined,
+    secrets: secrets.values,
+    secretNames: [...new Set([...vars.secretNames(), ...secrets.values.keys()])],
+    secretValues,
+  };
+}
+
+interface StepContext {
+  vars: VariableMap;
+  secrets: SecretSink;
+  baseVariable: string | undefined;
+  origin: string | undefined;
+}
+
+function convertStep(r: Flat, report: RequestReport, ctx: StepContext): Record<string, unknown> {
+  const note = (what: string): void => void report.notes.push(what);
+  const request = convertRequest(r.item.request, { ...ctx, auth: r.auth, where: report.step, note });
+  const pre = convertAll(r.scripts, 'prerequest', ctx.vars);
+  const test = convertAll(r.scripts, 'test', ctx.vars);
+  const step: Record<string, unknown> = { name: report.step };
+  if (Object.keys(pre.set).length > 0) step.set = pre.set;
+  step.request = request;
+  const expect = { ...pre.expect, ...test.expect };
+  if (Object.keys(expect).length > 0) step.expect = expect;
+  const assertions = [...pre.assertions, ...test.assertions];
+  if (assertions.length > 0) step.assertions = assertions;
+  if (Object.keys(test.capture).length > 0) step.capture = test.capture;
+  const script: Record<string, string> = {};
+  if (pre.kept) script.prerequest = pre.kept;
+  if (test.kept) script.test = test.kept;
+  if (Object.keys(script).length > 0)
+    step.script = Object.keys(script).length === 1 && script.test ? script.test : script;
+  // A DELETE of something a step captured cleans up after the collection: it runs even when
+  // the plan is switched to on_failure: stop.
+  if (r.item.request.method === 'DELETE' && listReferences(request).length > 0) step.always = true;
+  report.assertions = pre.counts.assertions + test.counts.assertions;
+  report.converted = pre.counts.converted + test.counts.converted;
+  for (const [listen, c] of [
+    ['prerequest', pre],
+    ['test', test],
+  ] as const) {
+    for (const k of c.reasons) report.kept.push({ listen, ...k });
+    for (const i of c.ignored) note(`${listen} script: ${i} is not done`);
+  }
+  return step;
+}
+
+/** Every script of one kind that runs around a request (collection, folders, request), converted. */
+function convertAll(
+  scripts: PostmanScript[],
+  listen: 'test' | 'prerequest',
+  vars: VariableMap,
+): ConvertedScript {
+  const parts = scripts
+    .filter((s) => s.listen === listen && s.lines.join('\n').trim() !== '')
+    .map((s) => convertScript(s.lines.join('\n'), listen, vars));
+  const out = emptyConversion();
+  const kept: string[] = [];
+  for (const p of parts) {
+    Object.assign(out.expect, p.expect);
+    out.assertions.push(...p.assertions);
+    Object.assign(out.capture, p.capture);
+    Object.assign(out.set, p.set);
+    if (p.kept) kept.push(p.kept);
+    out.counts.assertions += p.counts.assertions;
+    out.counts.converted += p.counts.converted;
+    out.reasons.push(...p.reasons);
+    out.ignored.push(...p.ignored);
+  }
+  // Each script has its own scope in Postman: several kept ones are kept as blocks.
+  if (kept.length === 1) out.kept = kept[0];
+  else if (kept.length > 1) out.kept = kept.map((k) => `{\n${indent(k)}}\n`).join('');
+  return out;
+}
+
+function indent(text: string): string {
+  return text
+    .split('\n')
+    .map((l) => (l.trim() === '' ? l : `  ${l}`))
+    .join('\n');
+}
+
+/** Requests in collection order, with their inherited auth and scripts. */
+function flatten(collection: PostmanCollection, notes: string[]): Flat[] {
+  const out: Flat[] = [];
+  const walk = (
+    items: PostmanItem[],
+    prefix: string[],
+    auth: PostmanAuth | undefined,
+    scripts: PostmanScript[],
+  ): void => {
+    for (const item of items) {
+      if (item.kind === 'folder') {
+        walk(item.items, [...prefix, item.name], inherit(item.auth, auth), [...scripts, ...item.scripts]);
+        continue;
+      }
+      const name = [...prefix, item.name].join(' › ');
+      if (!hasUrl(item, name, notes)) continue;
+      out.push({
+        name,
+        item,
+        auth: inherit(item.request.auth, auth),
+        scripts: [...scripts, ...item.scripts],
+      });
+    }
+  };
+  walk(collection.items, [], collection.auth, collection.scripts);
+  return out;
+}
+
+function inherit(own: PostmanAuth | undefined, parent: PostmanAuth | undefined): PostmanAuth | undefined {
+  return !own || own.type === 'inherit' ? parent : own;
 }
 
 /** A request saved without a URL, or with a method plans do not have, is left out with a note. */
-function hasUrl(item: Extract<PostmanItem, { kind: 'request' }>, where: string, notes: string[]): boolean {
+function hasUrl(item: RequestItem, where: string, notes: string[]): boolean {
   const methods: readonly string[] = HttpMethod.options;
   const why =
     item.request.url.raw.trim() === ''
@@ -107,130 +259,39 @@ function hasUrl(item: Extract<PostmanItem, { kind: 'request' }>, where: string, 
       : methods.includes(item.request.method)
         ? undefined
         : `its method ${JSON.stringify(item.request.method)} is not one of ${methods.join(', ')}`;
-  if (why) notes.push(`request "${where}": not converted, ${why}`);
+  if (why) notes.push(`request "${where}" is left out: ${why}`);
   return why === undefined;
 }
 
-/** Folder- and collection-level scripts run around every request: listed, not converted. */
-function noteScripts(scripts: PostmanScript[], where: string, notes: string[]): void {
-  for (const script of scripts) {
-    script.lines.forEach((line, i) => {
-      if (isCode(line))
-        notes.push(
-          `${where} [${script.listen} script, line ${i + 1}]: ${line.trim()} — scripts of a folder or collection are not converted`,
-        );
-    });
-  }
-}
-
-function capturedNames(requests: Flat[]): Set<string> {
-  const names = new Set<string>();
-  for (const r of requests)
-    for (const script of r.item.scripts)
-      for (const line of script.lines)
-        for (const m of line.matchAll(
-          /pm\.(?:environment|globals|collectionVariables|variables)\.set\(\s*['"]([^'"]+)['"]/g,
-        ))
-          names.add(m[1] as string);
-  return names;
-}
-
-function planVariables(
-  list: KeyValue[],
-  captured: Set<string>,
-  vars: VariableMap,
-  notes: string[],
-): Record<string, string> {
-  const out: Record<string, string> = {};
-  const secret = new Set<string>();
-  for (const v of list.filter((kv) => !kv.disabled && kv.key)) {
-    if (VariableMap.looksSecret(v.key, v.type) && !captured.has(v.key)) {
-      if (!secret.has(v.key)) {
-        const env = vars.markSecret(v.key);
-        notes.push(
-          `variable ${v.key}: looks secret, so its value is not copied; set the environment variable ${env} (or the plan's secrets file)`,
-        );
-      }
-      secret.add(v.key);
-      delete out[vars.nameOf(v.key)];
-      continue;
-    }
-    out[vars.nameOf(v.key)] = v.value;
-  }
-  for (const [k, value] of Object.entries(out)) out[k] = vars.rewrite(value, `variable ${k}`);
+function service(
+  collection: PostmanCollection,
+  url: string | undefined,
+  steps: Record<string, unknown>[],
+): Record<string, unknown> {
+  const out: Record<string, unknown> = {
+    name: slug(collection.name),
+    owner: 'TODO: the team that owns the service',
+  };
+  if (url) out.url = url;
+  const ready = readyRequest(steps);
+  if (ready) out.ready = `GET ${ready}`;
   return out;
 }
 
-/** The variable most URLs start with (`{{baseUrl}}/...`). */
-function baseVariable(
-  requests: Flat[],
-  variables: Record<string, string>,
-  vars: VariableMap,
-): string | undefined {
-  const counts = new Map<string, number>();
-  for (const r of requests) {
-    const m = /^\{\{\s*([^{}\s]+)\s*\}\}/.exec(r.item.request.url.raw);
-    if (m && vars.nameOf(m[1] as string) in variables)
-      counts.set(m[1] as string, (counts.get(m[1] as string) ?? 0) + 1);
-  }
-  return [...counts.entries()].sort((a, b) => b[1] - a[1])[0]?.[0];
-}
-
-interface PathContext {
-  vars: VariableMap;
-  base: string | undefined;
-  notes: string[];
-  variables: Record<string, string>;
-}
-
-function criticalPath(name: string, requests: Flat[], ctx: PathContext): Record<string, unknown> {
-  const known = new Set(Object.keys(ctx.variables));
-  const missing: Record<string, string> = {};
-  const names = new Set<string>();
-  const steps = requests.map((r) => {
-    const where = `${name} › ${r.item.name}`;
-    const note = (what: string): void => void ctx.notes.push(`${where}: ${what}`);
-    const step: Record<string, unknown> = { name: uniqueName(r.name, names) };
-    step.request = convertRequest(r.item.request, {
-      vars: ctx.vars,
-      baseVariable: ctx.base,
-      auth: r.auth,
-      where,
-      note,
-    });
-    for (const ref of listReferences(step.request)) {
-      if (!ref.includes('.') && !known.has(ref)) {
-        missing[ref] = `TODO: a value for ${ref} (not set before this step in this critical path)`;
-        known.add(ref);
-      }
-    }
-    const test = convertScripts(r.item.scripts, where, ctx);
-    if (Object.keys(test.expect).length > 0) step.expect = test.expect;
-    if (Object.keys(test.capture).length > 0) step.capture = test.capture;
-    for (const captured of Object.keys(test.capture)) known.add(captured);
-    return step;
-  });
-  const path: Record<string, unknown> = { name, ...TODO };
-  if (Object.keys(missing).length > 0) path.variables = missing;
-  path.steps = steps;
-  return path;
-}
-
-function convertScripts(scripts: PostmanScript[], where: string, ctx: PathContext) {
-  const tests = scripts.filter((s) => s.listen === 'test').flatMap((s) => s.lines);
-  const result = convertTestScript(tests, ctx.vars);
-  for (const u of result.unsupported)
-    ctx.notes.push(`${where} [test script, line ${u.line}]: ${u.code} — ${u.why}`);
-  for (const script of scripts.filter((s) => s.listen !== 'test')) {
-    script.lines.forEach((line, i) => {
-      if (isCode(line))
-        ctx.notes.push(
-          `${where} [${script.listen} script, line ${i + 1}]: ${line.trim()} — pre-request scripts are not converted`,
-        );
-    });
-  }
-  for (const ref of referencedNames(JSON.stringify(result.expect))) ctx.vars.nameOf(ref);
-  return result;
+/**
+ * A GET that needs no credentials and no variable and looks like a health check. None: no
+ * `ready` (any HTTP answer below 500 means up), as Newman checks nothing before it starts; a
+ * broken service then fails its requests (NO-GO) instead of never becoming ready.
+ */
+function readyRequest(steps: Record<string, unknown>[]): string | undefined {
+  return steps
+    .map((s) => s.request as { method?: string; url: string; headers?: Record<string, string> })
+    .filter((r) => !r.method && /^\/\S*$/.test(r.url) && listReferences(r).length === 0)
+    .filter(
+      (r) => !Object.keys(r.headers ?? {}).some((h) => /^(authorization|cookie|x-api-key|api-key)$/i.test(h)),
+    )
+    .map((r) => r.url)
+    .find((u) => /health|ping|status|ready|live/i.test(u));
 }
 
 function uniqueName(full: string, names: Set<string>): string {
@@ -238,20 +299,6 @@ function uniqueName(full: string, names: Set<string>): string {
   for (let n = 2; names.has(name); n++) name = `${full} (${n})`;
   names.add(name);
   return name;
-}
-
-/** A GET whose relative URL looks like a health check, else the first plain relative GET, else `/`. */
-function readyPath(paths: Record<string, unknown>[]): string {
-  const gets = paths
-    .flatMap((p) => p.steps as { request: { method?: string; url: string } }[])
-    .filter((s) => !s.request.method && s.request.url.startsWith('/') && !s.request.url.includes('{{'))
-    .map((s) => s.request.url);
-  return gets.find((u) => /health|ping|status|ready|live/i.test(u)) ?? gets[0] ?? '/';
-}
-
-function isCode(line: string): boolean {
-  const t = line.trim();
-  return t !== '' && !t.startsWith('//');
 }
 
 function slug(name: string): string {

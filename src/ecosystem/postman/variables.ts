@@ -3,7 +3,7 @@
  * secret-looking variables become `{{ secrets.NAME }}` so their values never reach the plan,
  * and the few dynamic variables with an equivalent are mapped; the rest are reported.
  */
-import { isSecretName } from '../../report/redact.js';
+import { isSecretName } from '../../secrets/names.js';
 
 const REFERENCE = /\{\{\s*([^{}\s]+)\s*\}\}/g;
 
@@ -25,6 +25,12 @@ export class VariableMap {
     this.#notes = notes;
   }
 
+  /**
+   * Variables a script of an earlier request captured from the response JSON, and not set by
+   * any file: their value is the JSON value (`parseInt(pm.environment.get("id"))` is the id).
+   */
+  readonly fromJson = new Set<string>();
+
   /** The template-safe name of a Postman variable (`base-url` -> `base_url`). */
   nameOf(postmanName: string): string {
     let name = this.#names.get(postmanName);
@@ -42,6 +48,11 @@ export class VariableMap {
     return env;
   }
 
+  /** The secrets variables were turned into (their environment names). */
+  secretNames(): string[] {
+    return [...new Set(this.#secrets.values())];
+  }
+
   /** Whether a variable looks secret by name or by its Postman type. */
   static looksSecret(name: string, type?: string): boolean {
     return type === 'secret' || isSecretName(name);
@@ -50,6 +61,8 @@ export class VariableMap {
   /** Rewrite every `{{name}}` in a text, reporting what has no equivalent with `where`. */
   rewrite(text: string, where: string): string {
     return text.replace(REFERENCE, (whole, raw: string) => {
+      // Already a plan template (a secret the importer put in): left as it is.
+      if (/^(secrets|env|run|service)\.[A-Za-z_]\w*$/.test(raw)) return whole;
       if (raw.startsWith('$')) {
         const mapped = DYNAMIC[raw];
         if (mapped) return mapped;

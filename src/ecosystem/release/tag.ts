@@ -6,7 +6,9 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { CheckResult, CommandRun, RunResult } from '../../result.js';
+import { listUncommitted } from '../../run/git.js';
 import { runCommand } from '../../run/process.js';
+import { listSkips, verdictLabel } from '../../run/verdict.js';
 
 /** What the tag step needs besides the result. */
 export interface TagOptions {
@@ -20,6 +22,8 @@ export interface TagOptions {
   recordFile: string | undefined;
   /** Also `git push origin refs/tags/NAME`. */
   push: boolean;
+  /** preflight's own outputs next to the plan: not uncommitted changes of the release. */
+  ownPaths?: string[];
   signal?: AbortSignal;
 }
 
@@ -44,16 +48,18 @@ export async function runTagCheck(result: RunResult, options: TagOptions): Promi
 
 async function tagOutcome(result: RunResult, options: TagOptions): Promise<Outcome> {
   if (result.verdict !== 'go') {
-    const reason = `the verdict is NO-GO: a release is tagged only on GO`;
+    const reason = `the verdict is ${verdictLabel(result)}: a release is tagged only on GO`;
     return { status: 'skip', summary: reason, skip_reason: reason };
   }
+  const incomplete = whyNotComplete(result);
+  if (incomplete) return errored('TAG_INCOMPLETE_RUN', incomplete);
   if (!options.version) {
     return errored(
       'TAG_NO_VERSION',
       'no version to tag: pass --tag VERSION, or set service.version in the plan',
     );
   }
-  const name = options.pattern.replaceAll('{version}', options.version);
+  const name = tagName(options.pattern, options.version);
   const git = (args: string[]) => gitRun(args, options);
   const top = await git(['rev-parse', '--show-toplevel']);
   if (top.exit_code !== 0)
@@ -66,11 +72,19 @@ async function tagOutcome(result: RunResult, options: TagOptions): Promise<Outco
       existing,
     );
   }
-  const dirty = await git(['status', '--porcelain', '--untracked-files=no']);
-  if (dirty.output_tail.trim() !== '') {
+  const head = await git(['rev-parse', 'HEAD']);
+  const tested = result.git?.commit ?? null;
+  if (head.exit_code === 0 && tested && head.output_tail.trim() !== tested)
     return fail(
-      `the working tree has uncommitted changes: tag ${name} on HEAD would not mark what was checked`,
-      dirty,
+      `HEAD is ${head.output_tail.trim().slice(0, 12)} but the run tested ${tested.slice(0, 12)}: tag ${name} would not mark what was checked`,
+      head,
+    );
+  const uncommitted = (await listUncommitted(options.dir, { ownPaths: options.ownPaths ?? [] })) ?? [];
+  if (uncommitted.length > 0 || result.git?.dirty) {
+    const files = uncommitted.length > 0 ? uncommitted : (result.git?.uncommitted ?? []);
+    return fail(
+      `the working tree has uncommitted changes (${describeFiles(files)}): tag ${name} on HEAD would not mark what was checked; commit them, or ignore them in .gitignore`,
+      head,
     );
   }
   const tagged = await git(['tag', '-a', name, '-m', tagMessage(result, name, options.recordFile)]);
@@ -84,19 +98,52 @@ async function tagOutcome(result: RunResult, options: TagOptions): Promise<Outco
   return { status: 'pass', summary: `tagged ${name} and pushed it to origin`, command: pushed };
 }
 
-/** The tag message: the verdict summary and where the launch record is. */
+/**
+ * Why a GO result is not one a release may be tagged on: a shard (tag after `preflight merge`)
+ * or a skip the plan does not allow. `--only` is refused before the run starts.
+ */
+export function whyNotComplete(result: RunResult): string | null {
+  if (result.shard)
+    return `this run is shard ${result.shard.index}/${result.shard.total} of the critical paths: tag after \`preflight merge\` joins every shard`;
+  const skipped = listSkips(result.checks).filter((s) => !s.allowed);
+  if (skipped.length > 0)
+    return `${skipped.map((s) => s.id).join(', ')} skipped without the plan's permission: a release is tagged only on a complete run`;
+  return null;
+}
+
+/**
+ * The tag's name: `release.tag` with `{version}` filled in, or the version itself when it is
+ * already a whole tag name of that pattern (`--tag v9.9.9` with `v{version}` is `v9.9.9`).
+ */
+export function tagName(pattern: string, version: string): string {
+  if (!pattern.includes('{version}')) return pattern;
+  const [before = '', after = ''] = pattern.split('{version}');
+  const literal = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  if ((before || after) && new RegExp(`^${literal(before)}.+${literal(after)}$`).test(version))
+    return version;
+  return pattern.replaceAll('{version}', version);
+}
+
+function describeFiles(files: string[]): string {
+  const shown = files.slice(0, 5).join(', ');
+  return files.length > 5 ? `${shown}, … ${files.length - 5} more` : shown;
+}
+
+/** The tag message: the launch record's verdict line, the run, the checks and the skips. */
 export function tagMessage(result: RunResult, name: string, recordFile: string | undefined): string {
   const checks = result.checks.map((c) => `  ${c.id}: ${c.status}${c.blocking ? '' : ' (advisory)'}`);
+  const skips = listSkips(result.checks).map((s) => `  ${s.id}: ${s.reason}`);
   const paths = result.paths.map((p) => `  ${p.name} (owner ${p.owner}): ${p.status}`);
   return [
     `${name}: preflight GO for ${result.service.name}`,
     '',
-    `Verdict: GO (${result.reason})`,
+    `Verdict: ${verdictLabel(result)} (${result.reason})`,
     `Launch record: ${recordFile ?? 'not written (run with --record to keep one)'}`,
-    `Run: ${result.run_id}, plan ${result.plan.file} (${result.plan.hash})`,
+    `Run: ${result.run_id}, plan ${result.plan.file} (${result.plan.hash}), commit ${result.git?.commit ?? 'unknown'}`,
     '',
     'Checks:',
     ...checks,
+    ...(skips.length > 0 ? ['', 'Skipped as the plan allows:', ...skips] : []),
     ...(paths.length > 0 ? ['', 'Critical paths:', ...paths] : []),
     '',
   ].join('\n');

@@ -3,6 +3,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from ..bounds import IdPath
 from ..deps import AUTH_RESPONSES, PRIVATE_CACHE, CurrentUser, DbSession, conflict, not_found
 from ..models import CartItem, Product
 from ..schemas import CartItemIn, CartLineOut, CartOut, ErrorOut
@@ -71,7 +72,7 @@ def add_cart_item(body: CartItemIn, user: CurrentUser, db: DbSession) -> CartOut
     status_code=status.HTTP_204_NO_CONTENT,
     response_class=Response,
 )
-def remove_cart_item(product_id: int, user: CurrentUser, db: DbSession) -> Response:
+def remove_cart_item(product_id: IdPath, user: CurrentUser, db: DbSession) -> Response:
     db.execute(
         delete(CartItem).where(CartItem.user_id == user.id, CartItem.product_id == product_id)
     )

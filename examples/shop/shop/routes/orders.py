@@ -3,6 +3,7 @@ from typing import Annotated
 from fastapi import APIRouter, Body, Query, status
 from sqlalchemy import func, select, update
 
+from ..bounds import IdPath, OffsetQuery
 from ..deps import AUTH_RESPONSES, CurrentUser, DbSession, conflict, not_found
 from ..models import Order, OrderItem, Product
 from ..scenario import scenario
@@ -89,7 +90,7 @@ def list_orders(
     user: CurrentUser,
     db: DbSession,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: OffsetQuery = 0,
 ) -> OrderPage:
     total = db.scalar(select(func.count()).select_from(Order).where(Order.user_id == user.id))
     orders = db.scalars(
@@ -109,7 +110,7 @@ def list_orders(
     response_model=OrderOut,
     responses={404: {"model": ErrorOut, "description": "No such order (or not yours)"}},
 )
-def get_order(order_id: int, user: CurrentUser, db: DbSession) -> OrderOut:
+def get_order(order_id: IdPath, user: CurrentUser, db: DbSession) -> OrderOut:
     order = db.get(Order, order_id)
     if order is None or order.user_id != user.id:
         raise not_found("order")

@@ -4,6 +4,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query, Response
 from sqlalchemy import func, or_, select
 
+from ..bounds import DB_INT_MAX, IdPath, OffsetQuery
 from ..deps import PUBLIC_CACHE, DbSession, SettingsDep, not_found
 from ..models import Product
 from ..scenario import scenario
@@ -29,11 +30,15 @@ def list_products(
     response: Response,
     category: Annotated[str | None, Query(max_length=64)] = None,
     q: Annotated[str | None, Query(max_length=200, description="Search name/description")] = None,
-    min_price: Annotated[int | None, Query(ge=0, description="Minimum price in cents")] = None,
-    max_price: Annotated[int | None, Query(ge=0, description="Maximum price in cents")] = None,
+    min_price: Annotated[
+        int | None, Query(ge=0, le=DB_INT_MAX, description="Minimum price in cents")
+    ] = None,
+    max_price: Annotated[
+        int | None, Query(ge=0, le=DB_INT_MAX, description="Maximum price in cents")
+    ] = None,
     sort: Annotated[Literal["price", "-price", "name"] | None, Query()] = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: OffsetQuery = 0,
 ) -> ProductPage:
     response.headers["Cache-Control"] = PUBLIC_CACHE
     conditions = []
@@ -72,11 +77,17 @@ def list_products(
     responses={404: {"model": ErrorOut, "description": "Unknown product"}},
 )
 def get_product(
-    product_id: int, db: DbSession, settings: SettingsDep, response: Response
+    product_id: IdPath, db: DbSession, settings: SettingsDep, response: Response
 ) -> Product:
     if settings.slow_ms > 0:
         # Deliberate latency switch (SHOP_SLOW_MS) used to exercise latency gates.
         time.sleep(settings.slow_ms / 1000)
+    if settings.slow_cpu_ms > 0:
+        # Deliberate CPU switch (SHOP_SLOW_CPU_MS): busy work that holds the GIL, so every
+        # other request of this one-worker service waits too (contention across paths).
+        deadline = time.perf_counter() + settings.slow_cpu_ms / 1000
+        while time.perf_counter() < deadline:
+            pass
     product = db.get(Product, product_id)
     if product is None:
         raise not_found("product")

@@ -1,0 +1,12 @@
+/** `cache`: what the CDN or proxy in front of the service caches. */
+import type { CheckKind } from '../kind.js';
+
+export const cacheCheck: CheckKind = {
+  section: 'cache',
+  instances: (plan) => (plan.cache ? [{ id: 'cache', kind: 'cache' }] : []),
+  define: async (plan, { selection }) => {
+    if (!plan.cache) return [];
+    const { defineCacheCheck } = await import('./check.js');
+    return [defineCacheCheck(plan.cache, { explicit: selection.only?.includes('cache') ?? false })];
+  },
+};

@@ -1,0 +1,241 @@
+/**
+ * The `contract` check: Schemathesis generates cases from the service's OpenAPI document and
+ * runs its checks against the started service. Findings are read from its JUnit report (never
+ * from its terminal text) and its JSON report gives what was covered. Server errors and
+ * response-schema violations block by default; the rest warn (`contract.severity` per code).
+ */
+import { mkdir, readFile, rm } from 'node:fs/promises';
+import path from 'node:path';
+import { toMs } from '../../plan/duration.js';
+import type { ContractConfig } from '../../plan/schema.js';
+import { DEFAULT_BLOCKING_CODES } from '../../plan/schema-contract.js';
+import { listReferences, renderString } from '../../plan/template.js';
+import type { CommandRun, CoverageItem, Finding } from '../../result.js';
+import { runCommand } from '../../run/process.js';
+import { isSecretHeader, isSecretName } from '../../secrets/names.js';
+import type { CheckContext, CheckDefinition, CheckOutcome } from '../types.js';
+import { buildStCommand, findSchemathesis, installHint, maxTimeSeconds, schemaLocation } from './command.js';
+import { ContractReportError, parseContractJunit, type RawContractFinding } from './junit.js';
+import type { ContractFinding, ContractResult } from './result.js';
+
+/**
+ * Headers added to every Schemathesis request beyond the plan's `contract.headers`: the seam
+ * for the plan's `auth` block (a provider logs in and returns `Authorization`, say).
+ */
+export type ContractHeadersProvider = (
+  ctx: CheckContext,
+  serviceUrl: string,
+) => Promise<Record<string, string>>;
+
+export interface ContractCheckOptions {
+  headers?: ContractHeadersProvider | undefined;
+  /** Checks to let finish first: fuzzing writes (carts, orders) that critical paths must not see. */
+  after?: string[] | undefined;
+}
+
+const TAIL_LINES = 30;
+
+/** Build the `contract` check from the plan's `contract` section. */
+export function defineContractCheck(
+  spec: ContractConfig,
+  options: ContractCheckOptions = {},
+): CheckDefinition {
+  return {
+    id: 'contract',
+    kind: 'contract',
+    blocking: spec.blocking,
+    needs: [],
+    after: options.after ?? [],
+    timeoutMs: spec.timeout !== undefined ? toMs(spec.timeout) : maxTimeSeconds(spec) * 1000 + 60_000,
+    run: (ctx) => runContractCheck(spec, options, ctx),
+  };
+}
+
+async function runContractCheck(
+  spec: ContractConfig,
+  options: ContractCheckOptions,
+  ctx: CheckContext,
+): Promise<CheckOutcome> {
+  const binary = await findSchemathesis(spec, ctx.loaded.dir, process.env);
+  if (binary === null) {
+    const what = spec.command
+      ? `contract.command "${spec.command}" is not an executable`
+      : 'Schemathesis (st) is not installed';
+    const message = `${what}: ${await installHint(ctx.loaded.dir)}`;
+    return { status: 'error', summary: message, error: { code: 'CONTRACT_TOOL_MISSING', message } };
+  }
+  const service = await ctx.service();
+  const headers = {
+    ...renderHeaders(spec, ctx, service.url),
+    ...(await options.headers?.(ctx, service.url)),
+  };
+  const reportDir = path.join(ctx.runDir, 'contract');
+  await rm(reportDir, { recursive: true, force: true });
+  await mkdir(reportDir, { recursive: true });
+  const location = schemaLocation(spec.schema, service.url, ctx.loaded.dir);
+  const { command, env } = buildStCommand({ binary, spec, location, headers, reportDir });
+  const timeoutMs = spec.timeout !== undefined ? toMs(spec.timeout) : maxTimeSeconds(spec) * 1000 + 60_000;
+  const outcome = await runCommand(command, {
+    cwd: reportDir,
+    env: { ...process.env, ...env },
+    timeoutMs,
+    signal: ctx.signal,
+  });
+  const run: CommandRun = {
+    command: ctx.redactor.redact(command),
+    cwd: path.relative(ctx.loaded.dir, reportDir) || '.',
+    exit_code: outcome.exit_code,
+    signal: outcome.signal,
+    duration_ms: outcome.duration_ms,
+    timed_out: outcome.timed_out,
+    output_tail: ctx.redactor.redact(outcome.output.split('\n').slice(-TAIL_LINES).join('\n')),
+  };
+  try {
+    if (outcome.cancelled)
+      return { status: 'skip', summary: 'cancelled', skip_reason: 'run cancelled', command: run };
+    if (outcome.timed_out)
+      return errored(run, 'CHECK_TIMEOUT', `Schemathesis did not finish within ${timeoutMs / 1000} s`);
+    if (outcome.exit_code !== 0 && outcome.exit_code !== 1) {
+      return errored(
+        run,
+        'CONTRACT_RUN_FAILED',
+        `Schemathesis exited with ${outcome.exit_code ?? outcome.signal}; its output ends with: ${lastLine(run.output_tail)}`,
+      );
+    }
+    return await summarize(spec, ctx, run, reportDir);
+  } finally {
+    // The reports hold every request Schemathesis sent, headers included: not kept unredacted.
+    await rm(reportDir, { recursive: true, force: true });
+  }
+}
+
+/** The plan's headers, rendered; a value that is (or comes from) a secret is registered for redaction. */
+function renderHeaders(spec: ContractConfig, ctx: CheckContext, serviceUrl: string): Record<string, string> {
+  const scope = ctx.scope(serviceUrl);
+  const out: Record<string, string> = {};
+  for (const [name, template] of Object.entries(spec.headers ?? {})) {
+    const value = String(renderString(template, scope));
+    const fromSecret = listReferences(template).some((r) => r.startsWith('secrets.'));
+    if (fromSecret || isSecretHeader(name) || isSecretName(name)) {
+      ctx.redactor.add(value);
+      // `Bearer abc`: the token alone is the secret too, wherever it appears by itself.
+      const token = /^\S+\s+(\S{8,})$/.exec(value)?.[1];
+      if (token) ctx.redactor.add(token);
+    }
+    out[name] = value;
+  }
+  return out;
+}
+
+async function summarize(
+  spec: ContractConfig,
+  ctx: CheckContext,
+  run: CommandRun,
+  reportDir: string,
+): Promise<CheckOutcome> {
+  let xml: string;
+  try {
+    xml = await readFile(path.join(reportDir, 'contract.junit.xml'), 'utf8');
+  } catch {
+    return errored(
+      run,
+      'CONTRACT_REPORT_MISSING',
+      `Schemathesis wrote no JUnit report; its output ends with: ${lastLine(run.output_tail)}`,
+    );
+  }
+  let parsed: ReturnType<typeof parseContractJunit>;
+  try {
+    parsed = parseContractJunit(xml);
+  } catch (error) {
+    if (!(error instanceof ContractReportError)) throw error;
+    return errored(run, error.code, error.message);
+  }
+  const totals = await readOperationTotals(path.join(reportDir, 'contract.json'));
+  const findings = parsed.findings.map((f) => classify(redactFinding(f, ctx), spec));
+  const contract: ContractResult = {
+    schema: spec.schema,
+    operations: { tested: totals?.tested ?? parsed.cases, failed: parsed.failedCases },
+    max_examples: spec.max_examples,
+    max_time_s: maxTimeSeconds(spec),
+    findings,
+  };
+  const coverage: CoverageItem[] = [
+    {
+      what: 'operations tested',
+      covered: totals?.tested ?? parsed.cases,
+      asked: totals?.selected ?? parsed.cases,
+    },
+  ];
+  const common = { command: run, contract, coverage, findings: findings.map(toFinding) };
+  const blocking = findings.filter((f) => f.severity === 'error');
+  if (blocking.length > 0)
+    return { status: 'fail', summary: failSummary(blocking, findings.length), ...common };
+  if (totals && totals.tested < totals.selected) {
+    const summary = `Schemathesis tested ${totals.tested} of ${totals.selected} selected operations`;
+    return { status: 'fail', summary, ...common };
+  }
+  if (totals && totals.selected === 0) {
+    return { status: 'fail', summary: 'no operation of the OpenAPI document was selected', ...common };
+  }
+  const warned = findings.length > 0 ? `; ${findings.length} warning${findings.length === 1 ? '' : 's'}` : '';
+  return {
+    status: 'pass',
+    summary: `${contract.operations.tested} operations, no blocking failure${warned}`,
+    ...common,
+  };
+}
+
+/** Operations selected and tested, from Schemathesis' JSON run report (absent in older 4.x). */
+async function readOperationTotals(file: string): Promise<{ selected: number; tested: number } | null> {
+  try {
+    const report = JSON.parse(await readFile(file, 'utf8')) as {
+      operations?: { selected?: unknown; tested?: unknown };
+    };
+    const { selected, tested } = report.operations ?? {};
+    return typeof selected === 'number' && typeof tested === 'number' ? { selected, tested } : null;
+  } catch {
+    return null;
+  }
+}
+
+function redactFinding(f: RawContractFinding, ctx: CheckContext): RawContractFinding {
+  const r = (s: string): string => ctx.redactor.redact(s);
+  return {
+    ...f,
+    operation: r(f.operation),
+    check: r(f.check),
+    detail: r(f.detail),
+    ...(f.curl !== undefined ? { curl: r(f.curl) } : {}),
+  };
+}
+
+function classify(f: RawContractFinding, spec: ContractConfig): ContractFinding {
+  const configured = spec.severity?.[f.code];
+  const byDefault = f.code === 'error' || (DEFAULT_BLOCKING_CODES as readonly string[]).includes(f.code);
+  return { ...f, severity: configured ?? (byDefault ? 'error' : 'warning') };
+}
+
+function toFinding(f: ContractFinding): Finding {
+  const status = f.status !== undefined ? ` (status ${f.status})` : '';
+  const curl = f.curl !== undefined ? `; reproduce with: ${f.curl}` : '';
+  return {
+    rule: f.code,
+    kind: 'contract',
+    severity: f.severity,
+    message: `${f.operation}: ${f.check}${status}${curl}`,
+  };
+}
+
+function failSummary(blocking: ContractFinding[], total: number): string {
+  const ops = [...new Set(blocking.map((f) => f.operation))];
+  const codes = [...new Set(blocking.map((f) => `${f.code} ${f.check}`))];
+  return `${blocking.length} blocking contract failure${blocking.length === 1 ? '' : 's'} (${codes.join(', ')}) on ${ops.join(', ')}; ${total} in all`;
+}
+
+function errored(run: CommandRun, code: string, message: string): CheckOutcome {
+  return { status: 'error', summary: message, error: { code, message }, command: run };
+}
+
+function lastLine(tail: string): string {
+  return tail.trim().split('\n').pop()?.slice(0, 300) ?? '';
+}

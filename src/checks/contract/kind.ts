@@ -1,0 +1,14 @@
+/** `contract`: Schemathesis against the OpenAPI document, after the paths and the database review. */
+import type { CheckKind } from '../kind.js';
+
+export const contractCheck: CheckKind = {
+  section: 'contract',
+  instances: (plan) => (plan.contract ? [{ id: 'contract', kind: 'contract' }] : []),
+  define: async (plan, { has }) => {
+    if (!plan.contract) return [];
+    const { defineContractCheck } = await import('./check.js');
+    // Its fuzzing writes carts and orders that the critical paths must not see.
+    const after = ['paths', 'database'].filter(has);
+    return [defineContractCheck(plan.contract, { after })];
+  },
+};

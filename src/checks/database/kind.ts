@@ -1,0 +1,12 @@
+/** `database.capture`: the queries of the critical paths, their plans, on realistic data. */
+import type { CheckKind } from '../kind.js';
+
+export const databaseCheck: CheckKind = {
+  section: 'database.capture',
+  instances: (plan) => (plan.database?.capture ? [{ id: 'database', kind: 'database' }] : []),
+  define: async (plan) => {
+    if (!plan.database?.capture) return [];
+    const { defineDatabaseCheck } = await import('./check.js');
+    return [defineDatabaseCheck(plan, plan.database)];
+  },
+};

@@ -1,0 +1,12 @@
+/** `metrics`: before/after against the baseline release. */
+import type { CheckKind } from '../kind.js';
+
+export const metricsCheck: CheckKind = {
+  section: 'metrics',
+  instances: (plan) => (plan.metrics ? [{ id: 'metrics', kind: 'metrics' }] : []),
+  define: async (plan, { selection, onMetrics }) => {
+    if (!plan.metrics) return [];
+    const { defineMetricsCheck } = await import('./check.js');
+    return [defineMetricsCheck(plan, plan.metrics, selection.metrics ?? {}, onMetrics)];
+  },
+};

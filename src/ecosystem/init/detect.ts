@@ -1,0 +1,193 @@
+/**
+ * Finding a FastAPI app in a directory for `init`: the `uvicorn`/`fastapi` command of its
+ * Dockerfile, Procfile or scripts, else the module that assigns `FastAPI(...)`; its
+ * `openapi_url` as the source spells it (f-strings of simple constants resolved); and the
+ * lint and unit checks `pyproject.toml` configures (ruff, pytest).
+ */
+import { existsSync } from 'node:fs';
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+
+/** What `init` learnt about the app from its files. */
+export interface DetectedApp {
+  /** `app.main:app`. */
+  target: string;
+  /** The command that starts it on `{port}`. */
+  start: string;
+  /** The OpenAPI path the source sets (`openapi_url`), when it can be read. */
+  openapi?: string;
+  /** Command checks for the plan (`lint`, `unit`). */
+  checks: Record<string, Record<string, unknown>>;
+  /** The word before the token in `Authorization` that the source names (`jwt_token_prefix = "Token"`). */
+  tokenPrefix?: string;
+  /** What was found where, in words (for init's output). */
+  found: string[];
+}
+
+const SKIP_DIRS = new Set([
+  '.venv',
+  'venv',
+  'node_modules',
+  '.git',
+  '__pycache__',
+  '.preflight',
+  'dist',
+  'build',
+]);
+const COMMAND_FILES = ['Dockerfile', 'Procfile', 'docker-compose.yml', 'compose.yml', 'Makefile'];
+const SCRIPT_DIRS = ['scripts', 'deploy', 'bin'];
+const MAX_DEPTH = 4;
+
+/** The FastAPI app under `dir`, or undefined when there is none. */
+export async function detectFastApiApp(dir: string): Promise<DetectedApp | undefined> {
+  const files = await pythonFiles(dir);
+  const found: string[] = [];
+  const fromCommand = await targetFromCommands(dir);
+  let target = fromCommand?.target;
+  if (target) found.push(`the app ${target} from ${fromCommand?.file}`);
+  const sources = await Promise.all(
+    files.map(async (file) => ({ file, text: await readFile(path.join(dir, file), 'utf8').catch(() => '') })),
+  );
+  const appFile = target ? fileOfTarget(target, sources) : findAppFile(sources);
+  if (!target && appFile) {
+    target = `${appFile.file.replace(/\.py$/, '').split('/').join('.')}:${appFile.variable}`;
+    found.push(`the app ${target} (FastAPI() in ${appFile.file})`);
+  }
+  if (!target) return undefined;
+  const bin = (tool: string): string =>
+    existsSync(path.join(dir, '.venv', 'bin', tool)) ? `.venv/bin/${tool}` : tool;
+  const app: DetectedApp = {
+    target,
+    start: `${bin('uvicorn')} ${target} --host 127.0.0.1 --port {port}`,
+    checks: {},
+    found,
+  };
+  const openapi = appFile ? openapiUrlOf(appFile.text, sources) : undefined;
+  if (openapi) {
+    app.openapi = openapi;
+    found.push(`openapi_url ${openapi} in ${appFile?.file}`);
+  }
+  const prefix = tokenPrefixOf(sources);
+  if (prefix) {
+    app.tokenPrefix = prefix.word;
+    found.push(`the token prefix "${prefix.word}" in ${prefix.file}`);
+  }
+  const pyproject = await readFile(path.join(dir, 'pyproject.toml'), 'utf8').catch(() => '');
+  if (/^\[tool\.ruff[\].]/m.test(pyproject) || existsSync(path.join(dir, 'ruff.toml'))) {
+    app.checks.lint = { run: `${bin('ruff')} check --output-format=json .`, parse: 'ruff' };
+    found.push('ruff configured: a lint check');
+  }
+  if (/^\[tool\.pytest[\].]/m.test(pyproject) || existsSync(path.join(dir, 'pytest.ini'))) {
+    app.checks.unit = { run: `${bin('pytest')} -q --junitxml={junit}`, parse: 'junit', timeout: '10m' };
+    found.push('pytest configured: a unit check');
+  }
+  return app;
+}
+
+/**
+ * A token prefix the source declares: a setting or constant named like `token_prefix`
+ * (`jwt_token_prefix: str = "Token"`, `TOKEN_PREFIX = "JWT"`). Bearer is the default otherwise.
+ */
+function tokenPrefixOf(
+  sources: { file: string; text: string }[],
+): { word: string; file: string } | undefined {
+  for (const { file, text } of sources) {
+    const m = /\b\w*token_prefix\w*\s*(?::[^=\n]*)?=\s*["']([A-Za-z]+)["']/i.exec(text);
+    if (m) return { word: m[1] as string, file };
+  }
+  return undefined;
+}
+
+/** `.py` files under `dir` (relative, `/`-separated), tests and virtualenvs left out. */
+async function pythonFiles(dir: string, rel = '', depth = 0): Promise<string[]> {
+  if (depth > MAX_DEPTH) return [];
+  const entries = await readdir(path.join(dir, rel), { withFileTypes: true }).catch(() => []);
+  const out: string[] = [];
+  for (const entry of entries) {
+    const sub = rel ? `${rel}/${entry.name}` : entry.name;
+    if (entry.isDirectory() && !SKIP_DIRS.has(entry.name) && !/^tests?$/.test(entry.name))
+      out.push(...(await pythonFiles(dir, sub, depth + 1)));
+    else if (entry.isFile() && entry.name.endsWith('.py')) out.push(sub);
+  }
+  return out.sort();
+}
+
+/** `uvicorn app.main:app` or `fastapi run app/main.py` in the files that start services. */
+async function targetFromCommands(dir: string): Promise<{ target: string; file: string } | undefined> {
+  const files = [...COMMAND_FILES];
+  for (const sub of SCRIPT_DIRS) {
+    const names = await readdir(path.join(dir, sub)).catch(() => [] as string[]);
+    files.push(...names.filter((f) => f.endsWith('.sh')).map((f) => `${sub}/${f}`));
+  }
+  for (const file of files) {
+    const text = await readFile(path.join(dir, file), 'utf8').catch(() => '');
+    const uvicorn = /\buvicorn["',\s]+(?:\S*\s+)*?["']?([A-Za-z_][\w.]*:[A-Za-z_]\w*)/.exec(text);
+    if (uvicorn?.[1]) return { target: uvicorn[1], file };
+    const fastapi = /\bfastapi["',\s]+(?:run|dev)["',\s]+["']?([\w/]+)\.py/.exec(text);
+    if (fastapi?.[1]) return { target: `${fastapi[1].split('/').join('.')}:app`, file };
+  }
+  return undefined;
+}
+
+interface Source {
+  file: string;
+  text: string;
+}
+
+/** The file that assigns `NAME = FastAPI(`, main.py and app.py first. */
+function findAppFile(sources: Source[]): (Source & { variable: string }) | undefined {
+  const rank = (file: string): number =>
+    (/(^|\/)(main|app)\.py$/.test(file) ? 0 : 1) + file.split('/').length;
+  const hits = sources
+    .map((s) => ({
+      ...s,
+      variable: appVariable(s.text) ?? '',
+    }))
+    .filter((s) => s.variable !== '');
+  return hits.sort((a, b) => rank(a.file) - rank(b.file))[0];
+}
+
+/**
+ * The module-level name of the app: `app = FastAPI(...)`, or, when FastAPI() is called inside a
+ * factory, the module-level `app = create_app()`.
+ */
+function appVariable(text: string): string | undefined {
+  const direct = /^([A-Za-z_]\w*)\s*(?::\s*FastAPI\s*)?=\s*FastAPI\(/m.exec(text)?.[1];
+  if (direct) return direct;
+  if (!/^\s+[A-Za-z_]\w*\s*(?::\s*FastAPI\s*)?=\s*FastAPI\(/m.test(text)) return undefined;
+  return /^(app|application|api)\s*=\s*[A-Za-z_][\w.]*\(/m.exec(text)?.[1];
+}
+
+function fileOfTarget(target: string, sources: Source[]): (Source & { variable: string }) | undefined {
+  const [module, variable = 'app'] = target.split(':');
+  const file = `${(module ?? '').split('.').join('/')}.py`;
+  const source = sources.find((s) => s.file === file);
+  return source ? { ...source, variable } : undefined;
+}
+
+/** `openapi_url="/x"` or `openapi_url=f"{settings.API_V1_STR}/openapi.json"`, resolved. */
+function openapiUrlOf(text: string, sources: Source[]): string | undefined {
+  const m = /openapi_url\s*=\s*(f?)(["'])(.*?)\2/.exec(text);
+  if (!m) return undefined;
+  const [, f, , raw = ''] = m;
+  if (!f) return raw.startsWith('/') ? raw : undefined;
+  let unresolved = false;
+  const value = raw.replace(/\{([^}]+)\}/g, (_, expr: string) => {
+    const name = expr.trim().split('.').pop() ?? '';
+    const resolved = constantOf(name, sources);
+    if (resolved === undefined) unresolved = true;
+    return resolved ?? '';
+  });
+  return unresolved || !value.startsWith('/') ? undefined : value;
+}
+
+/** The string a simple assignment `NAME = "..."` (or `NAME: str = "..."`) gives, anywhere. */
+function constantOf(name: string, sources: Source[]): string | undefined {
+  if (!/^[A-Za-z_]\w*$/.test(name)) return undefined;
+  const pattern = new RegExp(`^\\s*${name}\\s*(?::\\s*[\\w\\[\\] |]+)?=\\s*(["'])([^"'{}]*)\\1`, 'm');
+  for (const s of sources) {
+    const m = pattern.exec(s.text);
+    if (m) return m[2];
+  }
+  return undefined;
+}

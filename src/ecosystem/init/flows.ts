@@ -1,0 +1,415 @@
+/**
+ * Critical paths as flows, for a document with a login: an `auth:` user from the OAuth2
+ * security scheme's tokenUrl, or from a JSON login whose answer holds a token; sign-up -> log in -> me; create -> read -> update -> delete
+ * of each resource with its `$.id` captured; and an admin-only route refused to a normal user
+ * (403). Request bodies are filled from the schema (examples, enums, formats), so the flows
+ * run without hand edits; owners, expected results and rollbacks stay TODO placeholders.
+ */
+import { asRecord } from '../../openapi/operations.js';
+import { requestBodySchema, resolveSchema, successSchema, successStatus } from './doc-schema.js';
+import type { Candidate } from './select.js';
+import { TODO } from './skeleton.js';
+
+type Json = Record<string, unknown>;
+
+/** The user the flows sign up and log in as; unique per run. */
+// example.com, not example.test: email-validator (FastAPI's EmailStr) refuses special-use
+// domains such as .test, so a sign-up with one is a 422 (seen on a public FastAPI template).
+export const FLOW_EMAIL = 'u-{{ run.id }}@example.com';
+const USER = 'user';
+
+/** What the flows add to the plan. */
+export interface Flows {
+  auth: Json;
+  variables: Json;
+  paths: Json[];
+  /** Operations the flows cover (`POST /items/`), left out of the per-operation paths. */
+  covered: Set<string>;
+  /** In words, for init's output. */
+  summary: string[];
+}
+
+/** What init read from the app's source that the document does not say. */
+export interface FlowHints {
+  /** The word before the token in the header (`Token`), when the source declares one. */
+  tokenPrefix?: string | undefined;
+}
+
+/**
+ * The flows of the document, or undefined when it has no login to build them on: an OAuth2
+ * password flow (its tokenUrl), or a JSON login (an unsecured POST …/login with a password
+ * whose answer holds a token) for a bearer or API-key header scheme.
+ */
+export function buildFlows(doc: Json, candidates: Candidate[], hints: FlowHints = {}): Flows | undefined {
+  const tokenUrl = passwordTokenUrl(doc);
+  const json = tokenUrl ? undefined : jsonLogin(doc, candidates, hints);
+  if (!tokenUrl && !json) return undefined;
+  const covered = new Set<string>(tokenUrl ? [`POST ${tokenUrl}`] : []);
+  const signup = candidates.find((c) => isSignup(doc, c) && c.key !== json?.login.key);
+  const username = signup ? FLOW_EMAIL : '{{ env.APP_USER }}';
+  const password = signup ? '{{ password }}' : '{{ secrets.APP_PASSWORD }}';
+  const login: Json = json
+    ? {
+        login: {
+          request: { method: 'POST', url: json.login.operation.path, json: json.body },
+          token: json.token,
+          ...(json.header !== 'Authorization' ? { header: json.header } : {}),
+          ...(json.scheme !== 'Bearer' ? { scheme: json.scheme } : {}),
+        },
+      }
+    : { oauth2_password: { token_url: tokenUrl, username, password } };
+  const flows: Flows = {
+    auth: { default: USER, users: { [USER]: login } },
+    variables: signup ? { password: 'launch-{{ run.id }}' } : {},
+    paths: [],
+    covered,
+    summary: [
+      json
+        ? `auth: the login at ${json.login.key}, its token ${json.token} in ${json.header}${json.scheme ? ` (${json.scheme})` : ''}`
+        : `auth: the OAuth2 password login at ${tokenUrl}`,
+    ],
+  };
+  flows.paths.push(accountFlow(doc, candidates, { tokenUrl, json, signup, username, password }, covered));
+  flows.summary.push(signup ? 'sign-up -> log in -> me' : 'log in -> me');
+  // With a self sign-up under /users/signup, the user collection /users/ (list, create) is
+  // the administrators': a normal user creating users is refused, so it is no CRUD flow but
+  // the authorization check (seen on a public FastAPI template whose /users/ is superuser-only).
+  const users = signup ? signup.operation.path.replace(/\/[^/]*$/, '') : undefined;
+  const isUsers = (c: Candidate): boolean =>
+    users !== undefined && c.operation.path.replace(/\/+$/, '') === users;
+  for (const resource of resources(doc, candidates)
+    .filter((r) => !isUsers(r.create))
+    .slice(0, 3)) {
+    // A create that documents 409 Conflict depends on state a fresh user does not have (seen:
+    // an order needs a filled cart): a flow that fails on a healthy app is no help; say so.
+    const conflict = conflictOf(resource.create);
+    if (conflict !== undefined) {
+      flows.summary.push(
+        `left out ${resource.name}: ${resource.create.key} documents 409${conflict ? ` (${conflict})` : ''}, a state a new user does not have; write that path by hand`,
+      );
+      continue;
+    }
+    flows.paths.push(crudFlow(doc, resource, covered));
+    flows.summary.push(`${resource.name}: ${resource.steps.join(' -> ')}`);
+  }
+  const admin =
+    candidates.find((c) => isAdminOnly(c) && !covered.has(c.key)) ??
+    candidates.find(
+      (c) =>
+        c.operation.method === 'GET' &&
+        c.secured &&
+        isUsers(c) &&
+        c.unknownQuery.length === 0 &&
+        !covered.has(c.key),
+    );
+  if (admin) {
+    covered.add(admin.key);
+    flows.paths.push(
+      path('a normal user is refused the admin route', [
+        { name: `refused ${admin.key}`, request: request(admin), expect: { status: 403 } },
+      ]),
+    );
+    flows.summary.push(`${admin.key} refused to a normal user (403)`);
+  }
+  return flows;
+}
+
+/** The tokenUrl of the document's OAuth2 password flow, as a path on the service. */
+function passwordTokenUrl(doc: Json): string | undefined {
+  for (const scheme of Object.values(asRecord(asRecord(doc.components).securitySchemes))) {
+    const s = resolveSchema(doc, scheme);
+    const url = asRecord(asRecord(s.flows).password).tokenUrl;
+    if (s.type === 'oauth2' && typeof url === 'string' && url)
+      return url.startsWith('/') || /^https?:/.test(url) ? url : `/${url}`;
+  }
+  return undefined;
+}
+
+function isSignup(doc: Json, c: Candidate): boolean {
+  if (c.operation.method !== 'POST' || c.secured || c.pathParams.length > 0) return false;
+  if (!/sign-?up|register|\/users\/?$/i.test(c.operation.path) || /log-?in|sign-?in/i.test(c.operation.path))
+    return false;
+  return hasPassword(doc, requestBodySchema(doc, c.operation)?.schema);
+}
+
+/** A password property in the body, at its top level or one object down (`{ user: { password } }`). */
+function hasPassword(doc: Json, schema: unknown, depth = 0): boolean {
+  const props = asRecord(resolveSchema(doc, schema).properties);
+  return Object.entries(props).some(
+    ([key, value]) => /password/i.test(key) || (depth < 1 && hasPassword(doc, value, depth + 1)),
+  );
+}
+
+/** A login that answers with a token in JSON, for a bearer or API-key header scheme. */
+interface JsonLogin {
+  login: Candidate;
+  body: unknown;
+  /** JSONPath of the token in the answer (`$.user.token`). */
+  token: string;
+  header: string;
+  scheme: string;
+}
+
+function jsonLogin(doc: Json, candidates: Candidate[], hints: FlowHints): JsonLogin | undefined {
+  const way = headerScheme(doc, hints);
+  if (!way) return undefined;
+  const login = candidates.find(
+    (c) =>
+      c.operation.method === 'POST' &&
+      !c.secured &&
+      c.pathParams.length === 0 &&
+      /log-?in|sign-?in|sessions?\/?$|auth\/token/i.test(c.operation.path) &&
+      hasPassword(doc, requestBodySchema(doc, c.operation)?.schema),
+  );
+  if (!login) return undefined;
+  const token = tokenPath(doc, successSchema(doc, login.operation), '$');
+  if (!token) return undefined;
+  return { login, body: sample(doc, requestBodySchema(doc, login.operation)?.schema, ''), token, ...way };
+}
+
+/** The header a bearer (`http`, `bearer`) or API-key (`apiKey` in header) scheme sends. */
+function headerScheme(doc: Json, hints: FlowHints): { header: string; scheme: string } | undefined {
+  for (const scheme of Object.values(asRecord(asRecord(doc.components).securitySchemes))) {
+    const s = resolveSchema(doc, scheme);
+    if (s.type === 'http' && String(s.scheme).toLowerCase() === 'bearer')
+      return { header: 'Authorization', scheme: 'Bearer' };
+    if (s.type === 'apiKey' && s.in === 'header' && typeof s.name === 'string') {
+      const authorization = s.name.toLowerCase() === 'authorization';
+      return { header: s.name, scheme: authorization ? (hints.tokenPrefix ?? 'Bearer') : '' };
+    }
+  }
+  return undefined;
+}
+
+/** Where a string property named like a token is in the answer, two objects down at most. */
+function tokenPath(doc: Json, schema: unknown, at: string, depth = 0): string | undefined {
+  const props = asRecord(resolveSchema(doc, schema).properties);
+  for (const key of Object.keys(props))
+    if (/^(access_?token|accessToken|token|jwt|id_token)$/i.test(key)) return `${at}.${key}`;
+  if (depth >= 2) return undefined;
+  for (const [key, value] of Object.entries(props)) {
+    const found = tokenPath(doc, value, `${at}.${key}`, depth + 1);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+function isAdminOnly(c: Candidate): boolean {
+  if (c.operation.method !== 'GET' || !c.secured || c.pathParams.length > 0 || c.unknownQuery.length > 0)
+    return false;
+  const o = c.operation.operation;
+  const words = `${c.operation.path} ${String(o.summary ?? '')} ${String(o.description ?? '')}`;
+  return /\b(admin|superusers?|staff)\b/i.test(words) || Object.hasOwn(asRecord(o.responses), '403');
+}
+
+interface Account {
+  tokenUrl: string | undefined;
+  json: JsonLogin | undefined;
+  signup: Candidate | undefined;
+  username: string;
+  password: string;
+}
+
+function accountFlow(doc: Json, candidates: Candidate[], a: Account, covered: Set<string>): Json {
+  const steps: Json[] = [];
+  if (a.signup) {
+    covered.add(a.signup.key);
+    const body = sample(doc, requestBodySchema(doc, a.signup.operation)?.schema, '');
+    steps.push({
+      name: 'sign up',
+      auth: 'none',
+      request: { ...request(a.signup), json: body },
+      expect: { status: successStatus(a.signup.operation), schema: 'openapi' },
+    });
+  }
+  if (a.json) {
+    covered.add(a.json.login.key);
+    steps.push({
+      name: 'log in',
+      auth: 'none',
+      request: { method: 'POST', url: a.json.login.operation.path, json: a.json.body },
+      expect: { status: successStatus(a.json.login.operation), json: { [a.json.token]: { type: 'string' } } },
+      capture: { login_token: { json: a.json.token, secret: true } },
+    });
+  } else {
+    steps.push({
+      name: 'log in',
+      auth: 'none',
+      request: { method: 'POST', url: a.tokenUrl, form: { username: a.username, password: a.password } },
+      expect: { status: 200, json: { '$.access_token': { type: 'string' } } },
+      capture: { login_token: { json: '$.access_token', secret: true } },
+    });
+  }
+  const me = candidates.find(
+    (c) =>
+      c.operation.method === 'GET' &&
+      c.secured &&
+      c.pathParams.length === 0 &&
+      /\/(me|user)\/?$/.test(c.operation.path),
+  );
+  if (me) {
+    covered.add(me.key);
+    const json = a.signup && emailField(doc, me) ? { [`$.${emailField(doc, me)}`]: a.username } : undefined;
+    steps.push({
+      name: 'read me',
+      request: request(me),
+      expect: { status: successStatus(me.operation), ...(json ? { json } : {}), schema: 'openapi' },
+    });
+  }
+  return path(a.signup ? 'sign up, log in, read me' : 'log in, read me', steps);
+}
+
+function emailField(doc: Json, c: Candidate): string | undefined {
+  const props = asRecord(successSchema(doc, c.operation)?.properties);
+  return Object.keys(props).find((p) => p === 'email');
+}
+
+interface Resource {
+  name: string;
+  create: Candidate;
+  read: Candidate;
+  update: Candidate | undefined;
+  remove: Candidate | undefined;
+  steps: string[];
+}
+
+/** The description of the operation's documented 409 answer ('' without one), or undefined when it documents none. */
+function conflictOf(c: Candidate): string | undefined {
+  const answer = asRecord(c.operation.operation.responses)['409'];
+  if (answer === undefined) return undefined;
+  const description = asRecord(answer).description;
+  return typeof description === 'string' ? description.trim() : '';
+}
+
+/** `POST /items/` with `GET /items/{id}` (and PUT/PATCH, DELETE on it) whose answers have an id. */
+function resources(doc: Json, candidates: Candidate[]): Resource[] {
+  const out: Resource[] = [];
+  for (const create of candidates) {
+    if (create.operation.method !== 'POST' || create.pathParams.length > 0 || isSignup(doc, create)) continue;
+    if (!requestBodySchema(doc, create.operation)) continue;
+    if (!Object.hasOwn(asRecord(successSchema(doc, create.operation)?.properties), 'id')) continue;
+    const base = create.operation.path.replace(/\/+$/, '');
+    const on = (method: string) =>
+      candidates.find(
+        (c) =>
+          c.operation.method === method &&
+          c.pathParams.length === 1 &&
+          c.unknownQuery.length === 0 &&
+          c.operation.path.replace(/\/+$/, '') === `${base}/{${c.pathParams[0]}}`,
+      );
+    const read = on('GET');
+    if (!read) continue;
+    const update = on('PUT') ?? on('PATCH');
+    const remove = on('DELETE');
+    const name =
+      base
+        .split('/')
+        .filter((s) => s && !s.startsWith('{'))
+        .pop() ?? 'resource';
+    const steps = ['create', 'read', ...(update ? ['update'] : []), ...(remove ? ['delete'] : [])];
+    out.push({ name, create, read, update, remove, steps });
+  }
+  return out;
+}
+
+function crudFlow(doc: Json, r: Resource, covered: Set<string>): Json {
+  const id = `${singular(r.name).replace(/[^A-Za-z0-9_]/g, '_')}_id`;
+  const detail = (c: Candidate): string => c.operation.path.replace(/\{[^}/]+\}/, `{{ ${id} }}`);
+  const sameId = (): Json => ({ '$.id': `{{ ${id} }}` });
+  const steps: Json[] = [
+    {
+      name: `create ${singular(r.name)}`,
+      request: {
+        ...request(r.create),
+        json: sample(doc, requestBodySchema(doc, r.create.operation)?.schema, ''),
+      },
+      expect: { status: successStatus(r.create.operation), schema: 'openapi' },
+      capture: { [id]: '$.id' },
+    },
+    {
+      name: `read ${singular(r.name)}`,
+      request: { url: detail(r.read) },
+      expect: { status: successStatus(r.read.operation), json: sameId(), schema: 'openapi' },
+    },
+  ];
+  for (const c of [r.create, r.read]) covered.add(c.key);
+  if (r.update) {
+    covered.add(r.update.key);
+    const body = sample(doc, requestBodySchema(doc, r.update.operation)?.schema, '', true);
+    steps.push({
+      name: `update ${singular(r.name)}`,
+      request: { method: r.update.operation.method, url: detail(r.update), json: body },
+      expect: { status: successStatus(r.update.operation), json: sameId(), schema: 'openapi' },
+    });
+  }
+  if (r.remove) {
+    covered.add(r.remove.key);
+    steps.push({
+      name: `delete ${singular(r.name)}`,
+      request: { method: 'DELETE', url: detail(r.remove) },
+      expect: { status: successStatus(r.remove.operation), schema: 'openapi' },
+    });
+  }
+  return path(`${singular(r.name)}: create, read, update, delete`, steps);
+}
+
+function singular(name: string): string {
+  return name.replace(/ies$/, 'y').replace(/s$/, '');
+}
+
+function request(c: Candidate): Json {
+  return { ...(c.operation.method === 'GET' ? {} : { method: c.operation.method }), url: c.operation.path };
+}
+
+function path(name: string, steps: Json[]): Json {
+  return { name, owner: TODO.owner, expect: TODO.expect, rollback: TODO.rollback, steps };
+}
+
+/** The run's user for a credential field (an email, a password, a user name), else undefined. */
+function credentialOf(s: Json, name: string): string | undefined {
+  if (s.type !== undefined && s.type !== 'string') return undefined;
+  if (s.format === 'email' || /^e-?mail$/i.test(name)) return FLOW_EMAIL;
+  if (/password/i.test(name) || s.format === 'password') return '{{ password }}';
+  if (/^user_?name$/i.test(name)) return 'u-{{ run.id }}';
+  return undefined;
+}
+
+/**
+ * A value that fits `schema` and a server accepts: the run's user for credentials (a unique
+ * email and user name, the plan's password), then examples, defaults, enums, formats, other strings a text as
+ * long as the schema allows. Only required properties, unless `all`.
+ */
+export function sample(doc: Json, schema: unknown, name: string, all = false, depth = 0): unknown {
+  const s = resolveSchema(doc, schema);
+  // Credentials before examples: the sign-up and the login must send the same unique user.
+  const credential = credentialOf(s, name);
+  if (credential !== undefined) return credential;
+  if (s.example !== undefined) return s.example;
+  if (Array.isArray(s.examples) && s.examples.length > 0) return s.examples[0];
+  if (s.default !== undefined && s.default !== null) return s.default;
+  if (Array.isArray(s.enum) && s.enum.length > 0) return s.enum[0];
+  const variants = (s.anyOf ?? s.oneOf ?? s.allOf) as unknown[] | undefined;
+  const type = Array.isArray(s.type) ? s.type.find((t) => t !== 'null') : s.type;
+  if (!type && Array.isArray(variants)) {
+    const first = variants.find((v) => resolveSchema(doc, v).type !== 'null');
+    return first === undefined || depth > 5 ? null : sample(doc, first, name, all, depth + 1);
+  }
+  if (type === 'integer' || type === 'number') return typeof s.minimum === 'number' ? s.minimum : 1;
+  if (type === 'boolean') return false;
+  if (type === 'array') return [];
+  if (type === 'object' || s.properties) {
+    const out: Json = {};
+    const required = Array.isArray(s.required) ? (s.required as string[]) : [];
+    for (const [key, property] of Object.entries(asRecord(s.properties)))
+      if (required.includes(key) || (all && depth === 0))
+        out[key] = sample(doc, property, key, all, depth + 1);
+    return out;
+  }
+  if (s.format === 'uuid') return '00000000-0000-4000-8000-000000000000';
+  if (s.format === 'date-time') return '2030-01-01T00:00:00Z';
+  if (s.format === 'date') return '2030-01-01';
+  const text = `${name || 'preflight'} {{ run.id }}`;
+  return typeof s.maxLength === 'number' && s.maxLength < 40
+    ? 'x'.repeat(Math.max(1, Number(s.minLength ?? 1)))
+    : text;
+}

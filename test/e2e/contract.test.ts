@@ -1,0 +1,122 @@
+/**
+ * The `contract` check on the real example under uvicorn, driven by the real Schemathesis
+ * (installed in the example's venv by scripts/ensure-venv.sh): a copy whose ids are unbounded
+ * again (the 500s the check found before the fix) lists findings with curl reproductions; the
+ * example as it is now is GO; a missing `st` is exit 3; a secret header is in no output.
+ */
+import assert from 'node:assert/strict';
+import { readdir, readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { describe, test } from 'node:test';
+import type { RunResult } from '../../src/result.js';
+import { copyExample, patchFile, runCli } from '../support/cli.js';
+
+const SECRET = 'Kc7-contract-key-3f9a0d5e2b8c41';
+
+/**
+ * A bounded contract section: two operations, few examples, a fixed seed. The examples bound the
+ * work; the time budget is only a backstop, generous so that a busy machine cannot cut the run
+ * before the examples that find the 500s (on a loaded CI machine 15 s did).
+ */
+const SECTION = `contract:
+  schema: /openapi.json
+  operations: { include: ["GET /products/{product_id}", "GET /products"] }
+  max_examples: 15
+  max_time: 90s
+  phases: [examples, coverage, fuzzing]
+  rate_limit: 500/s
+  seed: 7
+  headers: { X-Shop-Launch: "{{ secrets.SHOP_CONTRACT_KEY }}" }
+`;
+
+async function shopWith(section: string): Promise<string> {
+  const dir = await copyExample();
+  await patchFile(path.join(dir, 'preflight.yaml'), /\ncontract:\n(?: {2}.*\n)+/, `\n${section}`);
+  return dir;
+}
+
+async function runContract(dir: string): Promise<{ code: number | null; out: string; json: RunResult }> {
+  const res = await runCli(['run', '--only', 'contract', '--json', 'out.json'], {
+    cwd: dir,
+    env: { SHOP_CONTRACT_KEY: SECRET },
+    timeoutMs: 240_000,
+  });
+  const json = JSON.parse(await readFile(path.join(dir, 'out.json'), 'utf8')) as RunResult;
+  return { code: res.code, out: `${res.stdout}\n${res.stderr}`, json };
+}
+
+/** Every file under `dir` (the run directories, the JSON), for a secret that must not be there. */
+async function filesUnder(dir: string): Promise<string[]> {
+  const out: string[] = [];
+  for (const entry of await readdir(dir, { recursive: true })) {
+    const file = path.join(dir, entry);
+    if (file.includes(`${path.sep}.venv`)) continue;
+    if ((await stat(file)).isFile()) out.push(file);
+  }
+  return out;
+}
+
+describe('the contract check (Schemathesis)', () => {
+  test('unbounded ids again: NO-GO with server errors, operation, status and a curl; the secret header in no output', async () => {
+    const dir = await shopWith(SECTION);
+    await patchFile(
+      path.join(dir, 'shop', 'bounds.py'),
+      'IdPath = Annotated[int, Path(ge=1, le=DB_INT_MAX)]',
+      'IdPath = Annotated[int, Path(ge=1)]',
+    );
+    const { code, out, json } = await runContract(dir);
+    assert.equal(code, 1, out);
+    const check = json.checks.find((c) => c.kind === 'contract');
+    assert.equal(check?.status, 'fail', out);
+    const errors = check?.contract?.findings.filter((f) => f.severity === 'error') ?? [];
+    const serverError = errors.find(
+      (f) => f.code === 'ST101' && f.operation === 'GET /products/{product_id}',
+    );
+    assert.ok(serverError, JSON.stringify(check?.contract?.findings, null, 1));
+    assert.equal(serverError.status, 500);
+    assert.match(serverError.curl ?? '', /^curl -X GET .*\/products\/\d{11,}/);
+    assert.match(
+      out,
+      /ST101 GET \/products\/\{product_id\}: Server error \(status 500\); reproduce with: curl/,
+    );
+    // The header was sent (Schemathesis shows it in each curl; a name it does not sanitize
+    // itself), and preflight's redactor hid its value.
+    assert.match(serverError.curl ?? '', /X-Shop-Launch: \[redacted\]/);
+    assert.ok(!out.includes(SECRET), 'the secret is not in the terminal output');
+    for (const file of await filesUnder(dir)) {
+      const text = await readFile(file, 'latin1');
+      assert.ok(!text.includes(SECRET), `the secret is not in ${path.relative(dir, file)}`);
+    }
+  });
+
+  test('the example as fixed: GO, every selected operation tested', async () => {
+    const dir = await shopWith(SECTION);
+    const { code, out, json } = await runContract(dir);
+    assert.equal(code, 0, out);
+    const check = json.checks.find((c) => c.kind === 'contract');
+    assert.equal(check?.status, 'pass', out);
+    assert.deepEqual(
+      check?.coverage?.map((c) => [c.what, c.covered, c.asked]),
+      [['operations tested', 2, 2]],
+    );
+    assert.ok(!out.includes(SECRET));
+  });
+
+  test('Schemathesis missing: could not run (exit 3) with how to install it', async () => {
+    const dir = await shopWith(`${SECTION}  command: ./no-such-venv/bin/st\n`);
+    const { code, out, json } = await runContract(dir);
+    assert.equal(code, 3, out);
+    const check = json.checks.find((c) => c.kind === 'contract');
+    assert.equal(check?.status, 'error');
+    assert.equal(check?.error?.code, 'CONTRACT_TOOL_MISSING');
+    assert.match(out, /pip install 'schemathesis>=4\.32,<5'/);
+  });
+
+  test('a wrong contract section: exit 2 naming file:line:column', async () => {
+    const dir = await shopWith(SECTION.replace('max_examples: 15', 'max_examples: 0'));
+    const res = await runCli(['validate'], { cwd: dir, timeoutMs: 30_000 });
+    assert.equal(res.code, 2, res.stdout + res.stderr);
+    assert.match(res.stdout + res.stderr, /preflight\.yaml:\d+:\d+/);
+    assert.match(res.stdout + res.stderr, /max_examples/);
+  });
+});

@@ -1,0 +1,181 @@
+/**
+ * Scratch databases proven scratch: an Alembic project whose env.py builds its URL from
+ * POSTGRES_* (test/fixtures/alembic-postgres-parts) and ignores DATABASE_URL. With POSTGRES_*
+ * naming a real database (the canary, migrated to head, with rows), the migrations rehearsal
+ * (upgrade → downgrade → upgrade) is refused before any statement, naming env.py and how to map
+ * it, and the canary is byte-for-byte unchanged (pg_dump before and after); with
+ * database.migrations.env mapping POSTGRES_* to the scratch database's parts, it runs there.
+ */
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { cp, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import pg from 'pg';
+import type { CheckResult, RunResult } from '../../src/result.js';
+import { EXAMPLE, ROOT, runCli, tempDir } from '../support/cli.js';
+import { git } from '../support/git.js';
+import { PG_ADMIN_URL } from '../support/postgres.js';
+
+const FIXTURE = path.join(ROOT, 'test', 'fixtures', 'alembic-postgres-parts');
+const PYTHON = path.join(EXAMPLE, '.venv', 'bin', 'python');
+const SERVER = new URL(PG_ADMIN_URL);
+
+async function admin(sql: string, database = 'postgres'): Promise<pg.QueryResult> {
+  const url = new URL(PG_ADMIN_URL);
+  url.pathname = `/${database}`;
+  const client = new pg.Client({ connectionString: url.toString() });
+  await client.connect();
+  try {
+    return await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
+/** The whole database as SQL; pg_dump's random \restrict key (PostgreSQL 15.14+) is left out. */
+function dump(database: string): string {
+  const text = execFileSync(
+    'pg_dump',
+    ['-h', SERVER.hostname, '-p', SERVER.port || '5432', '-U', SERVER.username || 'postgres', database],
+    { encoding: 'utf8' },
+  );
+  return text.replace(/^\\(un)?restrict \S+$/gm, '');
+}
+
+/** The variables that point the fixture's env.py at the canary. */
+function canaryEnv(canary: string): Record<string, string> {
+  return {
+    POSTGRES_SERVER: SERVER.hostname,
+    POSTGRES_PORT: SERVER.port || '5432',
+    POSTGRES_USER: SERVER.username || 'postgres',
+    POSTGRES_DB: canary,
+  };
+}
+
+async function project(): Promise<string> {
+  const dir = path.join(await tempDir('preflight-parts-'), 'project');
+  await cp(FIXTURE, dir, { recursive: true });
+  git(dir, 'init', '-q', '-b', 'main');
+  git(dir, 'add', '-A');
+  git(dir, 'commit', '-q', '-m', 'v1');
+  return dir;
+}
+
+async function rehearse(
+  dir: string,
+  database: { url: string; migrations: Record<string, unknown> },
+  env: Record<string, string>,
+): Promise<{ code: number | null; check: CheckResult; out: string }> {
+  const plan = {
+    version: 1,
+    service: { name: 'parts', start: 'true' },
+    database: { ...database, capture: false },
+  };
+  await writeFile(path.join(dir, 'preflight.yaml'), JSON.stringify(plan));
+  const res = await runCli(['run', '--only', 'migrations', '--json', 'out.json', '--no-store'], {
+    cwd: dir,
+    env,
+    timeoutMs: 120_000,
+  });
+  const json = JSON.parse(await readFile(path.join(dir, 'out.json'), 'utf8')) as RunResult;
+  const check = json.checks.find((c) => c.id === 'migrations');
+  assert.ok(check, `${res.stdout}\n${res.stderr}`);
+  return { code: res.code, check, out: `${res.stdout}\n${res.stderr}` };
+}
+
+describe('migrations rehearsal: scratch proven scratch', () => {
+  const canary = `preflight17_canary_${process.pid}_${Date.now().toString(36)}`;
+  let before_: string;
+
+  before(async () => {
+    await admin(`CREATE DATABASE ${canary}`);
+    // The canary is a real database at head, with data.
+    const dir = await project();
+    execFileSync(PYTHON, ['-m', 'alembic', '-c', 'alembic.ini', 'upgrade', 'head'], {
+      cwd: dir,
+      env: { ...process.env, ...canaryEnv(canary) },
+      stdio: 'pipe',
+    });
+    await admin(
+      "INSERT INTO items (name, note) VALUES ('kept', 'a note that a downgrade would drop')",
+      canary,
+    );
+    before_ = dump(canary);
+    assert.match(before_, /a note that a downgrade would drop/);
+  });
+
+  after(async () => {
+    await admin(`DROP DATABASE IF EXISTS ${canary} WITH (FORCE)`);
+  });
+
+  const scratchLeft = async (): Promise<string[]> =>
+    (await admin("SELECT datname FROM pg_database WHERE datname LIKE 'preflight_migrations_%'")).rows.map(
+      (r: { datname: string }) => r.datname,
+    );
+
+  test('POSTGRES_* naming another database: refused before any statement, the canary unchanged', async () => {
+    const dir = await project();
+    const variants: { name: string; url: string; migrations: Record<string, unknown> }[] = [
+      {
+        name: 'scratch next to the canary',
+        url: `postgresql://${SERVER.username || 'postgres'}@${SERVER.host}/${canary}`,
+        migrations: {},
+      },
+      { name: 'a SQLite scratch', url: 'sqlite:///{{ run.dir }}/app.db', migrations: { dialect: 'sqlite' } },
+      {
+        name: 'url_env that env.py does not read',
+        url: `postgresql://${SERVER.username || 'postgres'}@${SERVER.host}/${canary}`,
+        migrations: { url_env: 'SQLALCHEMY_DATABASE_URI' },
+      },
+    ];
+    for (const variant of variants) {
+      const { code, check, out } = await rehearse(
+        dir,
+        { url: variant.url, migrations: { config: 'alembic.ini', python: PYTHON, ...variant.migrations } },
+        canaryEnv(canary),
+      );
+      assert.notEqual(code, 0, `${variant.name}: ${out}`);
+      assert.equal(check.status, 'error', `${variant.name}: ${check.summary}`);
+      assert.equal(check.error?.code, 'MIGRATIONS_SCRATCH_UNPROVEN', `${variant.name}: ${check.summary}`);
+      assert.match(check.summary, /app\/migrations\/env\.py/);
+      assert.match(check.summary, /database\.migrations\.env/);
+      assert.match(check.summary, /POSTGRES_DB: "\{scratch_name\}"/);
+      assert.match(check.summary, /POSTGRES_DB/);
+      assert.equal(dump(canary), before_, `${variant.name}: the canary is byte-for-byte unchanged`);
+    }
+    assert.deepEqual(
+      (await scratchLeft()).filter((d) => d.includes(String(process.pid))),
+      [],
+      'no scratch database is left',
+    );
+  });
+
+  test('with database.migrations.env mapping POSTGRES_*: the rehearsal runs on the scratch database', async () => {
+    const dir = await project();
+    const { check, out } = await rehearse(
+      dir,
+      {
+        url: `postgresql://${SERVER.username || 'postgres'}@${SERVER.host}/${canary}`,
+        migrations: {
+          config: 'alembic.ini',
+          python: PYTHON,
+          env: {
+            POSTGRES_SERVER: '{scratch_host}',
+            POSTGRES_PORT: '{scratch_port}',
+            POSTGRES_USER: '{scratch_user}',
+            POSTGRES_DB: '{scratch_name}',
+          },
+        },
+      },
+      canaryEnv(canary),
+    );
+    const rehearsal = check.migrations?.rehearsal;
+    assert.equal(rehearsal?.status, 'pass', `${check.summary}\n${out}`);
+    assert.deepEqual(
+      rehearsal?.steps.map((s) => s.name),
+      ['upgrade', 'downgrade', 'upgrade again'],
+    );
+    assert.equal(dump(canary), before_, 'the canary is byte-for-byte unchanged');
+  });
+});

@@ -1,0 +1,82 @@
+/**
+ * The unit tests' small HTTP server on 127.0.0.1 (a random port), and the critical path
+ * scaffolding they run steps with: one place for what every transport and step test repeats.
+ */
+import {
+  createServer,
+  type IncomingMessage,
+  type RequestListener,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Dispatcher } from 'undici';
+import { type PathRunOptions, runCriticalPath } from '../../src/http/run-path.js';
+import { type CriticalPath, CriticalPathSpec } from '../../src/plan/schema.js';
+import type { TemplateScope } from '../../src/plan/template.js';
+import { Redactor } from '../../src/secrets/redactor.js';
+
+export interface LocalServer {
+  server: Server;
+  /** `http://127.0.0.1:PORT` */
+  url: string;
+  /** Closes every connection, then the server. */
+  close: () => Promise<void>;
+}
+
+/** Listen on 127.0.0.1 with `handler`; resolves once it accepts connections. */
+export async function startLocalServer(handler: RequestListener): Promise<LocalServer> {
+  const server = createServer(handler);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    server,
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: async () => {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+/** A handler that reads the whole request body (as text) before `handler` answers. */
+export function withBody(
+  handler: (req: IncomingMessage, res: ServerResponse, body: string) => void,
+): RequestListener {
+  return (req, res) => {
+    let body = '';
+    req.on('data', (c: Buffer) => {
+      body += c.toString();
+    });
+    req.on('end', () => handler(req, res, body));
+  };
+}
+
+/** A critical path of `steps` (and any other fields of a path). */
+export function pathOf(steps: unknown[], extra: Record<string, unknown> = {}): CriticalPath {
+  return CriticalPathSpec.parse({ name: 'p', owner: 'o', expect: 'e', rollback: 'r', steps, ...extra });
+}
+
+/** The template scope of a step test: no env, the given secrets, a fresh redactor. */
+export function scopeFor(baseUrl: string, secrets: Record<string, string> = {}): TemplateScope {
+  return {
+    env: {},
+    secret: (name) => secrets[name],
+    run: { id: 'r', dir: '/tmp/run' },
+    service: { url: baseUrl },
+    vars: new Map(),
+    redactor: new Redactor(),
+  };
+}
+
+/** Run `steps` as one path against `baseUrl` with a 5 s step timeout. */
+export function runSteps(
+  steps: unknown[],
+  o: { baseUrl: string; dispatcher: Dispatcher } & Partial<PathRunOptions>,
+) {
+  return runCriticalPath(pathOf(steps), {
+    scope: scopeFor(o.baseUrl),
+    settings: { step_timeout: '5s' },
+    signal: new AbortController().signal,
+    ...o,
+  });
+}

@@ -1,0 +1,97 @@
+/**
+ * What `init` reads from a FastAPI project's files: the app (a uvicorn command, `FastAPI()`
+ * at module level or in a factory), its `openapi_url` (f-strings of constants resolved), the
+ * checks pyproject configures; and the example values of the flows.
+ */
+import assert from 'node:assert/strict';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { after, describe, test } from 'node:test';
+import { detectFastApiApp } from '../../src/ecosystem/init/detect.js';
+import { FLOW_EMAIL, sample } from '../../src/ecosystem/init/flows.js';
+
+const dirs: string[] = [];
+after(async () => {
+  for (const dir of dirs) await rm(dir, { recursive: true, force: true });
+});
+
+async function project(files: Record<string, string>): Promise<string> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'preflight-detect-'));
+  dirs.push(dir);
+  for (const [name, text] of Object.entries(files)) {
+    await mkdir(path.dirname(path.join(dir, name)), { recursive: true });
+    await writeFile(path.join(dir, name), text);
+  }
+  return dir;
+}
+
+describe('init: finding the FastAPI app', () => {
+  test('FastAPI() at module level, openapi_url as an f-string of a settings constant, ruff and pytest', async () => {
+    const dir = await project({
+      'app/core/config.py': 'class Settings:\n    API_V1_STR: str = "/api/v2"\n',
+      'app/main.py':
+        'from fastapi import FastAPI\napp = FastAPI(title="x", openapi_url=f"{settings.API_V1_STR}/openapi.json")\n',
+      'tests/test_x.py': 'app = FastAPI()\n',
+      'pyproject.toml':
+        '[tool.ruff]\nline-length = 100\n\n[tool.pytest.ini_options]\ntestpaths = ["tests"]\n',
+    });
+    const app = await detectFastApiApp(dir);
+    assert.equal(app?.target, 'app.main:app');
+    assert.equal(app?.start, 'uvicorn app.main:app --host 127.0.0.1 --port {port}');
+    assert.equal(app?.openapi, '/api/v2/openapi.json');
+    assert.deepEqual(Object.keys(app?.checks ?? {}), ['lint', 'unit']);
+  });
+
+  test('an app made by a factory is the module-level name; no pyproject, no checks', async () => {
+    const dir = await project({
+      'shop/main.py':
+        'def create_app():\n    app = FastAPI(title="Shop")\n    return app\n\n\napp = create_app()\n',
+    });
+    const app = await detectFastApiApp(dir);
+    assert.equal(app?.target, 'shop.main:app');
+    assert.equal(app?.openapi, undefined);
+    assert.deepEqual(app?.checks, {});
+  });
+
+  test("the Dockerfile's uvicorn command names the app; an unresolvable openapi_url is left to /docs", async () => {
+    const dir = await project({
+      Dockerfile: 'FROM python\nCMD ["uvicorn", "service.api:application", "--host", "0.0.0.0"]\n',
+      'service/api.py': 'application = FastAPI(openapi_url=os.environ["OPENAPI_URL"])\n',
+      'service/other.py': 'app = FastAPI()\n',
+    });
+    const app = await detectFastApiApp(dir);
+    assert.equal(app?.target, 'service.api:application');
+    assert.equal(app?.openapi, undefined);
+  });
+
+  test('no app: undefined', async () => {
+    assert.equal(await detectFastApiApp(await project({ 'README.md': 'no python here' })), undefined);
+  });
+});
+
+describe('init: example values of the flows', () => {
+  test('examples, enums, email and password fields, and strings within maxLength', () => {
+    const doc = {};
+    const schema = {
+      type: 'object',
+      required: ['email', 'password', 'kind', 'title', 'code'],
+      properties: {
+        email: { type: 'string', format: 'email' },
+        password: { type: 'string', minLength: 8 },
+        kind: { type: 'string', enum: ['book', 'film'] },
+        title: { type: 'string', examples: ['Groceries'] },
+        code: { type: 'string', minLength: 2, maxLength: 3 },
+        note: { type: 'string' },
+      },
+    };
+    assert.deepEqual(sample(doc, schema, ''), {
+      email: FLOW_EMAIL,
+      password: '{{ password }}',
+      kind: 'book',
+      title: 'Groceries',
+      code: 'xx',
+    });
+    assert.equal((sample(doc, schema, '', true) as Record<string, unknown>).note, 'note {{ run.id }}');
+  });
+});

@@ -1,0 +1,205 @@
+/**
+ * Converted scripts mean what they meant: each script runs as written in Newman's sandbox
+ * (postman-sandbox, through the ScriptHost worker) and, converted, as named assertions on the
+ * same responses; every test has the same outcome in both (a test the script did not reach
+ * is a skipped assertion), and the captures take the values the script set.
+ */
+import assert from 'node:assert/strict';
+import { after, describe, test } from 'node:test';
+import { convertScript } from '../../src/ecosystem/postman/js/convert-script.js';
+import { VariableMap } from '../../src/ecosystem/postman/variables.js';
+import { queryJsonPath } from '../../src/http/json-path.js';
+import { conditionsAllow, evaluateNamedAssertions } from '../../src/http/named-assertions.js';
+import { ReceivedResponse } from '../../src/http/response.js';
+import { ScriptHost } from '../../src/http/script-host.js';
+import { renderTemplate } from '../../src/plan/template.js';
+import { Redactor } from '../../src/secrets/redactor.js';
+
+const host = new ScriptHost();
+after(() => host.close());
+
+interface Case {
+  status: number;
+  body: unknown;
+  headers?: Record<string, string>;
+  vars?: Record<string, unknown>;
+}
+
+function response(c: Case): ReceivedResponse {
+  const text = typeof c.body === 'string' ? c.body : JSON.stringify(c.body);
+  return new ReceivedResponse({
+    url: 'http://127.0.0.1/x',
+    status: c.status,
+    headers: { 'content-type': typeof c.body === 'string' ? 'text/html' : 'application/json', ...c.headers },
+    body: Buffer.from(text),
+    truncated: false,
+    ttfbMs: 3,
+    durationMs: 5,
+  });
+}
+
+async function compare(source: string, cases: Case[]): Promise<void> {
+  const converted = convertScript(source, 'test', new VariableMap([]));
+  assert.equal(
+    converted.kept,
+    undefined,
+    `fully converted: ${converted.reasons.map((r) => r.why).join('; ')}`,
+  );
+  for (const c of cases) {
+    const res = response(c);
+    const vars = new Map(Object.entries(c.vars ?? {}));
+    const reply = await host.run({
+      listen: 'test',
+      code: source,
+      variables: c.vars ?? {},
+      request: { method: 'GET', url: res.url, headers: [] },
+      response: {
+        code: res.status,
+        reason: '',
+        headers: Object.entries(res.headerRecord()),
+        body: res.body.toString('base64'),
+        responseTime: 5,
+        cookies: [],
+      },
+    });
+    // As a step renders them: templates ({{ email }}) take the variables' values first.
+    const scope = {
+      env: {},
+      secret: () => undefined,
+      run: { id: 'r', dir: '/tmp' },
+      service: { url: '' },
+      vars,
+      redactor: new Redactor(),
+    };
+    const ours = evaluateNamedAssertions(renderTemplate(converted.assertions, scope), res, vars).outcomes;
+    const label = `${c.status} ${JSON.stringify(c.body).slice(0, 60)}`;
+    const theirs = new Map(reply.assertions.map((a) => [a.name, a.passed ? 'pass' : 'fail']));
+    for (const outcome of ours) {
+      const expected = theirs.get(outcome.name) ?? 'skip';
+      // A legacy script that throws halfway runs none of its later tests (preflight judges them).
+      if (expected === 'skip' && reply.error) continue;
+      assert.equal(
+        outcome.status,
+        expected,
+        `${outcome.name} on ${label}: ${outcome.message ?? ''} (sandbox: ${reply.error ?? 'ok'})`,
+      );
+    }
+    assert.equal(ours.length, converted.assertions.length);
+    for (const name of theirs.keys())
+      assert.ok(
+        ours.some((o) => o.name === name),
+        `${name} is converted`,
+      );
+    for (const [name, spec] of Object.entries(converted.capture)) {
+      const allowed = typeof spec === 'string' || conditionsAllow(spec, res, vars);
+      const path = typeof spec === 'string' ? spec : spec.json;
+      const body = res.json();
+      const value = allowed && path && body.ok ? queryJsonPath(body.value, path) : undefined;
+      const captured = value?.ok ? value.value : undefined;
+      // Postman sets a missing value as undefined (null once through the worker); preflight captures nothing.
+      assert.deepEqual(captured, reply.set[name] ?? undefined, `capture ${name} on ${label}`);
+    }
+  }
+}
+
+const ARTICLE = {
+  slug: 'how-to',
+  createdAt: '2026-01-02T03:04:05.678Z',
+  tagList: ['dragons', 'training'],
+  favoritesCount: 0,
+  author: { username: 'jake' },
+};
+
+describe('converted scripts against the sandbox', () => {
+  test('legacy: locals, guards on the status and on a list, tests read back, a guarded capture', async () => {
+    await compare(
+      `
+      var is200 = responseCode.code === 200;
+      tests["Response code is 200"] = is200;
+      if (is200) {
+        var json = JSON.parse(responseBody);
+        tests["has articles"] = json.hasOwnProperty("articles");
+        tests["count is an integer"] = Number.isInteger(json.articlesCount);
+        if (json.articles.length) {
+          var article = json.articles[0];
+          tests["has slug"] = article.hasOwnProperty("slug");
+          tests["createdAt is ISO 8601"] = /^\\d{4,}-[01]\\d-[0-3]\\dT[0-2]\\d:[0-5]\\d:[0-5]\\d.\\d+(?:[+-][0-2]\\d:[0-5]\\d|Z)$/.test(article.createdAt);
+          tests["tagList is an array"] = Array.isArray(article.tagList);
+          tests["first tag is dragons"] = article.tagList[0] === "dragons";
+          tests["no favorites"] = article.favoritesCount === 0;
+          tests["by jake"] = article.author.username === "jake";
+          if (tests["has slug"]) { pm.globals.set("slug", article.slug); }
+        } else {
+          tests["count is 0 when empty"] = json.articlesCount === 0;
+        }
+      }
+      tests["fast"] = responseTime < 1000;
+      `,
+      [
+        { status: 200, body: { articles: [ARTICLE], articlesCount: 1 } },
+        {
+          status: 200,
+          body: {
+            articles: [
+              { ...ARTICLE, tagList: ['training', 'dragons'], createdAt: 'yesterday', favoritesCount: 2 },
+            ],
+            articlesCount: '1',
+          },
+        },
+        { status: 200, body: { articles: [{ author: { username: 'finn' } }], articlesCount: 1 } },
+        { status: 200, body: { articles: [], articlesCount: 0 } },
+        { status: 200, body: { articles: [], articlesCount: 3 } },
+        { status: 401, body: { errors: { body: ['unauthorized'] } } },
+        { status: 500, body: '<html>Internal Server Error</html>' },
+      ],
+    );
+  });
+
+  test('pm API: chains, else-if branches, pm.expect.fail, variables in conditions and operands', async () => {
+    await compare(
+      `
+      if (!pm.environment.get("skipChecks")) {
+        pm.test("status is 200 or 201", () => pm.expect(pm.response.code).to.be.oneOf([200, 201]));
+      }
+      if (pm.response.code === 200) {
+        const body = pm.response.json();
+        pm.test("token", function () {
+          pm.expect(body.access_token).to.be.a("string").and.not.be.empty;
+          pm.expect(body.token_type).to.eql("bearer");
+          pm.expect(body).to.have.property("expires_in").that.is.above(0);
+        });
+        pm.test("user is the one signed up", () => pm.expect(body.email).to.eql(pm.environment.get("email")));
+        pm.collectionVariables.set("access_token", body.access_token);
+      } else if (pm.response.code === 403) {
+        pm.test("forbidden says why", () => pm.expect(pm.response.json().detail).to.include("role"));
+      } else {
+        pm.test("unexpected", () => { pm.expect.fail("unexpected status"); });
+      }
+      pm.test("content type", () => pm.response.to.have.header("Content-Type"));
+      pm.test("success", () => pm.response.to.be.success);
+      pm.test("no error", () => pm.response.to.not.be.error);
+      pm.test("items", () => { pm.expect(pm.response.json().items).to.be.an("array").that.has.lengthOf(2); });
+      `,
+      [
+        {
+          status: 200,
+          body: { access_token: 'abc', token_type: 'bearer', expires_in: 60, email: 'a@b.c', items: [1, 2] },
+          vars: { email: 'a@b.c' },
+        },
+        {
+          status: 200,
+          body: { access_token: '', token_type: 'Bearer', expires_in: 0, email: 'x@b.c', items: [1] },
+          vars: { email: 'a@b.c' },
+        },
+        {
+          status: 200,
+          body: { token_type: 'bearer', email: 'a@b.c' },
+          vars: { email: 'a@b.c', skipChecks: true },
+        },
+        { status: 403, body: { detail: 'Admin role required' }, vars: { email: 'a@b.c' } },
+        { status: 403, body: { detail: 'nope' }, vars: { email: 'a@b.c' } },
+        { status: 500, body: { detail: 'boom' }, vars: { email: 'a@b.c' } },
+      ],
+    );
+  });
+});
