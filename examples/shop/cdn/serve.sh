@@ -116,8 +116,9 @@ EOF
 nginx_pid=$!
 wait_ready "http://127.0.0.1:$cdn_port/healthz" "$nginx_pid" || fail "nginx did not start on port $cdn_port"
 
-echo "http://127.0.0.1:$cdn_port"
+# The stderr line first: a reader that sees the URL on stdout can already find the temp dir.
 echo "serve.sh: shop ($mode cache) on http://127.0.0.1:$cdn_port, origin on port $app_port, files in $tmp" >&2
+echo "http://127.0.0.1:$cdn_port"
 
 # Until a signal (which runs cleanup), or until one of the two exits on its own.
 set +e
