@@ -91,8 +91,10 @@ export async function runCommand(flags: RunFlags): Promise<number> {
     verbose: flags.verbose === true,
   });
   const files = fileReporter(flags, resolveRecordDir(flags, loaded.plan.record?.dir, loaded.dir), redactor);
+  // The files first (the summary names the record), then the verdict on the terminal, then the
+  // history: the user reads the verdict while the store writes (and fsyncs) the run.
   const reporter = createMultiplexer(
-    [files, ...historyReporters(flags, loaded.dir, redactor), terminal, ...ecosystemReporters(redactor)],
+    [files, terminal, ...historyReporters(flags, loaded.dir, redactor), ...ecosystemReporters(redactor)],
     (error, name) => {
       process.stderr.write(
         `preflight: the ${name} reporter failed: ${redactor.redact((error as Error).message ?? String(error))}\n`,

@@ -132,14 +132,22 @@ function checkBlock(check: CheckResult, options: SummaryOptions): string[] {
   // An `exit-code` finding's excerpt is the output's tail already.
   const tailShown = findings.some((f) => f.rule === 'exit-code');
   const wanted = check.status === 'error' || !explained || options.verbose;
-  if (check.command?.output_tail && wanted && !tailShown) {
+  // A tool that could not start says why in its output; when the error quotes it, once is enough.
+  const quoted = check.error?.message.includes(check.command?.output_tail?.trim() ?? '\0') === true;
+  if (check.command?.output_tail && wanted && !tailShown && !quoted) {
     const out = tail(check.command.output_tail, TAIL_LINES);
     body.push(`  output${out.cut ? ` (last ${TAIL_LINES} lines)` : ''}:`, ...quote(out.text, c, 4));
   }
   // A check with nothing more to say was already shown by its one-line form.
   if (body.length === 0) return [];
   const head = `${statusSymbol(check.status)} check ${check.id}  ${check.status}`;
-  return ['', `${paint(check.status, head, c)}  ${check.summary}`, ...body];
+  // An errored check's summary is its error, which the body says in full: not twice.
+  const said = check.error?.message.startsWith(check.summary) === true;
+  return [
+    '',
+    said ? paint(check.status, head, c) : `${paint(check.status, head, c)}  ${check.summary}`,
+    ...body,
+  ];
 }
 
 function flakyWarnings(paths: PathResult[], c: Colors): string[] {

@@ -38,6 +38,22 @@ describe('terminal reporter, plain mode', () => {
     assert.ok(!out.includes('42 passed in 2.21s'), 'the output of a passing check is not shown');
   });
 
+  it("an errored check whose error quotes the tool's output says it once in its detail block", async () => {
+    const run = noGoRun();
+    const message =
+      '`.venv/bin/ruff check .` could not be run (exit 127): /bin/sh: 1: .venv/bin/ruff: not found';
+    const migrations = run.checks.find((c) => c.id === 'migrations');
+    assert.ok(migrations?.command);
+    migrations.summary = message;
+    migrations.error = { code: 'TOOL_MISSING', message };
+    migrations.command.output_tail = '/bin/sh: 1: .venv/bin/ruff: not found\n';
+    const out = await plainOutput(run);
+    const detail = out.slice(out.indexOf('check migrations'));
+    const block = detail.slice(0, detail.indexOf('\n\n'));
+    assert.equal(block.split('/bin/sh: 1: .venv/bin/ruff: not found').length - 1, 1, block);
+    assert.match(block, /error\[TOOL_MISSING\]: `\.venv\/bin\/ruff check \.` could not be run/);
+  });
+
   it('prints one line per finished check, with ms under a second and seconds above', async () => {
     const out = await plainOutput(noGoRun());
     const lines = out.split('\n');
