@@ -140,9 +140,14 @@ function describeExpected(issue: Issue): string {
   return issue.message;
 }
 
-/** The keys allowed in the object at `path`, read from the plan's JSON Schema. */
+let root: JsonSchema | undefined;
+
+/** The keys allowed in the object at `path`, read from the plan's JSON Schema (made once). */
 export function knownKeys(path: readonly PathKey[]): string[] {
-  let node: JsonSchema | undefined = planJsonSchema();
+  root ??= planJsonSchema();
+  const schema = root;
+  const objectBranch = (n: JsonSchema | undefined) => objectBranchOf(schema, n);
+  let node: JsonSchema | undefined = schema;
   for (const key of path) {
     node = objectBranch(node);
     if (!node) return [];
@@ -157,11 +162,14 @@ export function knownKeys(path: readonly PathKey[]): string[] {
   return obj?.properties ? Object.keys(obj.properties as object) : [];
 }
 
-function objectBranch(node: JsonSchema | undefined): JsonSchema | undefined {
-  if (!node) return undefined;
+/** The object schema at `node`, through `$ref`s into the root's `$defs` and `anyOf`/`oneOf` branches. */
+function objectBranchOf(root: JsonSchema, node: JsonSchema | undefined, depth = 0): JsonSchema | undefined {
+  if (!node || depth > 32) return undefined;
+  const ref = typeof node.$ref === 'string' ? /^#\/\$defs\/(.+)$/.exec(node.$ref)?.[1] : undefined;
+  if (ref) return objectBranchOf(root, (root.$defs as Record<string, JsonSchema>)?.[ref], depth + 1);
   if (node.properties || node.items || node.additionalProperties) return node;
   const options = (node.anyOf ?? node.oneOf) as JsonSchema[] | undefined;
-  return options?.map(objectBranch).find((n) => n !== undefined);
+  return options?.map((n) => objectBranchOf(root, n, depth + 1)).find((n) => n !== undefined);
 }
 
 function suggest(word: string, candidates: string[]): string | undefined {
