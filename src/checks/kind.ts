@@ -5,9 +5,9 @@
  * module only in `define`, so a run loads little more than the kinds its plan uses.
  */
 import type { Plan } from '../plan/schema.js';
-import type { PathResult } from '../result.js';
 import type { MetricsOverrides } from './metrics/check.js';
 import type { MetricsResult } from './metrics/result.js';
+import type { PathResult } from './paths/result.js';
 import type { CheckDefinition } from './types.js';
 
 /** One check a plan asks for: its id (unique in the run) and kind. */

@@ -4,7 +4,6 @@
  * iterate it, so adding a kind touches its folder and this list only.
  */
 import type { Plan } from '../plan/schema.js';
-import type { PathResult } from '../result.js';
 import { cacheCheck } from './cache/kind.js';
 import { commandChecks } from './command/kind.js';
 import { configCheck } from './config/kind.js';
@@ -16,6 +15,7 @@ import { metricsCheck } from './metrics/kind.js';
 import type { MetricsResult } from './metrics/result.js';
 import { migrationsCheck } from './migrations/kind.js';
 import { pathsCheck } from './paths/kind.js';
+import type { PathResult } from './paths/result.js';
 import { rehearsalCheck } from './rehearsal/kind.js';
 import type { CheckDefinition } from './types.js';
 

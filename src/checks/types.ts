@@ -4,9 +4,10 @@
 import type { Dispatcher } from 'undici';
 import type { LoadedPlan } from '../plan/load.js';
 import type { TemplateScope } from '../plan/template.js';
-import type { CheckResult, CheckStatus, StepResult } from '../result.js';
 import type { ServiceHandle } from '../run/service.js';
 import type { Redactor } from '../secrets/redactor.js';
+import type { StepResult } from './paths/result.js';
+import type { CheckResult, CheckStatus } from './result.js';
 
 /** What a check may use while it runs. */
 export interface CheckContext {

@@ -9,7 +9,7 @@ import { writeJunit } from '../report/junit.js';
 import { MergeError, mergeResults, type NamedResult } from '../report/merge.js';
 import { writeRecord } from '../report/record.js';
 import { createTerminalReporter, detectTerminalMode } from '../report/terminal.js';
-import type { RunResult } from '../result.js';
+import type { RunResult } from '../run/result.js';
 import { Redactor } from '../secrets/redactor.js';
 import { EXIT } from './exit-codes.js';
 import { checkOutputPaths } from './output-paths.js';

@@ -7,8 +7,8 @@ import path from 'node:path';
 import { closest, distance } from 'fastest-levenshtein';
 import type { LoadedPlan } from '../plan/load.js';
 import type { Reporter } from '../report/reporter.js';
-import type { RunResult } from '../result.js';
 import { ownOutputs } from '../run/git.js';
+import type { RunResult } from '../run/result.js';
 import { decideVerdict } from '../run/verdict.js';
 import type { Redactor } from '../secrets/redactor.js';
 

@@ -4,7 +4,7 @@
  */
 import path from 'node:path';
 import type { Reporter } from '../report/reporter.js';
-import type { RunResult } from '../result.js';
+import type { RunResult } from '../run/result.js';
 import type { Redactor } from '../secrets/redactor.js';
 import { storeLocationFor } from '../store/open.js';
 

@@ -3,9 +3,9 @@
  * assertion is a small function; every assertion that does not hold becomes one
  * AssertionFailure with what was expected, what came, and a sentence saying so.
  */
+import type { AssertionFailure } from '../checks/paths/result.js';
 import { toResultValue } from '../json/lossless.js';
 import type { Matcher, StepExpect } from '../plan/schema.js';
-import type { AssertionFailure } from '../result.js';
 import { describeValue } from './describe-value.js';
 import { queryJsonPath } from './json-path.js';
 import { type MatcherFailure, type MatchOptions, matchValue, toRegExp } from './matcher.js';

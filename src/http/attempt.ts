@@ -3,7 +3,8 @@
  * then judge the response with the step's check (expect and captures, or `until`).
  */
 import type { Dispatcher } from 'undici';
-import type { AssertionFailure, AssertionOutcome, RunError } from '../result.js';
+import type { AssertionFailure, AssertionOutcome } from '../checks/paths/result.js';
+import type { RunError } from '../checks/result.js';
 import type { Redactor } from '../secrets/redactor.js';
 import { cookieValues, type PathCookies, withCookieHeader } from './cookies.js';
 import type { SequentialDeadline } from './deadline.js';

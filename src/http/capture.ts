@@ -3,8 +3,8 @@
  * steps. A capture that finds nothing is an assertion failure. Values that are
  * secret (by flag, by name, or by where they came from) are registered for redaction.
  */
+import type { AssertionFailure } from '../checks/paths/result.js';
 import type { Capture } from '../plan/schema.js';
-import type { AssertionFailure } from '../result.js';
 import { isSecretHeader, isSecretName } from '../secrets/names.js';
 import type { Redactor } from '../secrets/redactor.js';
 import { cookieFromSetCookie, type PathCookies } from './cookies.js';

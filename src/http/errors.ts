@@ -2,7 +2,7 @@
  * Turning what the HTTP client throws into a `RunError` with a stable code and a
  * message that names the request and the cause.
  */
-import type { RunError } from '../result.js';
+import type { RunError } from '../checks/result.js';
 import { formatMs } from './timing.js';
 
 /** Stable codes of the errors a step can end with (it got no usable response). */

@@ -3,7 +3,7 @@
  * see what went wrong, never the whole body, never a secret.
  */
 import { isUtf8 } from 'node:buffer';
-import type { RequestExcerpt, ResponseExcerpt } from '../result.js';
+import type { RequestExcerpt, ResponseExcerpt } from '../checks/paths/result.js';
 import type { Redactor } from '../secrets/redactor.js';
 import type { ReceivedResponse } from './response.js';
 import type { PreparedRequest } from './send.js';

@@ -3,8 +3,8 @@
  * when its `when` conditions hold and none of its `unless` conditions does, and then passes
  * or fails on its own, with its name on each of its failures.
  */
+import type { AssertionFailure, AssertionOutcome } from '../checks/paths/result.js';
 import type { NamedAssertion, StepExpect } from '../plan/schema.js';
-import type { AssertionFailure, AssertionOutcome } from '../result.js';
 import { evaluateExpect } from './assert.js';
 import type { ReceivedResponse } from './response.js';
 

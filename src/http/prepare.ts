@@ -3,10 +3,10 @@
  * URL made absolute with its query, headers as text, body encoded.
  */
 
+import type { RunError } from '../checks/result.js';
 import { stringifyJson } from '../json/lossless.js';
 import type { StepRequest } from '../plan/schema.js';
 import { renderTemplate, type TemplateScope } from '../plan/template.js';
-import type { RunError } from '../result.js';
 import type { PreparedRequest } from './send.js';
 
 /** A prepared request, or why the spec could not become one. */

@@ -4,7 +4,7 @@
  * step's captures have registered their secrets.
  */
 
-import type { StepResult } from '../result.js';
+import type { StepResult } from '../checks/paths/result.js';
 import { REDACTED } from '../secrets/names.js';
 import type { Redactor } from '../secrets/redactor.js';
 

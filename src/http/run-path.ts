@@ -6,10 +6,11 @@
  * PathResult; nothing throws.
  */
 import type { Dispatcher } from 'undici';
+import type { PathResult, StepResult, StepStatus } from '../checks/paths/result.js';
 import { createOpenApiValidator, type OpenApiValidator } from '../openapi/validator.js';
 import type { CriticalPath, Duration, Step } from '../plan/schema.js';
+import type { SourceRef } from '../plan/source-ref.js';
 import type { TemplateScope } from '../plan/template.js';
-import type { PathResult, SourceRef, StepResult, StepStatus } from '../result.js';
 import { EngineAgent } from './agent.js';
 import type { AuthTokens } from './auth.js';
 import { PathCookies } from './cookies.js';

@@ -3,11 +3,13 @@
  * the final response, take its captures, and write a redacted StepResult.
  */
 import type { Dispatcher } from 'undici';
+import type { AssertionFailure, AssertionOutcome, StepResult } from '../checks/paths/result.js';
+import type { RunError } from '../checks/result.js';
 import type { OpenApiValidator } from '../openapi/validator.js';
 import { toMs } from '../plan/duration.js';
 import type { Duration, NamedAssertion, Step, StepExpect } from '../plan/schema.js';
+import type { SourceRef } from '../plan/source-ref.js';
 import { renderTemplate, type TemplateScope } from '../plan/template.js';
-import type { AssertionFailure, AssertionOutcome, RunError, SourceRef, StepResult } from '../result.js';
 import { evaluateExpect } from './assert.js';
 import { type AttemptContext, type AttemptOutcome, type Judgement, runAttempt } from './attempt.js';
 import type { PathCookies } from './cookies.js';

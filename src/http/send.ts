@@ -4,7 +4,7 @@
  * a bounded body read.
  */
 import type { Dispatcher } from 'undici';
-import type { RunError } from '../result.js';
+import type { RunError } from '../checks/result.js';
 import { type RequestDeadline, SingleDeadline } from './deadline.js';
 import { Exchange, splitUrl } from './exchange.js';
 import type { ReceivedResponse } from './response.js';

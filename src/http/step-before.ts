@@ -2,9 +2,10 @@
  * Before a step's request is rendered: its `set` variables (templated, in order), then the
  * pre-request part of its kept script, whose changes the request sees.
  */
+import type { AssertionFailure, AssertionOutcome } from '../checks/paths/result.js';
+import type { RunError } from '../checks/result.js';
 import type { Step } from '../plan/schema.js';
 import { renderString } from '../plan/template.js';
-import type { AssertionFailure, AssertionOutcome, RunError } from '../result.js';
 import { toRunError } from './prepare.js';
 import type { StepContext } from './run-step.js';
 import { runPrerequestScript, scriptParts } from './step-script.js';

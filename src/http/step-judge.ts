@@ -3,8 +3,8 @@
  * whatever the assertions said, so that a clean-up step or `on_failure: continue` still has
  * them), then the test part of its kept script (which sees those captures).
  */
+import type { AssertionFailure, AssertionOutcome } from '../checks/paths/result.js';
 import type { Capture, NamedAssertion, Step, StepExpect } from '../plan/schema.js';
-import type { AssertionFailure, AssertionOutcome } from '../result.js';
 import { evaluateExpect } from './assert.js';
 import type { Judgement } from './attempt.js';
 import { captureValues } from './capture.js';

@@ -4,8 +4,8 @@
  * captures. Its tests become named assertions (`from: script`), a throw becomes a failure,
  * and what it sets or unsets becomes variables for the steps after it.
  */
+import type { AssertionFailure, AssertionOutcome } from '../checks/paths/result.js';
 import type { StepScript } from '../plan/schema.js';
-import type { AssertionFailure, AssertionOutcome } from '../result.js';
 import type { ReceivedResponse } from './response.js';
 import type { ScriptHost } from './script-host.js';
 import type { ScriptReply } from './script-types.js';

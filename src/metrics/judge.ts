@@ -12,9 +12,9 @@ import type {
   PathHistogramResult,
   SloCheck,
 } from '../checks/metrics/result.js';
+import { type CoverageItem, INCOMPLETE_COVERAGE } from '../checks/result.js';
 import type { CheckOutcome } from '../checks/types.js';
 import type { CriticalPath } from '../plan/schema.js';
-import { type CoverageItem, INCOMPLETE_COVERAGE } from '../result.js';
 import { describeContention } from './contention.js';
 
 /** Check each path's `slo` against the candidate's histograms. */

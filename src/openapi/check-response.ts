@@ -4,10 +4,10 @@
  * satisfies that media type's schema. Each mismatch names the JSON path and the rule.
  */
 import type { ErrorObject } from 'ajv';
+import type { AssertionFailure } from '../checks/paths/result.js';
 import { describeValue } from '../http/describe-value.js';
 import type { ReceivedResponse } from '../http/response.js';
 import { valueAtPointer } from '../http/schema-check.js';
-import type { AssertionFailure } from '../result.js';
 import { decodePointer, type SchemaCompiler } from './compile.js';
 import { asRecord, type OpenApiOperation, toPointer } from './operations.js';
 

@@ -2,8 +2,8 @@
  * The OpenAPI validator of a run: the document is loaded once, on first use, and each
  * response is checked against the operation its request went to.
  */
+import type { AssertionFailure } from '../checks/paths/result.js';
 import type { ReceivedResponse } from '../http/response.js';
-import type { AssertionFailure } from '../result.js';
 import type { checkResponse } from './check-response.js';
 import type { SchemaCompiler } from './compile.js';
 import type { OpenApiDocument, OpenApiSourceSpec } from './document.js';

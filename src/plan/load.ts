@@ -5,12 +5,12 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { SourceRef } from '../result.js';
 import type { Diagnostic } from './diagnostic.js';
 import { PlanError, PlanNotFoundError } from './load-errors.js';
 import { type Plan, PlanSpec } from './schema.js';
 import { issuesToDiagnostics } from './schema-errors.js';
 import { checkSemantics } from './semantics.js';
+import type { SourceRef } from './source-ref.js';
 import { toPlanData } from './yaml-data.js';
 import { type PathKey, YamlSource } from './yaml-source.js';
 

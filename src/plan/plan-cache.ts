@@ -10,12 +10,12 @@ import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { SourceRef } from '../result.js';
 import { VERSION } from '../version.js';
 import type { Diagnostic } from './diagnostic.js';
 import type { LoadedPlan } from './load.js';
 import { PlanNotFoundError } from './load-errors.js';
 import type { Plan } from './schema.js';
+import type { SourceRef } from './source-ref.js';
 import { type PathKey, YamlSource } from './yaml-source.js';
 
 /** Bumped when the entry's shape changes. */

@@ -4,8 +4,8 @@
  */
 import { createRequire } from 'node:module';
 import type { Document, LineCounter, Node } from 'yaml';
-import type { SourceRef } from '../result.js';
 import type { Diagnostic } from './diagnostic.js';
+import type { SourceRef } from './source-ref.js';
 
 // `yaml` is CommonJS under Node; required on first parse so that a plan read from the plan
 // cache (src/plan/plan-cache.ts) never loads it unless a position outside the cache is asked.

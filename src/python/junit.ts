@@ -2,7 +2,7 @@
  * JUnit XML (as written by `pytest --junitxml`) as test counts and failures with file:line.
  */
 import { XMLParser } from 'fast-xml-parser';
-import type { Finding, TestCounts } from '../result.js';
+import type { Finding, TestCounts } from '../checks/result.js';
 import { OutputParseError } from './ruff.js';
 
 interface JunitCase {

@@ -2,7 +2,7 @@
  * ruff's JSON output (`ruff check --output-format=json`) as findings.
  */
 import path from 'node:path';
-import type { Finding } from '../result.js';
+import type { Finding } from '../checks/result.js';
 
 interface RuffDiagnostic {
   code: string | null;

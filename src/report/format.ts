@@ -2,7 +2,8 @@
  * Formatting shared by the reporters: durations, asserted values, excerpts, finding locations.
  * Pure functions of what the result already says; nothing here decides a status.
  */
-import type { AssertionFailure, Finding } from '../result.js';
+import type { AssertionFailure } from '../checks/paths/result.js';
+import type { Finding } from '../checks/result.js';
 
 /** A duration for people: `340 ms` under a second, `1.24 s` above, `2 min 05 s` past a minute. */
 export function formatDuration(ms: number): string {

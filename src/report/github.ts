@@ -5,7 +5,9 @@
  */
 import { appendFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { CheckResult, Finding, PathResult, RunResult, StepResult } from '../result.js';
+import type { PathResult, StepResult } from '../checks/paths/result.js';
+import type { CheckResult, Finding } from '../checks/result.js';
+import type { RunResult } from '../run/result.js';
 import { verdictLabel } from '../run/verdict.js';
 import type { Redactor } from '../secrets/redactor.js';
 import { mdText } from './markdown.js';

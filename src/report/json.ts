@@ -2,7 +2,7 @@
  * The JSON result (`--json`): a serialised `RunResult`, pretty-printed and redacted. It is the
  * canonical artefact; its JSON Schema is `schema/result.schema.json`.
  */
-import type { RunResult } from '../result.js';
+import type { RunResult } from '../run/result.js';
 import type { Redactor } from '../secrets/redactor.js';
 import { writeFileRedacted } from './sink.js';
 

@@ -2,7 +2,9 @@
  * The JUnit XML report (`--junit`): a `<testsuite>` per critical path with a `<testcase>` per
  * step, and a `<testsuite name="checks">` with a `<testcase>` per check. CI systems read it.
  */
-import type { CheckResult, PathResult, RunResult, StepResult } from '../result.js';
+import type { PathResult, StepResult } from '../checks/paths/result.js';
+import type { CheckResult } from '../checks/result.js';
+import type { RunResult } from '../run/result.js';
 import type { Redactor } from '../secrets/redactor.js';
 import { excerpt, findingLocation, formatExit, formatFailure, formatValue, tail } from './format.js';
 import { writeFileRedacted } from './sink.js';

@@ -4,7 +4,7 @@
  */
 import { open } from 'node:fs/promises';
 import path from 'node:path';
-import type { RunResult } from '../result.js';
+import type { RunResult } from '../run/result.js';
 import { tail } from './format.js';
 
 /** Read at most this much of the end of the log. */

@@ -5,7 +5,7 @@
  */
 
 import type { MetricsResult, PathHistogramResult } from '../checks/metrics/result.js';
-import type { RunResult } from '../result.js';
+import type { RunResult } from '../run/result.js';
 import {
   inconclusiveLines,
   METRICS_HEADERS,

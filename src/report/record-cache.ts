@@ -2,7 +2,8 @@
  * The launch record's "Cache" section: per path of the plan's `cache` section, its role,
  * `Cache-Control`, `Vary`, and each request's status and hit/miss as the CDN reported it.
  */
-import type { CacheObservation, CacheRequestObservation, RunResult } from '../result.js';
+import type { CacheObservation, CacheRequestObservation } from '../checks/cache/result.js';
+import type { RunResult } from '../run/result.js';
 import { mdCode, mdTable, mdText } from './markdown.js';
 
 /** "Cache": a table per check that observed the cache; nothing when none did. */

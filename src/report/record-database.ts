@@ -5,7 +5,8 @@
  */
 
 import type { DatabaseReview, PlanChange } from '../checks/database/result.js';
-import type { CheckResult, RunResult } from '../result.js';
+import type { CheckResult } from '../checks/result.js';
+import type { RunResult } from '../run/result.js';
 import { formatDuration } from './format.js';
 import { mdCode, mdFence, mdTable, mdText } from './markdown.js';
 

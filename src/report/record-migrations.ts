@@ -5,7 +5,8 @@
  */
 
 import type { MigrationFinding, MigrationRevision, MigrationsResult } from '../checks/migrations/result.js';
-import type { CheckResult, RunResult } from '../result.js';
+import type { CheckResult } from '../checks/result.js';
+import type { RunResult } from '../run/result.js';
 import { formatDuration, tail } from './format.js';
 import { mdCode, mdFence, mdTable, mdText } from './markdown.js';
 

@@ -2,7 +2,9 @@
  * The "Staging rehearsal" section of the launch record: each phase with its command, exit
  * code, duration and time to healthy; the release staging was on before and is on now.
  */
-import type { CheckResult, PhaseResult, RunResult } from '../result.js';
+import type { PhaseResult } from '../checks/rehearsal/result.js';
+import type { CheckResult } from '../checks/result.js';
+import type { RunResult } from '../run/result.js';
 import { formatDuration, formatExit, tail } from './format.js';
 import { mdCode, mdFence, mdTable, mdText } from './markdown.js';
 

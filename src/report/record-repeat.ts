@@ -5,7 +5,7 @@
  * baseline it was compared with.
  */
 import { basename } from 'node:path';
-import type { RunResult } from '../result.js';
+import type { RunResult } from '../run/result.js';
 import { mdCode, mdFence } from './markdown.js';
 
 /** The "How to repeat" section of a result. */

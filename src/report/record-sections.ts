@@ -2,7 +2,9 @@
  * The sections of the launch record about what ran: critical paths, failed steps, checks,
  * commands, findings and step timings. Each returns Markdown blocks drawn from the result.
  */
-import type { CheckResult, PathResult, RunResult, StepResult } from '../result.js';
+import type { PathResult, StepResult } from '../checks/paths/result.js';
+import type { CheckResult } from '../checks/result.js';
+import type { RunResult } from '../run/result.js';
 import { listSkips } from '../run/verdict.js';
 import { excerpt, findingLocation, formatDuration, formatExit, formatValue, plural, tail } from './format.js';
 import { mdCode, mdFence, mdTable, mdText } from './markdown.js';

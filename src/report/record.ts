@@ -4,7 +4,7 @@
  * to repeat it. Drawn from the result; nothing is recomputed.
  */
 import { join } from 'node:path';
-import type { RunResult } from '../result.js';
+import type { RunResult } from '../run/result.js';
 import { verdictLabel } from '../run/verdict.js';
 import type { Redactor } from '../secrets/redactor.js';
 import { formatDuration } from './format.js';

@@ -2,7 +2,9 @@
  * The reporter interface (Playwright/k6 style): a run calls these hooks as it goes, and a
  * reporter shows what it is given. Only `onRunEnd` is required; the others are opt-in extras.
  */
-import type { CheckResult, RunResult, StepResult } from '../result.js';
+import type { StepResult } from '../checks/paths/result.js';
+import type { CheckResult } from '../checks/result.js';
+import type { RunResult } from '../run/result.js';
 
 /** A check as announced before it runs. */
 export interface CheckRef {

@@ -2,7 +2,7 @@
  * The history reporter: at the end of a run, records the (redacted) result, its launch record
  * and the tail of the service log into the store. The store's driver is loaded only here.
  */
-import type { RunResult } from '../result.js';
+import type { RunResult } from '../run/result.js';
 import type { Redactor } from '../secrets/redactor.js';
 import type { StoreLocation } from '../store/open.js';
 import type { RecordInput } from '../store/types.js';

@@ -2,7 +2,8 @@
  * One-line terminal forms of a check and of a step, with a symbol and colour per status.
  */
 import type pc from 'picocolors';
-import type { CheckResult, CheckStatus, StepResult } from '../result.js';
+import type { StepResult } from '../checks/paths/result.js';
+import type { CheckResult, CheckStatus } from '../checks/result.js';
 import { formatDuration } from './format.js';
 
 /** The colour functions in use (no-ops when colour is off). */

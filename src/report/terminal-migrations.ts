@@ -4,7 +4,7 @@
  */
 
 import type { MigrationsResult } from '../checks/migrations/result.js';
-import type { CheckResult } from '../result.js';
+import type { CheckResult } from '../checks/result.js';
 import { formatDuration } from './format.js';
 import type { Colors } from './terminal-lines.js';
 

@@ -2,7 +2,8 @@
  * The staging rehearsal in the terminal summary: one line per phase (status, duration,
  * time to healthy, release, command and exit code), then where staging is now.
  */
-import type { CheckResult, PhaseResult } from '../result.js';
+import type { PhaseResult } from '../checks/rehearsal/result.js';
+import type { CheckResult } from '../checks/result.js';
 import { formatDuration, formatExit } from './format.js';
 import { type Colors, paint, statusSymbol } from './terminal-lines.js';
 

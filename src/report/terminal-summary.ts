@@ -2,7 +2,9 @@
  * The end-of-run terminal summary: a block per failed critical path, a block per failed
  * check, flaky steps as warnings, then the verdict. Drawn from the result; decides nothing.
  */
-import type { CheckResult, PathResult, RunResult, StepResult, StepTraceback } from '../result.js';
+import type { PathResult, StepResult, StepTraceback } from '../checks/paths/result.js';
+import type { CheckResult } from '../checks/result.js';
+import type { RunResult } from '../run/result.js';
 import { listSkips, verdictLabel } from '../run/verdict.js';
 import {
   excerpt,

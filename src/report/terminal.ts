@@ -4,7 +4,9 @@
  * place, with finished checks printed above it. Both end with the summary and the verdict.
  */
 import pc from 'picocolors';
-import type { CheckResult, RunResult, StepResult } from '../result.js';
+import type { StepResult } from '../checks/paths/result.js';
+import type { CheckResult } from '../checks/result.js';
+import type { RunResult } from '../run/result.js';
 import type { Redactor } from '../secrets/redactor.js';
 import { plural } from './format.js';
 import type { CheckRef, Reporter, RunStartInfo } from './reporter.js';

@@ -4,7 +4,7 @@
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import type { GitInfo } from '../result.js';
+import type { GitInfo } from './result.js';
 
 const exec = promisify(execFile);
 const MAX_FILES = 500;

@@ -4,9 +4,9 @@
  */
 
 import { performance } from 'node:perf_hooks';
+import type { CheckResult } from '../checks/result.js';
 import type { CheckContext, CheckDefinition } from '../checks/types.js';
 import { timerDelay } from '../plan/duration.js';
-import type { CheckResult } from '../result.js';
 
 export interface ScheduleOptions {
   concurrency: number;

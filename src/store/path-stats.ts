@@ -3,7 +3,8 @@
  * From the load probe's histograms when the run measured metrics, else from the run's step
  * timings (each executed step is one sample).
  */
-import type { PathResult, RunResult } from '../result.js';
+import type { PathResult } from '../checks/paths/result.js';
+import type { RunResult } from '../run/result.js';
 
 /** One critical path's numbers in one run. */
 export interface PathStats {

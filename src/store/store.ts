@@ -1,7 +1,7 @@
 /**
  * The store over any `Db`: the same queries for SQLite and PostgreSQL.
  */
-import type { RunResult } from '../result.js';
+import type { RunResult } from '../run/result.js';
 import type { Db, SqlParam } from './db.js';
 import { currentVersion } from './migrations.js';
 import type { PathTrendPoint, RecordInput, RunQuery, RunStore, RunSummary, StoredRun } from './types.js';

@@ -2,7 +2,8 @@
  * The history store: every run kept, in a SQLite file by default or in PostgreSQL for a team.
  * The store is written by `preflight run` and read by `preflight history` and `preflight serve`.
  */
-import type { RunResult, StepStatus, Verdict } from '../result.js';
+import type { StepStatus } from '../checks/paths/result.js';
+import type { RunResult, Verdict } from '../run/result.js';
 
 /** One line of the runs list. */
 export interface RunSummary {

@@ -3,7 +3,7 @@
  * metrics summaries, all inside the caller's transaction.
  */
 import { userInfo } from 'node:os';
-import type { RunResult } from '../result.js';
+import type { RunResult } from '../run/result.js';
 import type { Db } from './db.js';
 import { pathStats } from './path-stats.js';
 import type { RecordInput } from './types.js';

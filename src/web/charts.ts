@@ -3,7 +3,8 @@
  * uPlot. A page lists its charts in one JSON block and marks where each goes; the same spec
  * is drawn on the dashboard and in the self-contained report.
  */
-import type { PathResult, RunResult } from '../result.js';
+import type { PathResult } from '../checks/paths/result.js';
+import type { RunResult } from '../run/result.js';
 import type { PathTrendPoint } from '../store/types.js';
 import { html, jsonScript, type SafeHtml } from './html.js';
 

@@ -2,7 +2,8 @@
  * The comparison of two runs: before (A) and after (B) side by side — verdicts, critical
  * paths (p50/p95/error rate), latency distributions, steps and checks.
  */
-import type { PathResult, RunResult } from '../result.js';
+import type { PathResult } from '../checks/paths/result.js';
+import type { RunResult } from '../run/result.js';
 import { type PathStats, pathStats } from '../store/path-stats.js';
 import type { StoredRun } from '../store/types.js';
 import { ChartSet, distributionChart, latencyCurve } from './charts.js';

@@ -2,7 +2,7 @@
  * Small pieces the pages share: verdict badges, status cells, numbers, dates, links.
  */
 import { formatDuration } from '../report/format.js';
-import type { Verdict } from '../result.js';
+import type { Verdict } from '../run/result.js';
 import { verdictLabel } from '../run/verdict.js';
 import { html, type SafeHtml } from './html.js';
 

@@ -5,7 +5,7 @@
 
 import type { MetricComparison, PathHistogramResult } from '../checks/metrics/result.js';
 import { inconclusiveLines, metricsNotes, orderedComparisons, verdictText } from '../report/metrics-table.js';
-import type { RunResult } from '../result.js';
+import type { RunResult } from '../run/result.js';
 import { type ChartSet, distributionChart } from './charts.js';
 import { changeCell, statusText } from './format.js';
 import { html, type SafeHtml } from './html.js';

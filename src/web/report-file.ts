@@ -6,7 +6,7 @@ import { readServiceLogTail } from '../report/log-excerpt.js';
 import { renderRecord } from '../report/record.js';
 import type { Reporter } from '../report/reporter.js';
 import { writeFileRedacted } from '../report/sink.js';
-import type { RunResult } from '../result.js';
+import type { RunResult } from '../run/result.js';
 import { verdictLabel } from '../run/verdict.js';
 import type { Redactor } from '../secrets/redactor.js';
 import { whoRan } from '../store/write.js';

@@ -3,7 +3,7 @@
  * metrics before/after when measured, the service log's last lines and the launch record.
  * The dashboard and the self-contained HTML report both draw it from a `StoredRun`.
  */
-import type { RunResult } from '../result.js';
+import type { RunResult } from '../run/result.js';
 import type { RunSummary, StoredRun } from '../store/types.js';
 import { ChartSet, stepTimingChart } from './charts.js';
 import { duration, runHref, shortCommit, verdictBadge, when } from './format.js';

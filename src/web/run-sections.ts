@@ -3,8 +3,10 @@
  * failures with their requests and response excerpts, and checks with their findings.
  * Every value from the result is text, escaped by `html`.
  */
+import type { PathResult, StepResult } from '../checks/paths/result.js';
+import type { CheckResult } from '../checks/result.js';
 import { formatValue } from '../report/format.js';
-import type { CheckResult, PathResult, RunResult, StepResult } from '../result.js';
+import type { RunResult } from '../run/result.js';
 import { pathStats } from '../store/path-stats.js';
 import { duration, millis, percent, statusText } from './format.js';
 import { html, type SafeHtml } from './html.js';

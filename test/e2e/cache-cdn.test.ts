@@ -9,8 +9,8 @@ import { existsSync } from 'node:fs';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, test } from 'node:test';
-import type { RunResult } from '../../src/result.js';
 import { ManagedProcess } from '../../src/run/process.js';
+import type { RunResult } from '../../src/run/result.js';
 import { copyExample, processesIn, runCli, tempDir, waitFor } from '../support/cli.js';
 
 interface Cdn {

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, test } from 'node:test';
-import type { RunResult } from '../../src/result.js';
+import type { RunResult } from '../../src/run/result.js';
 import { copyExample, patchFile, runCli } from '../support/cli.js';
 
 const SECRET = 'Kc7-contract-key-3f9a0d5e2b8c41';

@@ -9,7 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import type { RunResult } from '../../src/result.js';
+import type { RunResult } from '../../src/run/result.js';
 import { patchFile, processesMatching, runCli, tempDir, waitFor } from '../support/cli.js';
 import { type ScopedRepo, scopedRepo } from '../support/scoped.js';
 

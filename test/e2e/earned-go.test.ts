@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, test } from 'node:test';
-import type { RunResult } from '../../src/result.js';
+import type { RunResult } from '../../src/run/result.js';
 import { copyExample, patchFile, processesIn, runCli, withShop } from '../support/cli.js';
 
 const START = 'start: .venv/bin/uvicorn shop.main:app --host 127.0.0.1 --port {port}';

@@ -14,7 +14,8 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import type { RunResult, StepResult } from '../../src/result.js';
+import type { StepResult } from '../../src/checks/paths/result.js';
+import type { RunResult } from '../../src/run/result.js';
 import { type CliResult, processesIn, ROOT, runCli, tempDir } from '../support/cli.js';
 import { type HostileServer, startHostileServer } from '../support/hostile-server.js';
 

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { cp, readdir, readFile, symlink } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, test } from 'node:test';
-import type { RunResult } from '../../src/result.js';
+import type { RunResult } from '../../src/run/result.js';
 import { EXAMPLE, patchFile, ROOT, runCli, tempDir } from '../support/cli.js';
 
 const FIXTURE = path.join(ROOT, 'test', 'fixtures', 'fastapi-backend');

@@ -15,7 +15,7 @@ import { get } from 'node:http';
 import path from 'node:path';
 import { describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { RunResult } from '../../src/result.js';
+import type { RunResult } from '../../src/run/result.js';
 import { freePort } from '../../src/run/service.js';
 import { CLI, copyExample, patchFile, processesIn, runCli, tempDir } from '../support/cli.js';
 import { git } from '../support/git.js';

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, test } from 'node:test';
-import type { RunResult } from '../../src/result.js';
+import type { RunResult } from '../../src/run/result.js';
 import { copyExample, patchFile, processesIn, runCli } from '../support/cli.js';
 
 describe('a traceback linked to the step whose request caused it', () => {

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { appendFile, readdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import type { RunResult } from '../../src/result.js';
+import type { RunResult } from '../../src/run/result.js';
 import { runCli, tempDir } from '../support/cli.js';
 import { type ScopedRepo, scopedRepo } from '../support/scoped.js';
 

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { describe, test } from 'node:test';
 import { loadPlan } from '../../src/plan/load.js';
 import { createMultiplexer, type Reporter } from '../../src/report/reporter.js';
-import type { RunResult } from '../../src/result.js';
+import type { RunResult } from '../../src/run/result.js';
 import { runPlan } from '../../src/run/run.js';
 import { copyExample, processesIn, runCli, serviceUp, waitFor } from '../support/cli.js';
 

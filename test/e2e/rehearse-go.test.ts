@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, test } from 'node:test';
-import type { RunResult } from '../../src/result.js';
+import type { RunResult } from '../../src/run/result.js';
 import { copyExample, EXAMPLE, ROOT, runCli } from '../support/cli.js';
 import { addMigration, leftIn, rehearse, stagingRoot } from '../support/staging.js';
 

@@ -8,7 +8,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { describe, test } from 'node:test';
-import type { RunResult } from '../../src/result.js';
+import type { RunResult } from '../../src/run/result.js';
 import { copyExample, runCli, tempDir } from '../support/cli.js';
 
 const ENV_CANARY = 'pw-canary-7f3a9c1e42';

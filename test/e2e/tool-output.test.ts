@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, test } from 'node:test';
-import type { RunResult } from '../../src/result.js';
+import type { RunResult } from '../../src/run/result.js';
 import { EXAMPLE, runCli, tempDir } from '../support/cli.js';
 
 const RUFF = path.join(EXAMPLE, '.venv', 'bin', 'ruff');

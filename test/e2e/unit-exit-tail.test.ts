@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { cp, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, test } from 'node:test';
-import type { RunResult } from '../../src/result.js';
+import type { RunResult } from '../../src/run/result.js';
 import { EXAMPLE, ROOT, runCli, tempDir } from '../support/cli.js';
 
 const PYTEST = path.join(EXAMPLE, '.venv', 'bin', 'pytest');

@@ -7,7 +7,8 @@ import { execFile } from 'node:child_process';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import type { CheckResult, RunResult } from '../../src/result.js';
+import type { CheckResult } from '../../src/checks/result.js';
+import type { RunResult } from '../../src/run/result.js';
 import { addRevision } from './alembic.js';
 import { type CliResult, processesIn, runCli, tempDir } from './cli.js';
 

@@ -1,7 +1,8 @@
 /**
  * Run results for the store tests: any number of steps, unique ids and times.
  */
-import type { RunResult, StepResult } from '../../src/result.js';
+import type { StepResult } from '../../src/checks/paths/result.js';
+import type { RunResult } from '../../src/run/result.js';
 import { goRun, noGoRun } from '../unit/report-fixtures.js';
 
 /** A run with id `runId`, started `index` minutes after a fixed time, with `steps` steps in one path. */

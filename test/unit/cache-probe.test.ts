@@ -7,9 +7,9 @@ import { after, before, describe, it } from 'node:test';
 import { Agent } from 'undici';
 import { ProbeError } from '../../src/checks/cache/exchange.js';
 import { type CacheProbeResult, probeCache } from '../../src/checks/cache/probe.js';
+import type { Finding } from '../../src/checks/result.js';
 import { type CacheConfig, CacheSpec } from '../../src/plan/schema.js';
 import type { TemplateScope } from '../../src/plan/template.js';
-import type { Finding } from '../../src/result.js';
 import { type CacheTestServer, emptyScope, startCacheServer } from '../support/cache-server.js';
 
 let server: CacheTestServer;

@@ -5,9 +5,10 @@
 
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import type { CheckResult } from '../../src/checks/result.js';
 import { renderRecord } from '../../src/report/record.js';
 import { cacheSection } from '../../src/report/record-cache.js';
-import type { CheckResult, RunResult } from '../../src/result.js';
+import type { RunResult } from '../../src/run/result.js';
 import { resultValidator } from '../support/result-schema.js';
 import { goRun } from './report-fixtures.js';
 

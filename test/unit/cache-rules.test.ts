@@ -6,8 +6,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { Agent } from 'undici';
 import { probeCache } from '../../src/checks/cache/probe.js';
+import type { Finding } from '../../src/checks/result.js';
 import { type CacheConfig, CacheSpec } from '../../src/plan/schema.js';
-import type { Finding } from '../../src/result.js';
 import { type CacheTestServer, emptyScope, startCacheServer } from '../support/cache-server.js';
 
 let server: CacheTestServer;

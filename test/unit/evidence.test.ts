@@ -11,10 +11,12 @@ import { linkTracebacks } from '../../src/checks/logs/link.js';
 import { scanLog } from '../../src/checks/logs/scan.js';
 import { excerptLines } from '../../src/checks/logs/traceback.js';
 import { eventTime } from '../../src/checks/logs/window.js';
+import type { PathResult } from '../../src/checks/paths/result.js';
+import type { CheckResult } from '../../src/checks/result.js';
 import { parseJunit } from '../../src/python/junit.js';
 import { renderJunit } from '../../src/report/junit.js';
 import { renderSummary } from '../../src/report/terminal-summary.js';
-import type { CheckResult, PathResult, RunResult } from '../../src/result.js';
+import type { RunResult } from '../../src/run/result.js';
 import { goRun } from './report-fixtures.js';
 
 const lines = (text: string) => text.split('\n').map((t, i) => ({ text: t, line: i + 1 }));

@@ -12,7 +12,7 @@ import { decideLook } from '../../src/metrics/look.js';
 import { movedStep } from '../../src/metrics/result.js';
 import { CriticalPathSpec } from '../../src/plan/schema.js';
 import { metricsSection } from '../../src/report/record-metrics.js';
-import type { RunResult } from '../../src/result.js';
+import type { RunResult } from '../../src/run/result.js';
 
 function row(
   path: string,

@@ -9,11 +9,11 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { Agent } from 'undici';
+import type { StepResult } from '../../src/checks/paths/result.js';
 import { runCriticalPath } from '../../src/http/run-path.js';
 import { pointerToJsonPath } from '../../src/openapi/check-response.js';
 import { createOpenApiValidator } from '../../src/openapi/validator.js';
 import { CriticalPathSpec } from '../../src/plan/schema.js';
-import type { StepResult } from '../../src/result.js';
 import { Redactor } from '../../src/secrets/redactor.js';
 import { tempDir } from '../support/cli.js';
 

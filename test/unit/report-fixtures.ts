@@ -2,8 +2,10 @@
  * Sample run results for the reporter tests: a GO run and a NO-GO run. Each call returns a
  * fresh object, so a test may change it freely.
  */
+import type { PathResult } from '../../src/checks/paths/result.js';
+import type { CheckResult } from '../../src/checks/result.js';
 import type { Reporter } from '../../src/report/reporter.js';
-import type { CheckResult, PathResult, RunResult } from '../../src/result.js';
+import type { RunResult } from '../../src/run/result.js';
 
 /** A secret with characters that XML, JSON and Markdown all escape. */
 export const SECRET = 'sk_live_9f8e|<&>"7d6c';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { writeJsonResult } from '../../src/report/json.js';
-import type { RunResult } from '../../src/result.js';
+import type { RunResult } from '../../src/run/result.js';
 import { Redactor } from '../../src/secrets/redactor.js';
 import { resultSchemaFile, resultValidator } from '../support/result-schema.js';
 import { goRun, noGoRun } from './report-fixtures.js';

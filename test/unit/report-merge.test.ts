@@ -4,8 +4,9 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import type { PathResult } from '../../src/checks/paths/result.js';
 import { MergeError, mergeResults } from '../../src/report/merge.js';
-import type { PathResult, RunResult } from '../../src/result.js';
+import type { RunResult } from '../../src/run/result.js';
 import { goRun } from './report-fixtures.js';
 
 function path(name: string, status: PathResult['status'] = 'pass'): PathResult {

@@ -9,7 +9,7 @@ import pc from 'picocolors';
 import type { MigrationsResult } from '../../src/checks/migrations/result.js';
 import { renderRecord } from '../../src/report/record.js';
 import { renderSummary } from '../../src/report/terminal-summary.js';
-import type { RunResult } from '../../src/result.js';
+import type { RunResult } from '../../src/run/result.js';
 import { resultValidator } from '../support/result-schema.js';
 import { goRun } from './report-fixtures.js';
 

@@ -3,9 +3,9 @@ import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import type { Finding } from '../../src/checks/result.js';
 import { mdCell, mdCode, mdFence, mdTable } from '../../src/report/markdown.js';
 import { recordFileName, renderRecord, writeRecord } from '../../src/report/record.js';
-import type { Finding } from '../../src/result.js';
 import { Redactor } from '../../src/secrets/redactor.js';
 import { COMMIT, goRun, noGoRun } from './report-fixtures.js';
 

@@ -8,7 +8,7 @@ import { writeJunit } from '../../src/report/junit.js';
 import { writeRecord } from '../../src/report/record.js';
 import { createSink, writeFileRedacted } from '../../src/report/sink.js';
 import { createTerminalReporter } from '../../src/report/terminal.js';
-import type { RunResult } from '../../src/result.js';
+import type { RunResult } from '../../src/run/result.js';
 import { REDACTED } from '../../src/secrets/names.js';
 import { Redactor } from '../../src/secrets/redactor.js';
 import { captureStream, noGoRun, replayRun, SECRET } from './report-fixtures.js';

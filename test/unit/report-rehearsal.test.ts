@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import pc from 'picocolors';
+import type { PhaseResult } from '../../src/checks/rehearsal/result.js';
+import type { CheckResult } from '../../src/checks/result.js';
 import { renderRecord } from '../../src/report/record.js';
 import { renderSummary } from '../../src/report/terminal-summary.js';
-import type { CheckResult, PhaseResult, RunResult } from '../../src/result.js';
+import type { RunResult } from '../../src/run/result.js';
 import { resultValidator } from '../support/result-schema.js';
 import { goRun } from './report-fixtures.js';
 

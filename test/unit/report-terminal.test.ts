@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import type { Finding } from '../../src/checks/result.js';
 import { formatDuration } from '../../src/report/format.js';
 import { createTerminalReporter, detectTerminalMode, helpers } from '../../src/report/terminal.js';
-import type { Finding, RunResult } from '../../src/result.js';
+import type { RunResult } from '../../src/run/result.js';
 import { Redactor } from '../../src/secrets/redactor.js';
 import { captureStream, goRun, noGoRun, replayRun } from './report-fixtures.js';
 

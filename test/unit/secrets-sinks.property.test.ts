@@ -25,7 +25,7 @@ import { writeJunit } from '../../src/report/junit.js';
 import { writeRecord } from '../../src/report/record.js';
 import { recordInputOf } from '../../src/report/store-reporter.js';
 import { createTerminalReporter } from '../../src/report/terminal.js';
-import type { RunResult } from '../../src/result.js';
+import type { RunResult } from '../../src/run/result.js';
 import { requiredPrefix } from '../../src/secrets/forms.js';
 import { Redactor } from '../../src/secrets/redactor.js';
 import { registerPlanSecrets } from '../../src/secrets/register.js';

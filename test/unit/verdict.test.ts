@@ -6,9 +6,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { applyGate } from '../../src/checks/gate.js';
+import { type CheckResult, INCOMPLETE_COVERAGE } from '../../src/checks/result.js';
 import type { CheckDefinition } from '../../src/checks/types.js';
 import { tagName, whyNotComplete } from '../../src/ecosystem/release/tag.js';
-import { type CheckResult, INCOMPLETE_COVERAGE, type RunResult } from '../../src/result.js';
+import type { RunResult } from '../../src/run/result.js';
 import { decideVerdict, listSkips, verdictLabel } from '../../src/run/verdict.js';
 
 function check(id: string, status: CheckResult['status'], extra: Partial<CheckResult> = {}): CheckResult {

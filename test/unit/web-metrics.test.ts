@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { describe, test } from 'node:test';
 import type { PathHistogramResult } from '../../src/checks/metrics/result.js';
-import type { RunResult } from '../../src/result.js';
+import type { RunResult } from '../../src/run/result.js';
 import { openSqliteStore } from '../../src/store/sqlite.js';
 import { renderCompareBody } from '../../src/web/compare-page.js';
 import { renderRunBody, summaryOf } from '../../src/web/run-page.js';

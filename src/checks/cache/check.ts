@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { toMs } from '../../plan/duration.js';
 import type { CacheConfig } from '../../plan/schema.js';
 import { listReferences, renderString, TemplateError } from '../../plan/template.js';
-import type { CoverageItem, Finding } from '../../result.js';
+import type { CoverageItem, Finding } from '../result.js';
 import type { CheckContext, CheckDefinition, CheckOutcome } from '../types.js';
 import { ProbeError } from './exchange.js';
 import { bySeriousness } from './findings.js';

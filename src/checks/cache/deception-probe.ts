@@ -4,7 +4,7 @@
  * suffix; when the app still answers with A's page, an anonymous request for the same URL
  * must not get it back from the cache.
  */
-import type { Finding } from '../../result.js';
+import type { Finding } from '../result.js';
 import { isHit } from './cdn-status.js';
 import {
   ANONYMOUS,

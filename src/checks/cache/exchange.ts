@@ -6,8 +6,8 @@ import type { Dispatcher } from 'undici';
 import type { PathCookies } from '../../http/cookies.js';
 import type { ReceivedResponse } from '../../http/response.js';
 import { sendRequest } from '../../http/send.js';
-import type { CacheRequestObservation } from '../../result.js';
 import { type CdnStatus, readAge, readCdnStatus } from './cdn-status.js';
+import type { CacheRequestObservation } from './result.js';
 
 /** Bytes of a body kept: enough to find a marker in a personal page. */
 const BODY_LIMIT = 256 * 1024;

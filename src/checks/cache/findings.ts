@@ -2,7 +2,7 @@
  * The findings of the `cache` check: one rule id per problem, used as the finding's
  * `rule` and `kind`, and a message that starts with the path it is about.
  */
-import type { Finding } from '../../result.js';
+import type { Finding } from '../result.js';
 
 /** Every rule the `cache` check reports, most serious first. */
 export const CACHE_RULES = [

@@ -3,7 +3,7 @@
  * shared cache do, judged by the role of its path (private, public, static). Pure functions
  * of one exchange; each problem becomes a finding with a message that says how to fix it.
  */
-import type { Finding } from '../../result.js';
+import type { Finding } from '../result.js';
 import {
   type Directives,
   parseCacheControl,

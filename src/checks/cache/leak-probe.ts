@@ -3,7 +3,7 @@
  * user B and anonymously. If B or the anonymous client gets A's marker, or a copy the
  * CDN says it served from its store, the cache leaked A's personal page.
  */
-import type { CacheObservation, Finding } from '../../result.js';
+import type { Finding } from '../result.js';
 import { isHit } from './cdn-status.js';
 import {
   ANONYMOUS,
@@ -17,6 +17,7 @@ import {
 } from './exchange.js';
 import { cacheFinding } from './findings.js';
 import { privateRules, setCookieRule, varyRule } from './header-rules.js';
+import type { CacheObservation } from './result.js';
 import type { UserSession } from './session.js';
 
 /** The two users of the probe. */

@@ -6,13 +6,14 @@
 import type { CacheConfig } from '../../plan/schema.js';
 import { DEFAULT_DECEPTION_SUFFIXES, toSeconds } from '../../plan/schema-cache.js';
 import type { TemplateScope } from '../../plan/template.js';
-import type { CacheObservation, Finding } from '../../result.js';
+import type { Finding } from '../result.js';
 import { deceptionUrls, probeDeception } from './deception-probe.js';
 import { ANONYMOUS, type CacheClient, fetchAs, observe, withQuery } from './exchange.js';
 import { cacheFinding } from './findings.js';
 import { privateRules, setCookieRule, varyRule } from './header-rules.js';
 import { type ProbeUsers, probePrivatePath } from './leak-probe.js';
 import { probeSharedPath } from './public-probe.js';
+import type { CacheObservation } from './result.js';
 import { openSession } from './session.js';
 
 /** What the probe needs. */

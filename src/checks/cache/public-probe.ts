@@ -3,12 +3,13 @@
  * The first response is judged by the header rules; the CDN status of both shows whether
  * the second came from the cache (hit/miss, reported per path).
  */
-import type { CacheObservation, Finding } from '../../result.js';
+import type { Finding } from '../result.js';
 import { parseCacheControl, sharedCacheable } from './cache-control.js';
 import { isHit } from './cdn-status.js';
 import { ANONYMOUS, type CacheClient, type Exchange, fetchAs, isSuccess, observe } from './exchange.js';
 import { cacheFinding } from './findings.js';
 import { publicRules, setCookieRule, staticRules, varyRule } from './header-rules.js';
+import type { CacheObservation } from './result.js';
 
 /** What probing one public path or static asset found. */
 export interface SharedProbe {

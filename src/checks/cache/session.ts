@@ -9,8 +9,8 @@ import { DEFAULT_BODY_LIMIT } from '../../http/run-path.js';
 import { runStep, type StepContext } from '../../http/run-step.js';
 import type { CacheConfig } from '../../plan/schema.js';
 import { renderString, renderTemplate, type TemplateScope } from '../../plan/template.js';
-import type { StepResult } from '../../result.js';
 import { isSecretHeader } from '../../secrets/names.js';
+import type { StepResult } from '../paths/result.js';
 import { type CacheClient, type Identity, ProbeError } from './exchange.js';
 
 /** What the probe knows of a user after the session steps ran. */

@@ -9,8 +9,8 @@ import type { CommandCheck } from '../../plan/schema.js';
 import { renderTemplate } from '../../plan/template.js';
 import { parseJunit } from '../../python/junit.js';
 import { OutputParseError, parseRuffJson } from '../../python/ruff.js';
-import type { CommandRun, Finding } from '../../result.js';
 import { runCommand } from '../../run/process.js';
+import type { CommandRun, Finding } from '../result.js';
 import type { CheckContext, CheckDefinition, CheckOutcome } from '../types.js';
 import { commandKind } from './kind.js';
 

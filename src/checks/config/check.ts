@@ -4,7 +4,7 @@
  * Redactor before anything is returned, so they cannot reach any output.
  */
 import type { ConfigSettings } from '../../plan/schema-staging.js';
-import type { Finding } from '../../result.js';
+import type { Finding } from '../result.js';
 import type { CheckContext, CheckDefinition, CheckOutcome } from '../types.js';
 import { compareConfigs } from './compare.js';
 import { ConfigSourceError, readConfigSource } from './sources.js';

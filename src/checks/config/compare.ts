@@ -4,7 +4,7 @@
  * by both. Secret values are compared by SHA-256 only and never put in a finding.
  */
 import { createHash } from 'node:crypto';
-import type { Finding } from '../../result.js';
+import type { Finding } from '../result.js';
 import { dangerReason, isSecretKey, placeholderReason, urlPassword } from './rules.js';
 import type { ConfigValues } from './sources.js';
 

@@ -3,7 +3,7 @@
  * and this run's, or two runs around a migration), the shapes whose plan changed, appeared or went.
  */
 import { readFile } from 'node:fs/promises';
-import type { RunResult } from '../../result.js';
+import type { RunResult } from '../../run/result.js';
 import type { DatabaseReview, PlanChange } from './result.js';
 
 export type { PlanChange };

@@ -2,7 +2,7 @@
  * The `database` check's part of a result: statements per step, the plan of each
  * statement shape, and the findings (JSON Schema: `databaseReview` in result.schema.json).
  */
-import type { CommandRun } from '../../result.js';
+import type { CommandRun } from '../result.js';
 
 /** What the `database` check captured on the critical paths and found in the query plans. */
 export interface DatabaseReview {

@@ -11,8 +11,8 @@ import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { toMs } from '../../plan/duration.js';
 import { type DatabaseConfig, seedSettings } from '../../plan/schema-database.js';
-import type { CommandRun } from '../../result.js';
 import { runCommand } from '../../run/process.js';
+import type { CommandRun } from '../result.js';
 import { scratchGuardEnv } from '../scratch-guard.js';
 import { fillScratchEnv } from '../scratch-proof.js';
 

@@ -2,7 +2,7 @@
  * The check's outcome from its review: fail on a finding of severity error, the summary
  * line, and the findings in the generic form every reporter already shows.
  */
-import type { Finding } from '../../result.js';
+import type { Finding } from '../result.js';
 import type { CheckOutcome } from '../types.js';
 import type { DatabaseFinding, DatabaseReview } from './result.js';
 

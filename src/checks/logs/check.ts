@@ -5,7 +5,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { LogSource, LogsConfig } from '../../plan/schema-logs.js';
-import type { Finding } from '../../result.js';
+import type { Finding } from '../result.js';
 import type { CheckContext, CheckDefinition, CheckOutcome } from '../types.js';
 import { type LogCounts, type LogEvent, scanLog } from './scan.js';
 import { scrubLogLine } from './scrub.js';

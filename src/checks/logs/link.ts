@@ -3,7 +3,8 @@
  * them: by the response's request id when the log shows it, else by the step's time window.
  * Pure: results in, the steps' `traceback` set.
  */
-import type { CheckResult, Finding, PathResult, StepResult } from '../../result.js';
+import type { PathResult, StepResult } from '../paths/result.js';
+import type { CheckResult, Finding } from '../result.js';
 
 /** Response headers that carry a request id a service may also log. */
 const REQUEST_ID_HEADERS = [

@@ -4,8 +4,8 @@
  * the summary names the blocking ones.
  */
 
-import type { Finding } from '../../result.js';
 import type { Redactor } from '../../secrets/redactor.js';
+import type { Finding } from '../result.js';
 import type { CheckOutcome } from '../types.js';
 import type { MigrationFinding, MigrationsResult, MigrationWaiverResult } from './result.js';
 

@@ -3,9 +3,10 @@
  */
 import { runCriticalPath } from '../../http/run-path.js';
 import type { CriticalPath, PathsSettings } from '../../plan/schema.js';
-import type { CoverageItem, PathResult } from '../../result.js';
 import { newPass } from '../../run/pass.js';
+import type { CoverageItem } from '../result.js';
 import type { CheckContext, CheckDefinition, CheckOutcome } from '../types.js';
+import type { PathResult } from './result.js';
 
 const DEFAULT_SETTINGS: PathsSettings = { blocking: true, concurrency: 4, step_timeout: '10s' };
 

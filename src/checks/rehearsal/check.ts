@@ -7,11 +7,11 @@
 
 import { toMs } from '../../plan/duration.js';
 import type { StagingConfig } from '../../plan/schema.js';
-import type { PhaseResult, StagingOutcome } from '../../result.js';
 import type { CheckContext, CheckDefinition, CheckOutcome } from '../types.js';
 import { explainFromLog, type LogMark, markLog } from './diagnose.js';
 import { noteRehearsalPhase, releaseRehearsalLock, takeRehearsalLock } from './lock.js';
 import { describeFailure, runDeployment, runPathsPhase } from './phases.js';
+import type { PhaseResult, StagingOutcome } from './result.js';
 import { currentRelease, openStaging, type Staging, StagingError, stopLingering } from './staging.js';
 import { type Restoration, restoreStaging, stopStaging } from './teardown.js';
 

@@ -9,11 +9,11 @@ import { Agent } from 'undici';
 import { toMs } from '../../plan/duration.js';
 import type { StagingConfig } from '../../plan/schema.js';
 import { renderTemplate } from '../../plan/template.js';
-import type { CommandRun } from '../../result.js';
 import { type CommandOutcome, runCommand } from '../../run/process.js';
 import { freePort, startService } from '../../run/service.js';
 import { isSecretName } from '../../secrets/names.js';
 import { resolveLogFile } from '../logs/sources.js';
+import type { CommandRun } from '../result.js';
 import type { CheckContext } from '../types.js';
 
 /** Everything the phases need to reach staging. */

@@ -3,7 +3,7 @@
  * run was cancelled), put staging back on the release it was on, then say which release it
  * is on now; at the very end run the plan's `stop` command, if any.
  */
-import type { CommandRun } from '../../result.js';
+import type { CommandRun } from '../result.js';
 import {
   currentRelease,
   lastLine,

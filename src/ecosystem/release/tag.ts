@@ -5,9 +5,10 @@
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { CheckResult, CommandRun, RunResult } from '../../result.js';
+import type { CheckResult, CommandRun } from '../../checks/result.js';
 import { listUncommitted } from '../../run/git.js';
 import { runCommand } from '../../run/process.js';
+import type { RunResult } from '../../run/result.js';
 import { listSkips, verdictLabel } from '../../run/verdict.js';
 
 /** What the tag step needs besides the result. */
