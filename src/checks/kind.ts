@@ -6,8 +6,6 @@
  */
 import type { Plan } from '../plan/schema.js';
 import type { MetricsOverrides } from './metrics/check.js';
-import type { MetricsResult } from './metrics/result.js';
-import type { PathResult } from './paths/result.js';
 import type { CheckDefinition } from './types.js';
 
 /** One check a plan asks for: its id (unique in the run) and kind. */
@@ -32,10 +30,6 @@ export interface CheckSelection {
 /** What `define` gets besides the plan. */
 export interface DefineContext {
   selection: CheckSelection;
-  /** Where the `paths` check hands its path results (the run's top-level `paths`). */
-  onPaths: (results: PathResult[]) => void;
-  /** Where the `metrics` check hands its comparison (the run's top-level `metrics`). */
-  onMetrics: (result: MetricsResult) => void;
   /** Whether the plan has an instance of that kind (for ordering: `after`). */
   has: (kind: string) => boolean;
 }

@@ -12,10 +12,8 @@ import { databaseCheck } from './database/kind.js';
 import type { CheckInstance, CheckKind, CheckSelection } from './kind.js';
 import { logsCheck } from './logs/kind.js';
 import { metricsCheck } from './metrics/kind.js';
-import type { MetricsResult } from './metrics/result.js';
 import { migrationsCheck } from './migrations/kind.js';
 import { pathsCheck } from './paths/kind.js';
-import type { PathResult } from './paths/result.js';
 import { rehearsalCheck } from './rehearsal/kind.js';
 import type { CheckDefinition } from './types.js';
 
@@ -52,12 +50,10 @@ export function listCheckIds(plan: Plan, kinds: readonly CheckKind[] = CHECK_KIN
 export async function buildChecks(
   plan: Plan,
   selection: CheckSelection,
-  onPaths: (r: PathResult[]) => void,
-  onMetrics: (r: MetricsResult) => void = () => {},
   kinds: readonly CheckKind[] = CHECK_KINDS,
 ): Promise<CheckDefinition[]> {
   const present = new Set(listCheckIds(plan, kinds).map((c) => c.kind));
-  const ctx = { selection, onPaths, onMetrics, has: (kind: string) => present.has(kind) };
+  const ctx = { selection, has: (kind: string) => present.has(kind) };
   const all: CheckDefinition[] = [];
   for (const kind of kinds) all.push(...(await kind.define(plan, ctx)));
   const { applyGate, gateOf } = await import('./gate.js');

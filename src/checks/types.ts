@@ -4,6 +4,7 @@
 import type { Dispatcher } from 'undici';
 import type { LoadedPlan } from '../plan/load.js';
 import type { TemplateScope } from '../plan/template.js';
+import type { RunResult } from '../run/result.js';
 import type { ServiceHandle } from '../run/service.js';
 import type { Redactor } from '../secrets/redactor.js';
 import type { StepResult } from './paths/result.js';
@@ -26,9 +27,17 @@ export interface CheckContext {
   onStepEnd: (path: string, step: StepResult) => void;
 }
 
+/**
+ * The fields of the run-level result a check fills besides its own entry in `checks`: the
+ * `paths` check's path results (`paths`), the `metrics` check's comparison (`metrics`).
+ */
+export type RunLevelResults = Partial<Pick<RunResult, 'paths' | 'metrics'>>;
+
 /** What a check's run returns; the scheduler adds id, kind, blocking and duration. */
 export type CheckOutcome = Omit<CheckResult, 'id' | 'kind' | 'blocking' | 'duration_ms' | 'status'> & {
   status: Exclude<CheckStatus, 'warn'>;
+  /** What goes to the run's top level, not into the check's entry (the run assembles it). */
+  runLevel?: RunLevelResults;
 };
 
 /** A check ready to be scheduled. */

@@ -8,10 +8,8 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { linkTracebacks } from '../checks/logs/link.js';
 import type { MetricsOverrides } from '../checks/metrics/check.js';
-import type { MetricsResult } from '../checks/metrics/result.js';
 import type { PathResult } from '../checks/paths/result.js';
 import { buildChecks, type CheckSelection } from '../checks/registry.js';
-import type { CheckResult } from '../checks/result.js';
 import type { CheckContext } from '../checks/types.js';
 import { EngineAgent } from '../http/agent.js';
 import type { LoadedPlan } from '../plan/load.js';
@@ -25,7 +23,7 @@ import { ownOutputs, readGitInfo } from './git.js';
 import { recoverLeftovers, sweepAfterRun } from './leftovers.js';
 import { withPlanVariables } from './pass.js';
 import type { Invocation, RunResult } from './result.js';
-import { runGraph } from './scheduler.js';
+import { type GraphResult, runGraph } from './scheduler.js';
 import { createSecretLookup } from './secrets.js';
 import { renderServiceEnv, type ServiceHandle, startService } from './service.js';
 import { decideVerdict } from './verdict.js';
@@ -72,7 +70,6 @@ export async function runPlan(options: RunOptions): Promise<RunResult> {
   );
   const started = performance.now();
   const startedAt = new Date();
-  const paths: PathResult[] = [];
   const selection: CheckSelection = {
     only: options.only,
     shard: options.shard,
@@ -80,15 +77,7 @@ export async function runPlan(options: RunOptions): Promise<RunResult> {
     planDir: loaded.dir,
     env,
   };
-  let metrics: MetricsResult | undefined;
-  const checks = await buildChecks(
-    plan,
-    selection,
-    (results) => paths.push(...results),
-    (m) => {
-      metrics = m;
-    },
-  );
+  const checks = await buildChecks(plan, selection);
   const dispatcher = new EngineAgent({ keepAliveTimeout: 10_000, connections: 64 });
   const makeScope = (serviceUrl: string): TemplateScope =>
     withPlanVariables(
@@ -140,10 +129,10 @@ export async function runPlan(options: RunOptions): Promise<RunResult> {
   });
   // What a run of this plan that was killed left (a baseline worktree, staging down) goes first.
   const cleanup = await recoverLeftovers(context(signal));
-  let results: CheckResult[];
+  let graph: GraphResult;
   let servicePort: number | null = null;
   try {
-    results = await runGraph(checks, {
+    graph = await runGraph(checks, {
       concurrency: options.concurrency ?? 4,
       signal,
       context,
@@ -158,6 +147,9 @@ export async function runPlan(options: RunOptions): Promise<RunResult> {
   }
   cleanup.push(...sweepAfterRun(servicePort));
   const git = await gitInfo;
+  const results = graph.checks;
+  const paths = graph.runLevel.flatMap((r) => r.paths ?? []);
+  const metrics = graph.runLevel.find((r) => r.metrics)?.metrics;
   const verdict = decideVerdict(results, signal.aborted);
   // Each traceback the logs check found goes under the failed step whose request caused it.
   linkTracebacks(paths, results);

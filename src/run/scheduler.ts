@@ -5,7 +5,7 @@
 
 import { performance } from 'node:perf_hooks';
 import type { CheckResult } from '../checks/result.js';
-import type { CheckContext, CheckDefinition } from '../checks/types.js';
+import type { CheckContext, CheckDefinition, CheckOutcome, RunLevelResults } from '../checks/types.js';
 import { timerDelay } from '../plan/duration.js';
 
 export interface ScheduleOptions {
@@ -16,9 +16,24 @@ export interface ScheduleOptions {
   onCheckEnd?: (result: CheckResult) => void;
 }
 
+/** What running the graph produced. */
+export interface GraphResult {
+  /** Each check's result, in definition order. */
+  checks: CheckResult[];
+  /** What the checks handed to the run's top level (`CheckOutcome.runLevel`), in definition order. */
+  runLevel: RunLevelResults[];
+}
+
+/** One check's result, and what its outcome handed to the run's top level. */
+export interface CheckRun {
+  result: CheckResult;
+  runLevel?: RunLevelResults;
+}
+
 /** Run every check of the graph; results come back in definition order. */
-export async function runGraph(checks: CheckDefinition[], options: ScheduleOptions): Promise<CheckResult[]> {
+export async function runGraph(checks: CheckDefinition[], options: ScheduleOptions): Promise<GraphResult> {
   const results = new Map<string, CheckResult>();
+  const runLevel = new Map<string, RunLevelResults>();
   const pending = new Map(checks.map((c) => [c.id, c]));
   const running = new Map<string, Promise<void>>();
   while (pending.size > 0 || running.size > 0) {
@@ -35,9 +50,10 @@ export async function runGraph(checks: CheckDefinition[], options: ScheduleOptio
       if (!(check.after ?? []).every((n) => results.has(n) || (!pending.has(n) && !running.has(n)))) continue;
       pending.delete(check.id);
       options.onCheckStart?.(check);
-      const task = runCheck(check, options).then((result) => {
+      const task = runCheck(check, options).then((run) => {
         running.delete(check.id);
-        finish(results, options, result);
+        if (run.runLevel) runLevel.set(check.id, run.runLevel);
+        finish(results, options, run.result);
       });
       running.set(check.id, task);
     }
@@ -48,7 +64,10 @@ export async function runGraph(checks: CheckDefinition[], options: ScheduleOptio
     }
     if (running.size > 0) await Promise.race(running.values());
   }
-  return checks.map((c) => results.get(c.id) as CheckResult);
+  return {
+    checks: checks.map((c) => results.get(c.id) as CheckResult),
+    runLevel: checks.flatMap((c) => runLevel.get(c.id) ?? []),
+  };
 }
 
 function finish(results: Map<string, CheckResult>, options: ScheduleOptions, result: CheckResult): void {
@@ -61,7 +80,7 @@ function passed(result: CheckResult | undefined): boolean {
 }
 
 /** Run one check with its timeout; never throws: a thrown error becomes status `error`. */
-export async function runCheck(check: CheckDefinition, options: ScheduleOptions): Promise<CheckResult> {
+export async function runCheck(check: CheckDefinition, options: ScheduleOptions): Promise<CheckRun> {
   const controller = new AbortController();
   const onAbort = (): void => controller.abort(options.signal.reason);
   options.signal.addEventListener('abort', onAbort, { once: true });
@@ -79,42 +98,55 @@ export async function runCheck(check: CheckDefinition, options: ScheduleOptions)
     const first = await Promise.race([work, timeout]);
     // After a timeout the check is aborted; give it a moment to clean up its processes.
     const outcome = first === 'timeout' ? await Promise.race([work.catch(() => null), delay(5000)]) : first;
-    const duration_ms = round(performance.now() - started);
-    if (first === 'timeout') {
-      const message = `the check did not finish within ${check.timeoutMs / 1000} s`;
-      // What the aborted check returned (a skip for "cancelled") is kept, but not its skip.
-      const {
-        skip_reason: _skipped,
-        skip_allowed: _allowed,
-        ...rest
-      } = (outcome ?? {}) as Partial<CheckResult>;
-      return {
-        ...base,
-        ...rest,
-        status: 'error',
-        duration_ms,
-        summary: message,
-        error: { code: 'CHECK_TIMEOUT', message },
-      };
-    }
-    const result: CheckResult = { ...base, ...(outcome as object), duration_ms } as CheckResult;
-    if (result.status === 'fail' && !check.blocking) result.status = 'warn';
-    return result;
+    return settle(check, outcome, first === 'timeout', round(performance.now() - started));
   } catch (error) {
     const e = error as { code?: string; message?: string; tail?: string };
     const message = e.message ?? String(error);
     const tail = e.tail?.trim() ? `; its output ends with:\n${e.tail.trimEnd()}` : '';
-    return {
+    const result: CheckResult = {
       ...base,
       status: 'error',
       duration_ms: round(performance.now() - started),
       summary: message,
       error: { code: e.code ?? 'CHECK_CRASHED', message: `${message}${tail}` },
     };
+    return { result };
   } finally {
     clearTimeout(timer);
     options.signal.removeEventListener('abort', onAbort);
   }
+}
+
+/**
+ * The check's result from its outcome (null: none came after a timeout), and what the outcome
+ * hands to the run's top level, which is not part of the check's own result.
+ */
+function settle(
+  check: CheckDefinition,
+  outcome: CheckOutcome | null,
+  timedOut: boolean,
+  duration_ms: number,
+): CheckRun {
+  const base = { id: check.id, kind: check.kind, blocking: check.blocking };
+  const { runLevel, ...own } = outcome ?? ({} as Partial<CheckOutcome>);
+  const handed = runLevel ? { runLevel } : {};
+  if (timedOut) {
+    const message = `the check did not finish within ${check.timeoutMs / 1000} s`;
+    // What the aborted check returned (a skip for "cancelled") is kept, but not its skip.
+    const { skip_reason: _skipped, skip_allowed: _allowed, ...rest } = own;
+    const result: CheckResult = {
+      ...base,
+      ...rest,
+      status: 'error',
+      duration_ms,
+      summary: message,
+      error: { code: 'CHECK_TIMEOUT', message },
+    };
+    return { result, ...handed };
+  }
+  const result = { ...base, ...own, duration_ms } as CheckResult;
+  if (result.status === 'fail' && !check.blocking) result.status = 'warn';
+  return { result, ...handed };
 }
 
 function skipped(check: CheckDefinition, reason: string): CheckResult {

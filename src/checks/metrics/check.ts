@@ -23,7 +23,7 @@ import { createProbeDispatcher } from '../../probe/dispatcher.js';
 import { passScope } from '../../run/pass.js';
 import { Redactor } from '../../secrets/redactor.js';
 import type { CheckContext, CheckDefinition, CheckOutcome } from '../types.js';
-import type { MetricComparison, MetricsBlock, MetricsResult } from './result.js';
+import type { MetricComparison, MetricsBlock } from './result.js';
 
 /** What `preflight compare` (or a caller of the library) changes in `metrics`. */
 export interface MetricsOverrides {
@@ -44,7 +44,6 @@ export function defineMetricsCheck(
   plan: Plan,
   config: MetricsConfig,
   overrides: MetricsOverrides,
-  sink: (result: MetricsResult) => void,
 ): CheckDefinition {
   const durationMs = toMs(overrides.maxDuration ?? config.duration ?? config.max_duration);
   return {
@@ -55,7 +54,7 @@ export function defineMetricsCheck(
     // The main phase, at most half as much again per path measured alone (contention), and the services' starts.
     timeoutMs:
       durationMs * (1 + (plan.critical_paths?.length ?? 1) / 2) * 1.2 + toMs(config.setup_timeout) + 180_000,
-    run: (ctx) => runMetrics({ plan, config, overrides, durationMs, sink }, ctx),
+    run: (ctx) => runMetrics({ plan, config, overrides, durationMs }, ctx),
   };
 }
 
@@ -64,7 +63,6 @@ interface MetricsRun {
   config: MetricsConfig;
   overrides: MetricsOverrides;
   durationMs: number;
-  sink: (result: MetricsResult) => void;
 }
 
 async function runMetrics(m: MetricsRun, ctx: CheckContext): Promise<CheckOutcome> {
@@ -201,8 +199,10 @@ async function runMetrics(m: MetricsRun, ctx: CheckContext): Promise<CheckOutcom
       ref,
       ...(engine ? { engine: engine.settings } : {}),
     });
-    m.sink(ctx.redactor.redactValue(result));
-    return decideMetricsOutcome(result, m.config.slo_blocking);
+    return {
+      ...decideMetricsOutcome(result, m.config.slo_blocking),
+      runLevel: { metrics: ctx.redactor.redactValue(result) },
+    };
   } catch (error) {
     if (!(error instanceof MetricsError)) throw error;
     return {

@@ -4,9 +4,9 @@ import type { CheckKind } from '../kind.js';
 export const metricsCheck: CheckKind = {
   section: 'metrics',
   instances: (plan) => (plan.metrics ? [{ id: 'metrics', kind: 'metrics' }] : []),
-  define: async (plan, { selection, onMetrics }) => {
+  define: async (plan, { selection }) => {
     if (!plan.metrics) return [];
     const { defineMetricsCheck } = await import('./check.js');
-    return [defineMetricsCheck(plan, plan.metrics, selection.metrics ?? {}, onMetrics)];
+    return [defineMetricsCheck(plan, plan.metrics, selection.metrics ?? {})];
   },
 };

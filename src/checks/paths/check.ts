@@ -14,7 +14,6 @@ const DEFAULT_SETTINGS: PathsSettings = { blocking: true, concurrency: 4, step_t
 export function definePathsCheck(
   selection: { path: CriticalPath; index: number }[],
   settings: PathsSettings | undefined,
-  sink: (results: PathResult[]) => void,
 ): CheckDefinition {
   const s = settings ?? DEFAULT_SETTINGS;
   const totalSteps = selection.reduce((n, p) => n + p.path.steps.length + (p.path.teardown?.length ?? 0), 0);
@@ -27,8 +26,7 @@ export function definePathsCheck(
     timeoutMs: Math.max(60_000, totalSteps * 60_000),
     run: async (ctx) => {
       const results = await runPaths(selection, s, ctx);
-      sink(results);
-      return summarize(results);
+      return { ...summarize(results), runLevel: { paths: results } };
     },
   };
 }

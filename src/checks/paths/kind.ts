@@ -4,12 +4,12 @@ import type { CheckKind } from '../kind.js';
 export const pathsCheck: CheckKind = {
   section: 'critical_paths',
   instances: (plan) => ((plan.critical_paths?.length ?? 0) > 0 ? [{ id: 'paths', kind: 'paths' }] : []),
-  define: async (plan, { selection, onPaths }) => {
+  define: async (plan, { selection }) => {
     const paths = (plan.critical_paths ?? []).map((path, index) => ({ path, index }));
     if (paths.length === 0) return [];
     const shard = selection.shard;
     const chosen = shard ? paths.filter((_, i) => i % shard.total === shard.index - 1) : paths;
     const { definePathsCheck } = await import('./check.js');
-    return [definePathsCheck(chosen, plan.paths, onPaths)];
+    return [definePathsCheck(chosen, plan.paths)];
   },
 };
