@@ -145,6 +145,37 @@ describe('init: a JSON login with a token in the answer', () => {
     );
   });
 
+  test('a resource keyed by the slug its detail route names, inside an envelope: captured at $.article.slug', () => {
+    const secured = { security: [{ KeyHeader: [] }] };
+    const article = {
+      type: 'object',
+      properties: {
+        article: { type: 'object', properties: { slug: { type: 'string' }, title: { type: 'string' } } },
+      },
+    };
+    const slug = [{ name: 'slug', in: 'path', required: true, schema: { type: 'string' } }];
+    const doc = {
+      ...DOC,
+      paths: {
+        ...DOC.paths,
+        '/api/articles': {
+          post: { ...secured, requestBody: body(article), responses: answer('201', article) },
+        },
+        '/api/articles/{slug}': {
+          get: { ...secured, parameters: slug, responses: answer('200', article) },
+          delete: { ...secured, parameters: slug, responses: { 204: { description: 'gone' } } },
+        },
+      },
+    };
+    const flows = buildFlows(doc, listCandidates(doc));
+    const crud = flows?.paths.find((p) => /article/.test(String(p.name)));
+    const steps = crud?.steps as Array<Record<string, Record<string, unknown>>> | undefined;
+    assert.deepEqual(steps?.[0]?.capture, { article_slug: '$.article.slug' });
+    assert.equal(steps?.[1]?.request?.url, '/api/articles/{{ article_slug }}');
+    assert.deepEqual(steps?.[1]?.expect?.json, { '$.article.slug': '{{ article_slug }}' });
+    assert.equal(steps?.[2]?.request?.method, 'DELETE');
+  });
+
   test('no login in the document: no flows', () => {
     const doc = { ...DOC, paths: { '/api/tags': DOC.paths['/api/tags'] } };
     assert.equal(buildFlows(doc, listCandidates(doc)), undefined);

@@ -54,8 +54,11 @@ export async function detectFastApiApp(dir: string): Promise<DetectedApp | undef
     found.push(`the app ${target} (FastAPI() in ${appFile.file})`);
   }
   if (!target) return undefined;
+  // With a project venv its tools belong there, installed or not (a missing one is then an
+  // install hint naming the venv, not whatever `pytest` happens to be on PATH).
+  const venv = existsSync(path.join(dir, '.venv', 'bin', 'python'));
   const bin = (tool: string): string =>
-    existsSync(path.join(dir, '.venv', 'bin', tool)) ? `.venv/bin/${tool}` : tool;
+    venv || existsSync(path.join(dir, '.venv', 'bin', tool)) ? `.venv/bin/${tool}` : tool;
   const app: DetectedApp = {
     target,
     start: `${bin('uvicorn')} ${target} --host 127.0.0.1 --port {port}`,

@@ -271,6 +271,26 @@ interface Resource {
   update: Candidate | undefined;
   remove: Candidate | undefined;
   steps: string[];
+  /** Where the created resource's key is in the create's answer: `$.id`, `$.article.slug`. */
+  key: string;
+}
+
+/**
+ * The JSONPath of the created resource's key in the create's answer: the property the detail
+ * route's parameter names (`{item_id}` -> `id`, `{slug}` -> `slug`), at the top level or in
+ * one wrapper object (`{ "article": { "slug": … } }`, the RealWorld API's envelope).
+ */
+function keyOf(doc: Json, create: Candidate, param: string): string | undefined {
+  const names = [...new Set(param === 'id' || /_id$/.test(param) ? ['id', param] : [param])];
+  const props = asRecord(successSchema(doc, create.operation)?.properties);
+  const top = names.find((n) => Object.hasOwn(props, n));
+  if (top) return `$.${top}`;
+  for (const [wrapper, value] of Object.entries(props)) {
+    const inner = asRecord(resolveSchema(doc, value).properties);
+    const found = names.find((n) => Object.hasOwn(inner, n));
+    if (found && /^[A-Za-z_][A-Za-z0-9_]*$/.test(wrapper)) return `$.${wrapper}.${found}`;
+  }
+  return undefined;
 }
 
 /** The description of the operation's documented 409 answer ('' without one), or undefined when it documents none. */
@@ -287,7 +307,6 @@ function resources(doc: Json, candidates: Candidate[]): Resource[] {
   for (const create of candidates) {
     if (create.operation.method !== 'POST' || create.pathParams.length > 0 || isSignup(doc, create)) continue;
     if (!requestBodySchema(doc, create.operation)) continue;
-    if (!Object.hasOwn(asRecord(successSchema(doc, create.operation)?.properties), 'id')) continue;
     const base = create.operation.path.replace(/\/+$/, '');
     const on = (method: string) =>
       candidates.find(
@@ -299,6 +318,8 @@ function resources(doc: Json, candidates: Candidate[]): Resource[] {
       );
     const read = on('GET');
     if (!read) continue;
+    const key = keyOf(doc, create, read.pathParams[0] as string);
+    if (!key) continue;
     const update = on('PUT') ?? on('PATCH');
     const remove = on('DELETE');
     const name =
@@ -307,15 +328,16 @@ function resources(doc: Json, candidates: Candidate[]): Resource[] {
         .filter((s) => s && !s.startsWith('{'))
         .pop() ?? 'resource';
     const steps = ['create', 'read', ...(update ? ['update'] : []), ...(remove ? ['delete'] : [])];
-    out.push({ name, create, read, update, remove, steps });
+    out.push({ name, create, read, update, remove, steps, key });
   }
   return out;
 }
 
 function crudFlow(doc: Json, r: Resource, covered: Set<string>): Json {
-  const id = `${singular(r.name).replace(/[^A-Za-z0-9_]/g, '_')}_id`;
+  const last = r.key.split('.').pop() as string;
+  const id = `${singular(r.name).replace(/[^A-Za-z0-9_]/g, '_')}_${last}`;
   const detail = (c: Candidate): string => c.operation.path.replace(/\{[^}/]+\}/, `{{ ${id} }}`);
-  const sameId = (): Json => ({ '$.id': `{{ ${id} }}` });
+  const sameId = (): Json => ({ [r.key]: `{{ ${id} }}` });
   const steps: Json[] = [
     {
       name: `create ${singular(r.name)}`,
@@ -324,7 +346,7 @@ function crudFlow(doc: Json, r: Resource, covered: Set<string>): Json {
         json: sample(doc, requestBodySchema(doc, r.create.operation)?.schema, ''),
       },
       expect: { status: successStatus(r.create.operation), schema: 'openapi' },
-      capture: { [id]: '$.id' },
+      capture: { [id]: r.key },
     },
     {
       name: `read ${singular(r.name)}`,
