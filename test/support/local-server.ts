@@ -10,7 +10,8 @@ import {
   type ServerResponse,
 } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Dispatcher } from 'undici';
+import { after, before } from 'node:test';
+import { Agent, type Dispatcher } from 'undici';
 import { type PathRunOptions, runCriticalPath } from '../../src/http/run-path.js';
 import { type CriticalPath, CriticalPathSpec } from '../../src/plan/schema.js';
 import type { TemplateScope } from '../../src/plan/template.js';
@@ -36,6 +37,57 @@ export async function startLocalServer(handler: RequestListener): Promise<LocalS
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+export interface ServedForTests {
+  /** `http://127.0.0.1:PORT`, once `before` has run. */
+  readonly url: string;
+  /** The listening server, once `before` has run. */
+  readonly server: Server;
+  /** The undici Agent the tests send with; closed in `after`, before the server. */
+  readonly agent: Agent;
+  /** Run `steps` as one path against this server with its Agent (see `runSteps`). */
+  runSteps: (steps: unknown[], extra?: Partial<PathRunOptions>) => ReturnType<typeof runCriticalPath>;
+}
+
+/**
+ * Serve `handler` on 127.0.0.1 for the tests of the enclosing file or describe block: started
+ * in `before` (then `onListening` runs), closed (with its Agent) in `after`.
+ */
+export function useLocalServer(
+  handler: RequestListener,
+  onListening: (server: Server) => void = () => undefined,
+): ServedForTests {
+  const agent = new Agent();
+  let local: LocalServer | undefined;
+  // One hook for both: Node 20 does not wait for one file-level before() to end before the next.
+  before(async () => {
+    local = await startLocalServer(handler);
+    onListening(local.server);
+  });
+  after(async () => {
+    await agent.close();
+    await local?.close();
+  });
+  const started = (): LocalServer => {
+    if (!local) throw new Error('the local server starts in before(): read it inside a test');
+    return local;
+  };
+  return {
+    agent,
+    get url() {
+      return started().url;
+    },
+    get server() {
+      return started().server;
+    },
+    runSteps: (steps, extra = {}) => runSteps(steps, { baseUrl: started().url, dispatcher: agent, ...extra }),
+  };
+}
+
+/** Answer `status` with `value` as a JSON body. */
+export function sendJson(res: ServerResponse, status: number, value: unknown): void {
+  res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(value));
 }
 
 /** A handler that reads the whole request body (as text) before `handler` answers. */

@@ -1,11 +1,7 @@
 import assert from 'node:assert/strict';
-import type { Server, ServerResponse } from 'node:http';
-import { after, before, describe, test } from 'node:test';
-import { Agent } from 'undici';
-import { runCriticalPath } from '../../src/http/run-path.js';
-import { CriticalPathSpec } from '../../src/plan/schema.js';
-import { Redactor } from '../../src/secrets/redactor.js';
-import { type LocalServer, startLocalServer } from '../support/local-server.js';
+import type { ServerResponse } from 'node:http';
+import { describe, test } from 'node:test';
+import { useLocalServer } from '../support/local-server.js';
 
 const products = {
   items: [
@@ -25,49 +21,14 @@ const routes: Record<string, (res: ServerResponse) => void> = {
   '/page': (res) => res.writeHead(200, { 'content-type': 'text/html' }).end('<h1>Welcome to the shop</h1>'),
 };
 
-let local: LocalServer;
-let _server: Server;
-let baseUrl: string;
-const agent = new Agent();
-
-before(async () => {
-  local = await startLocalServer((req, res) => {
-    const route = routes[req.url ?? ''];
-    if (route) route(res);
-    else res.writeHead(404).end();
-  });
-  _server = local.server;
-  baseUrl = local.url;
-});
-
-after(async () => {
-  await agent.close();
-  await local.close();
+const local = useLocalServer((req, res) => {
+  const route = routes[req.url ?? ''];
+  if (route) route(res);
+  else res.writeHead(404).end();
 });
 
 async function runOne(step: Record<string, unknown>) {
-  const path = CriticalPathSpec.parse({
-    name: 'p',
-    owner: 'o',
-    expect: 'e',
-    rollback: 'r',
-    steps: [{ name: 's', ...step }],
-  });
-  const scope = {
-    env: {},
-    secret: () => undefined,
-    run: { id: 'r', dir: '/tmp/run' },
-    service: { url: baseUrl },
-    vars: new Map(),
-    redactor: new Redactor(),
-  };
-  const result = await runCriticalPath(path, {
-    baseUrl,
-    scope,
-    settings: { step_timeout: '5s' },
-    signal: new AbortController().signal,
-    dispatcher: agent,
-  });
+  const result = await local.runSteps([{ name: 's', ...step }]);
   const step0 = result.steps[0];
   assert.ok(step0);
   return step0;
@@ -173,32 +134,14 @@ describe('expect against a live server', () => {
   });
 
   test('a regex capture takes the first group', async () => {
-    const path = CriticalPathSpec.parse({
-      name: 'p',
-      owner: 'o',
-      expect: 'e',
-      rollback: 'r',
-      steps: [
+    const result = await local.runSteps(
+      [
         { name: 'page', request: { url: '/page' }, capture: { word: { regex: 'to the (\\w+)' } } },
         { name: 'use', request: { url: '/{{ word }}' }, expect: { status: 404 } },
       ],
-    });
-    const scope = {
-      env: {},
-      secret: () => undefined,
-      run: { id: 'r', dir: '/tmp/run' },
-      service: { url: baseUrl },
-      vars: new Map(),
-      redactor: new Redactor(),
-    };
-    const result = await runCriticalPath(path, {
-      baseUrl,
-      scope,
-      settings: { step_timeout: 1000 },
-      signal: new AbortController().signal,
-      dispatcher: agent,
-    });
+      { settings: { step_timeout: 1000 } },
+    );
     assert.equal(result.status, 'pass');
-    assert.equal(result.steps[1]?.request?.url, `${baseUrl}/shop`);
+    assert.equal(result.steps[1]?.request?.url, `${local.url}/shop`);
   });
 });

@@ -1,19 +1,14 @@
 import assert from 'node:assert/strict';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { after, before, describe, test } from 'node:test';
-import { Agent } from 'undici';
+import { describe, test } from 'node:test';
 import { runCriticalPath } from '../../src/http/run-path.js';
 import { CriticalPathSpec } from '../../src/plan/schema.js';
 import type { TemplateScope } from '../../src/plan/template.js';
 import { Redactor } from '../../src/secrets/redactor.js';
-import { type LocalServer, startLocalServer, withBody } from '../support/local-server.js';
+import { sendJson as json, useLocalServer, withBody } from '../support/local-server.js';
 
 type Route = (req: IncomingMessage, res: ServerResponse, body: string) => void;
-
-const json = (res: ServerResponse, status: number, value: unknown): void => {
-  res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(value));
-};
 
 const routes: Record<string, Route> = {
   'POST /login': (_req, res, body) =>
@@ -25,34 +20,20 @@ const routes: Record<string, Route> = {
   'GET /broken': (_req, res) => json(res, 500, { error: 'boom' }),
 };
 
-let local: LocalServer;
-let _server: Server;
-let baseUrl: string;
-const agent = new Agent();
-
-before(async () => {
-  local = await startLocalServer(
-    withBody((req, res, body) => {
-      const route = routes[`${req.method} ${(req.url ?? '').split('?')[0]}`];
-      if (route) route(req, res, body);
-      else json(res, 404, { error: 'no route' });
-    }),
-  );
-  _server = local.server;
-  baseUrl = local.url;
-});
-
-after(async () => {
-  await agent.close();
-  await local.close();
-});
+const local = useLocalServer(
+  withBody((req, res, body) => {
+    const route = routes[`${req.method} ${(req.url ?? '').split('?')[0]}`];
+    if (route) route(req, res, body);
+    else json(res, 404, { error: 'no route' });
+  }),
+);
 
 function scope(vars: Record<string, unknown> = {}): TemplateScope {
   return {
     env: { SHOP_USER: 'alice' },
     secret: () => undefined,
     run: { id: 'run-1', dir: '/tmp/run' },
-    service: { url: baseUrl },
+    service: { url: local.url },
     vars: new Map(Object.entries(vars)),
     redactor: new Redactor(),
   };
@@ -70,11 +51,11 @@ function path(steps: unknown[], variables?: Record<string, string>) {
 }
 
 const options = (extra: Partial<Parameters<typeof runCriticalPath>[1]> = {}) => ({
-  baseUrl,
+  baseUrl: local.url,
   scope: scope(),
   settings: { step_timeout: '5s' },
   signal: new AbortController().signal,
-  dispatcher: agent,
+  dispatcher: local.agent,
   ...extra,
 });
 

@@ -1,20 +1,11 @@
 import assert from 'node:assert/strict';
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import { after, before, describe, test } from 'node:test';
-import { Agent } from 'undici';
-import { runCriticalPath } from '../../src/http/run-path.js';
-import { CriticalPathSpec } from '../../src/plan/schema.js';
-import type { TemplateScope } from '../../src/plan/template.js';
-import { Redactor } from '../../src/secrets/redactor.js';
-import { type LocalServer, startLocalServer, withBody } from '../support/local-server.js';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { describe, test } from 'node:test';
+import { sendJson as json, scopeFor, useLocalServer, withBody } from '../support/local-server.js';
 
 const TOKEN = 'tok_9f8e7d6c5b4a';
 const PASSWORD = 'hunter2-secret-pw';
 const API_KEY = 'key-1234567890';
-
-const json = (res: ServerResponse, status: number, value: unknown): void => {
-  res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(value));
-};
 
 const routes: Record<string, (req: IncomingMessage, res: ServerResponse, body: string) => void> = {
   '/login': (_req, res) => json(res, 200, { access: TOKEN }),
@@ -25,50 +16,16 @@ const routes: Record<string, (req: IncomingMessage, res: ServerResponse, body: s
   '/header-token': (_req, res) => res.writeHead(200, { 'x-auth-token': 'hdr-token-abcdef' }).end('ok'),
 };
 
-let local: LocalServer;
-let _server: Server;
-let baseUrl: string;
-const agent = new Agent();
+const local = useLocalServer(
+  withBody((req, res, body) => {
+    const route = routes[(req.url ?? '').split('?')[0] ?? ''];
+    if (route) route(req, res, body);
+    else res.writeHead(404).end();
+  }),
+);
 
-before(async () => {
-  local = await startLocalServer(
-    withBody((req, res, body) => {
-      const route = routes[(req.url ?? '').split('?')[0] ?? ''];
-      if (route) route(req, res, body);
-      else res.writeHead(404).end();
-    }),
-  );
-  _server = local.server;
-  baseUrl = local.url;
-});
-
-after(async () => {
-  await agent.close();
-  await local.close();
-});
-
-function scope(): TemplateScope {
-  const secrets: Record<string, string> = { SHOP_PASSWORD: PASSWORD, API_KEY };
-  return {
-    env: {},
-    secret: (name) => secrets[name],
-    run: { id: 'r', dir: '/tmp/run' },
-    service: { url: baseUrl },
-    vars: new Map(),
-    redactor: new Redactor(),
-  };
-}
-
-function run(steps: unknown[]) {
-  const path = CriticalPathSpec.parse({ name: 'p', owner: 'o', expect: 'e', rollback: 'r', steps });
-  return runCriticalPath(path, {
-    baseUrl,
-    scope: scope(),
-    settings: { step_timeout: '5s' },
-    signal: new AbortController().signal,
-    dispatcher: agent,
-  });
-}
+const run = (steps: unknown[]) =>
+  local.runSteps(steps, { scope: scopeFor(local.url, { SHOP_PASSWORD: PASSWORD, API_KEY }) });
 
 describe('redaction', () => {
   test('a captured secret echoed by a later response never appears in the result', async () => {

@@ -1,17 +1,9 @@
 import assert from 'node:assert/strict';
-import type { Server, ServerResponse } from 'node:http';
-import { after, before, beforeEach, describe, test } from 'node:test';
-import { Agent } from 'undici';
-import { type PathRunOptions, runCriticalPath } from '../../src/http/run-path.js';
-import { CriticalPathSpec } from '../../src/plan/schema.js';
-import { Redactor } from '../../src/secrets/redactor.js';
-import { type LocalServer, startLocalServer } from '../support/local-server.js';
+import type { ServerResponse } from 'node:http';
+import { beforeEach, describe, test } from 'node:test';
+import { sendJson as json, useLocalServer } from '../support/local-server.js';
 
 const calls = new Map<string, number>();
-
-const json = (res: ServerResponse, status: number, value: unknown): void => {
-  res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(value));
-};
 
 const routes: Record<string, (res: ServerResponse, call: number) => void> = {
   '/flaky': (res, call) =>
@@ -21,50 +13,18 @@ const routes: Record<string, (res: ServerResponse, call: number) => void> = {
   '/hang': () => undefined,
 };
 
-let local: LocalServer;
-let _server: Server;
-let baseUrl: string;
-const agent = new Agent();
-
-before(async () => {
-  local = await startLocalServer((req, res) => {
-    const url = req.url ?? '';
-    const call = (calls.get(url) ?? 0) + 1;
-    calls.set(url, call);
-    const route = routes[url];
-    if (route) route(res, call);
-    else res.writeHead(404).end();
-  });
-  _server = local.server;
-  baseUrl = local.url;
+const local = useLocalServer((req, res) => {
+  const url = req.url ?? '';
+  const call = (calls.get(url) ?? 0) + 1;
+  calls.set(url, call);
+  const route = routes[url];
+  if (route) route(res, call);
+  else res.writeHead(404).end();
 });
 
 beforeEach(() => calls.clear());
 
-after(async () => {
-  await agent.close();
-  await local.close();
-});
-
-function run(steps: unknown[], extra: Partial<PathRunOptions> = {}) {
-  const path = CriticalPathSpec.parse({ name: 'p', owner: 'o', expect: 'e', rollback: 'r', steps });
-  const scope = {
-    env: {},
-    secret: () => undefined,
-    run: { id: 'r', dir: '/tmp/run' },
-    service: { url: baseUrl },
-    vars: new Map(),
-    redactor: new Redactor(),
-  };
-  return runCriticalPath(path, {
-    baseUrl,
-    scope,
-    settings: { step_timeout: '5s' },
-    signal: new AbortController().signal,
-    dispatcher: agent,
-    ...extra,
-  });
-}
+const run = local.runSteps;
 
 describe('retry', () => {
   test('a step that fails once then passes is a flaky pass after 2 attempts', async () => {
@@ -114,7 +74,7 @@ describe('retry', () => {
     assert.equal(step?.status, 'pass', JSON.stringify(step));
     assert.equal(step?.flaky, false);
     assert.equal(step?.attempts, 3);
-    assert.equal(result.steps[1]?.request?.url, `${baseUrl}/n/3`);
+    assert.equal(result.steps[1]?.request?.url, `${local.url}/n/3`);
   });
 
   test('until that never holds fails the step with the until assertion', async () => {

@@ -1,12 +1,10 @@
 import assert from 'node:assert/strict';
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { after, before, describe, test } from 'node:test';
 import { Agent, type Dispatcher, request } from 'undici';
 import { EngineAgent } from '../../src/http/agent.js';
-import { type PathRunOptions, runCriticalPath } from '../../src/http/run-path.js';
-import { CriticalPathSpec } from '../../src/plan/schema.js';
-import { Redactor } from '../../src/secrets/redactor.js';
-import { type LocalServer, startLocalServer } from '../support/local-server.js';
+import type { PathRunOptions } from '../../src/http/run-path.js';
+import { useLocalServer } from '../support/local-server.js';
 
 const FIVE_MB = 5 * 1024 * 1024;
 let slowOnceCalls = 0;
@@ -61,50 +59,24 @@ const routes: Record<string, (req: IncomingMessage, res: ServerResponse) => void
       .end(JSON.stringify({ cookie: req.headers.cookie ?? null })),
 };
 
-let local: LocalServer;
-let server: Server;
-let baseUrl: string;
 let connections = 0;
 /** The dispatcher of the describe block running now (each block makes and closes its own). */
 let agent: Dispatcher;
 
-before(async () => {
-  local = await startLocalServer((req, res) => {
+const local = useLocalServer(
+  (req, res) => {
     const route = routes[req.url ?? ''];
     if (route) route(req, res);
     else res.writeHead(404).end();
-  });
-  server = local.server;
-  baseUrl = local.url;
-  server.on('connection', () => {
-    connections++;
-  });
-});
+  },
+  (server) =>
+    server.on('connection', () => {
+      connections++;
+    }),
+);
 
-after(async () => {
-  await local.close();
-});
-
-function run(steps: unknown[], extra: Partial<PathRunOptions> = {}) {
-  const path = CriticalPathSpec.parse({ name: 'p', owner: 'o', expect: 'e', rollback: 'r', steps });
-  const redactor = new Redactor();
-  const scope = {
-    env: {},
-    secret: () => undefined,
-    run: { id: 'r', dir: '/tmp/run' },
-    service: { url: baseUrl },
-    vars: new Map(),
-    redactor,
-  };
-  return runCriticalPath(path, {
-    baseUrl,
-    scope,
-    settings: { step_timeout: '5s' },
-    signal: new AbortController().signal,
-    dispatcher: agent,
-    ...extra,
-  });
-}
+const run = (steps: unknown[], extra: Partial<PathRunOptions> = {}) =>
+  local.runSteps(steps, { dispatcher: agent, ...extra });
 
 // The run's agent sends plain-http requests on the lean HTTP/1.1 transport and HTTPS on
 // undici's Agent: the engine must behave the same on both.
@@ -127,7 +99,7 @@ for (const [transport, makeAgent] of TRANSPORTS)
       const step = result.steps[0];
       assert.equal(step?.status, 'error');
       assert.equal(step?.error?.code, 'STEP_TIMEOUT');
-      assert.equal(step?.error?.message, `GET ${baseUrl}/sleep did not answer within 200 ms`);
+      assert.equal(step?.error?.message, `GET ${local.url}/sleep did not answer within 200 ms`);
       assert.ok(took < 1000, `took ${took} ms`);
       assert.ok((step?.duration_ms ?? 0) >= 190);
     });
@@ -252,7 +224,7 @@ describe('the engine agent', () => {
 
   test("a server's Keep-Alive hint is honoured: a socket idle for longer is not reused", async () => {
     // Keep-Alive: timeout=1; the agent stops reusing an idle socket 1 s before that, i.e. at once.
-    server.keepAliveTimeout = 1000;
+    local.server.keepAliveTimeout = 1000;
     try {
       const result = await run([
         { name: 'a', request: { url: '/port' } },
@@ -262,7 +234,7 @@ describe('the engine agent', () => {
       const [a, b] = result.steps.map((step) => step.response?.body);
       assert.ok(a && b && a !== b, `both steps came from port ${a}`);
     } finally {
-      server.keepAliveTimeout = 5000;
+      local.server.keepAliveTimeout = 5000;
     }
   });
 
@@ -272,7 +244,7 @@ describe('the engine agent', () => {
       seen.push(options.path);
       return dispatch(options, handler);
     });
-    const res = await request(`${baseUrl}/whoami`, { dispatcher: composed });
+    const res = await request(`${local.url}/whoami`, { dispatcher: composed });
     assert.equal(res.statusCode, 200);
     assert.deepEqual(await res.body.json(), { cookie: null });
     const viaComposed = await run([{ name: 'a', request: { url: '/whoami' } }], { dispatcher: composed });
