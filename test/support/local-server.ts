@@ -46,9 +46,15 @@ export interface ServedForTests {
   readonly server: Server;
   /** The undici Agent the tests send with; closed in `after`, before the server. */
   readonly agent: Agent;
-  /** Run `steps` as one path against this server with its Agent (see `runSteps`). */
-  runSteps: (steps: unknown[], extra?: Partial<PathRunOptions>) => ReturnType<typeof runCriticalPath>;
+  /** Run `path` against this server with its Agent, a fresh scope and a 5 s step timeout. */
+  run: (path: CriticalPath, extra?: Partial<PathRunOptions>) => PathRun;
+  /** The same for a path of `steps`. */
+  runSteps: (steps: unknown[], extra?: Partial<PathRunOptions>) => PathRun;
+  /** The same for a path with more than steps (`{ steps, teardown, on_failure, ... }`). */
+  runPath: (fields: Record<string, unknown>, extra?: Partial<PathRunOptions>) => PathRun;
 }
+
+type PathRun = ReturnType<typeof runCriticalPath>;
 
 /**
  * Serve `handler` on 127.0.0.1 for the tests of the enclosing file or describe block: started
@@ -81,8 +87,27 @@ export function useLocalServer(
     get server() {
       return started().server;
     },
-    runSteps: (steps, extra = {}) => runSteps(steps, { baseUrl: started().url, dispatcher: agent, ...extra }),
+    run: (path, extra = {}) => runPathOn(started().url, agent, path, extra),
+    runSteps: (steps, extra = {}) => runPathOn(started().url, agent, pathOf(steps), extra),
+    runPath: (fields, extra = {}) => runPathOn(started().url, agent, pathOf([], fields), extra),
   };
+}
+
+/** Run `path` against `baseUrl` with a 5 s step timeout and a fresh scope; `extra` overrides them. */
+function runPathOn(
+  baseUrl: string,
+  dispatcher: Dispatcher,
+  path: CriticalPath,
+  extra: Partial<PathRunOptions>,
+) {
+  return runCriticalPath(path, {
+    baseUrl,
+    dispatcher,
+    scope: scopeFor(baseUrl),
+    settings: { step_timeout: '5s' },
+    signal: new AbortController().signal,
+    ...extra,
+  });
 }
 
 /** Answer `status` with `value` as a JSON body. */
@@ -118,17 +143,4 @@ export function scopeFor(baseUrl: string, secrets: Record<string, string> = {}):
     vars: new Map(),
     redactor: new Redactor(),
   };
-}
-
-/** Run `steps` as one path against `baseUrl` with a 5 s step timeout. */
-export function runSteps(
-  steps: unknown[],
-  o: { baseUrl: string; dispatcher: Dispatcher } & Partial<PathRunOptions>,
-) {
-  return runCriticalPath(pathOf(steps), {
-    scope: scopeFor(o.baseUrl),
-    settings: { step_timeout: '5s' },
-    signal: new AbortController().signal,
-    ...o,
-  });
 }

@@ -5,12 +5,10 @@
  */
 import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, beforeEach, describe, test } from 'node:test';
-import { Agent } from 'undici';
 import { AuthTokens } from '../../src/http/auth.js';
 import { runCriticalPath } from '../../src/http/run-path.js';
 import type { Diagnostic } from '../../src/plan/diagnostic.js';
@@ -19,7 +17,7 @@ import { AuthSpec, CriticalPathSpec } from '../../src/plan/schema.js';
 import type { TemplateScope } from '../../src/plan/template.js';
 import { renderJson } from '../../src/report/json.js';
 import { runPlan } from '../../src/run/run.js';
-import { Redactor } from '../../src/secrets/redactor.js';
+import { sendJson as json, scopeFor, useLocalServer, withBody } from '../support/local-server.js';
 
 const PASSWORD = 'pw-correct-horse';
 /** Token requests the server answered, by grant type. */
@@ -29,10 +27,6 @@ let valid = new Set<string>();
 let issued = 0;
 let expiresIn: number | undefined;
 let lastForm: URLSearchParams | undefined;
-
-const json = (res: ServerResponse, status: number, value: unknown): void => {
-  res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(value));
-};
 
 function handle(req: IncomingMessage, res: ServerResponse, body: string): unknown {
   const route = `${req.method} ${req.url}`;
@@ -71,26 +65,7 @@ function handle(req: IncomingMessage, res: ServerResponse, body: string): unknow
   return json(res, 404, { detail: 'no route' });
 }
 
-let server: Server;
-let baseUrl: string;
-const agent = new Agent();
-
-before(async () => {
-  server = createServer((req, res) => {
-    let body = '';
-    req.on('data', (c: Buffer) => {
-      body += c.toString();
-    });
-    req.on('end', () => handle(req, res, body));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-});
-
-after(async () => {
-  await agent.close();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-});
+const local = useLocalServer(withBody(handle));
 
 beforeEach(() => {
   fetches = {};
@@ -99,16 +74,7 @@ beforeEach(() => {
   lastForm = undefined;
 });
 
-function scope(): TemplateScope {
-  return {
-    env: {},
-    secret: (name) => (name === 'APP_PASSWORD' ? PASSWORD : undefined),
-    run: { id: 'run-1', dir: '/tmp/run' },
-    service: { url: baseUrl },
-    vars: new Map(),
-    redactor: new Redactor(),
-  };
-}
+const scope = (): TemplateScope => scopeFor(local.url, { APP_PASSWORD: PASSWORD });
 
 const USERS = {
   default: 'user',
@@ -138,9 +104,9 @@ const USERS = {
 
 function tokens(s: TemplateScope, now?: () => number): AuthTokens {
   return new AuthTokens(AuthSpec.parse(USERS), {
-    baseUrl,
+    baseUrl: local.url,
     scope: s,
-    dispatcher: agent,
+    dispatcher: local.agent,
     signal: new AbortController().signal,
     timeout: '5s',
     ...(now ? { now } : {}),
@@ -162,11 +128,11 @@ const me = { name: 'me', request: { url: '/me' }, expect: { status: 200, json: {
 
 async function run(p: ReturnType<typeof meth>, auth: AuthTokens, s: TemplateScope) {
   return runCriticalPath(p, {
-    baseUrl,
+    baseUrl: local.url,
     scope: s,
     settings: { step_timeout: '5s' },
     signal: new AbortController().signal,
-    dispatcher: agent,
+    dispatcher: local.agent,
     auth,
   });
 }
@@ -262,7 +228,7 @@ describe('plan-level auth in a run', () => {
   test('the token never appears in the JSON result, though the service echoes it', async () => {
     const text = [
       'version: 1',
-      `service: { name: tiny, url: "${baseUrl}" }`,
+      `service: { name: tiny, url: "${local.url}" }`,
       'auth:',
       '  default: user',
       '  users:',
@@ -293,7 +259,7 @@ describe('plan-level auth in a run', () => {
   test('validate: an auth that names no user is an error', async () => {
     const text = [
       'version: 1',
-      `service: { name: tiny, url: "${baseUrl}" }`,
+      `service: { name: tiny, url: "${local.url}" }`,
       'auth: { default: usr, users: { user: { oauth2_password: { token_url: /token, username: a, password: b } } } }',
       'critical_paths:',
       '  - { name: p, owner: o, expect: e, rollback: r, auth: admin, steps: [{ name: s, auth: nobody, request: { url: /me }, expect: { status: 200 } }] }',

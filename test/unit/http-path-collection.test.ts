@@ -5,62 +5,28 @@
  * failed step, `set` before the request, and kept scripts run in the sandbox worker.
  */
 import assert from 'node:assert/strict';
-import type { Server } from 'node:http';
-import { after, before, describe, test } from 'node:test';
-import { Agent } from 'undici';
-import { runCriticalPath } from '../../src/http/run-path.js';
-import { CriticalPathSpec } from '../../src/plan/schema.js';
-import { Redactor } from '../../src/secrets/redactor.js';
-import { type LocalServer, startLocalServer, withBody } from '../support/local-server.js';
+import { describe, test } from 'node:test';
+import { scopeFor, sendJson, useLocalServer, withBody } from '../support/local-server.js';
 
-let local: LocalServer;
-let _server: Server;
-let baseUrl: string;
-const agent = new Agent();
 const deleted: string[] = [];
 
-before(async () => {
-  local = await startLocalServer(
-    withBody((req, res, body) => {
-      const send = (status: number, value: unknown): void => {
-        res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(value));
-      };
-      const url = req.url ?? '';
-      if (req.method === 'POST' && url === '/articles')
-        send(201, { article: { slug: `a-${JSON.parse(body || '{}').n ?? 0}`, tags: [] } });
-      else if (req.method === 'DELETE' && url.startsWith('/articles/')) {
-        deleted.push(url.slice('/articles/'.length));
-        send(204, {});
-      } else if (url === '/echo') send(200, { auth: req.headers.authorization ?? null, body });
-      else if (url === '/feed') send(200, { articles: [], count: 0 });
-      else send(500, { error: 'boom' });
-    }),
-  );
-  _server = local.server;
-  baseUrl = local.url;
-});
+const local = useLocalServer(
+  withBody((req, res, body) => {
+    const send = (status: number, value: unknown): void => sendJson(res, status, value);
+    const url = req.url ?? '';
+    if (req.method === 'POST' && url === '/articles')
+      send(201, { article: { slug: `a-${JSON.parse(body || '{}').n ?? 0}`, tags: [] } });
+    else if (req.method === 'DELETE' && url.startsWith('/articles/')) {
+      deleted.push(url.slice('/articles/'.length));
+      send(204, {});
+    } else if (url === '/echo') send(200, { auth: req.headers.authorization ?? null, body });
+    else if (url === '/feed') send(200, { articles: [], count: 0 });
+    else send(500, { error: 'boom' });
+  }),
+);
 
-after(async () => {
-  await agent.close();
-  await local.close();
-});
-
-function run(spec: Record<string, unknown>, vars: Record<string, unknown> = {}) {
-  const path = CriticalPathSpec.parse({ name: 'p', owner: 'o', expect: 'e', rollback: 'r', ...spec });
-  return runCriticalPath(path, {
-    baseUrl,
-    scope: {
-      env: {},
-      secret: () => undefined,
-      run: { id: 'run-1', dir: '/tmp' },
-      service: { url: baseUrl },
-      vars: new Map(Object.entries(vars)),
-      redactor: new Redactor(),
-    },
-    settings: { step_timeout: '5s' },
-    signal: new AbortController().signal,
-    dispatcher: agent,
-  });
+function run(fields: Record<string, unknown>, vars: Record<string, unknown> = {}) {
+  return local.runPath(fields, { scope: { ...scopeFor(local.url), vars: new Map(Object.entries(vars)) } });
 }
 
 describe('named assertions', () => {

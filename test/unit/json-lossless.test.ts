@@ -4,17 +4,12 @@
  * query and a JSON body names the record the service named, and results show the digits.
  */
 import assert from 'node:assert/strict';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import fc from 'fast-check';
-import { Agent } from 'undici';
 import { matchValue } from '../../src/http/matcher.js';
-import { runCriticalPath } from '../../src/http/run-path.js';
 import { parseJson, stringifyJson } from '../../src/json/lossless.js';
 import { parsePlan } from '../../src/plan/load.js';
-import type { TemplateScope } from '../../src/plan/template.js';
-import { Redactor } from '../../src/secrets/redactor.js';
+import { useLocalServer, withBody } from '../support/local-server.js';
 
 /** Integers a double cannot hold exactly (beyond 2^53, up to 2^64 and more). */
 const bigId = fc.bigInt({ min: 2n ** 53n + 1n, max: 2n ** 70n }).filter((n) => BigInt(Number(n)) !== n);
@@ -54,41 +49,15 @@ describe('lossless JSON numbers', () => {
 });
 
 describe('lossless JSON numbers through a critical path', () => {
-  let server: Server;
-  let baseUrl: string;
   const seen: { url: string; body: string }[] = [];
   let current = 0n;
-  const agent = new Agent();
-
-  before(async () => {
-    server = createServer((req, res) => {
-      let body = '';
-      req.on('data', (c: Buffer) => {
-        body += c.toString();
-      });
-      req.on('end', () => {
-        seen.push({ url: req.url ?? '', body });
-        res.writeHead(200, { 'content-type': 'application/json' });
-        res.end(`{"id":${current},"items":[{"order_id":${current + 1n}}]}`);
-      });
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  });
-
-  after(async () => {
-    await agent.close();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-  });
-
-  const scope = (): TemplateScope => ({
-    env: {},
-    secret: () => undefined,
-    run: { id: 'r', dir: '/tmp/r' },
-    service: { url: baseUrl },
-    vars: new Map(),
-    redactor: new Redactor(),
-  });
+  const local = useLocalServer(
+    withBody((req, res, body) => {
+      seen.push({ url: req.url ?? '', body });
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(`{"id":${current},"items":[{"order_id":${current + 1n}}]}`);
+    }),
+  );
 
   test('a captured big id goes back exactly, and the plan can spell one (property)', async () => {
     await fc.assert(
@@ -97,7 +66,7 @@ describe('lossless JSON numbers through a critical path', () => {
         seen.length = 0;
         const plan = parsePlan(
           `version: 1
-service: { name: s, url: "${baseUrl}" }
+service: { name: s, url: "${local.url}" }
 critical_paths:
   - name: p
     owner: o
@@ -120,13 +89,7 @@ critical_paths:
         );
         const path = plan.plan.critical_paths?.[0];
         assert.ok(path);
-        const result = await runCriticalPath(path, {
-          baseUrl,
-          scope: scope(),
-          settings: { step_timeout: '5s' },
-          signal: new AbortController().signal,
-          dispatcher: agent,
-        });
+        const result = await local.run(path);
         assert.equal(result.status, 'pass', JSON.stringify(result.steps.map((s) => s.failures ?? s.error)));
         const read = seen[1];
         assert.equal(read?.url, `/orders/${id}?id=${id}`);
@@ -140,7 +103,7 @@ critical_paths:
     current = 2n ** 60n + 1n;
     const plan = parsePlan(
       `version: 1
-service: { name: s, url: "${baseUrl}" }
+service: { name: s, url: "${local.url}" }
 critical_paths:
   - name: p
     owner: o
@@ -155,13 +118,7 @@ critical_paths:
     );
     const path = plan.plan.critical_paths?.[0];
     assert.ok(path);
-    const result = await runCriticalPath(path, {
-      baseUrl,
-      scope: scope(),
-      settings: { step_timeout: '5s' },
-      signal: new AbortController().signal,
-      dispatcher: agent,
-    });
+    const result = await local.run(path);
     assert.equal(result.status, 'fail');
     const failure = result.steps[0]?.failures?.[0];
     assert.match(failure?.message ?? '', new RegExp(`expected ${2n ** 60n}, got ${2n ** 60n + 1n}`));

@@ -4,18 +4,13 @@
  */
 import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { after, before, describe, test } from 'node:test';
-import { Agent } from 'undici';
+import { describe, test } from 'node:test';
 import type { StepResult } from '../../src/checks/paths/result.js';
-import { runCriticalPath } from '../../src/http/run-path.js';
 import { pointerToJsonPath } from '../../src/openapi/check-response.js';
 import { createOpenApiValidator } from '../../src/openapi/validator.js';
-import { CriticalPathSpec } from '../../src/plan/schema.js';
-import { Redactor } from '../../src/secrets/redactor.js';
 import { tempDir } from '../support/cli.js';
+import { useLocalServer } from '../support/local-server.js';
 
 const product = {
   type: 'object',
@@ -76,60 +71,36 @@ const bodies: Record<string, { status: number; type: string; body: unknown }> = 
   '/healthz': { status: 204, type: '', body: '' },
 };
 
-let server: Server;
-let baseUrl: string;
 let version: '3.0.3' | '3.1.0' = '3.1.0';
 let documentFetches = 0;
-const agent = new Agent();
 
-before(async () => {
-  server = createServer((req, res) => {
-    if (req.url === '/openapi.json') {
-      documentFetches++;
-      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(documentFor(version)));
-      return;
-    }
-    const answer = bodies[req.url ?? ''];
-    if (!answer) return void res.writeHead(404).end();
-    const headers = answer.type ? { 'content-type': answer.type } : {};
-    const text = typeof answer.body === 'string' ? answer.body : JSON.stringify(answer.body);
-    res.writeHead(answer.status, headers).end(text);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-});
-
-after(async () => {
-  await agent.close();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
+const local = useLocalServer((req, res) => {
+  if (req.url === '/openapi.json') {
+    documentFetches++;
+    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(documentFor(version)));
+    return;
+  }
+  const answer = bodies[req.url ?? ''];
+  if (!answer) return void res.writeHead(404).end();
+  const headers = answer.type ? { 'content-type': answer.type } : {};
+  const text = typeof answer.body === 'string' ? answer.body : JSON.stringify(answer.body);
+  res.writeHead(answer.status, headers).end(text);
 });
 
 async function runSteps(urls: string[], openapiSource?: string, baseDir = '.'): Promise<StepResult[]> {
   const steps = urls.map((url, i) => ({ name: `s${i}`, request: { url }, expect: { schema: 'openapi' } }));
-  const cp = CriticalPathSpec.parse({ name: 'p', owner: 'o', expect: 'e', rollback: 'r', steps });
-  const scope = {
-    env: {},
-    secret: () => undefined,
-    run: { id: 'r', dir: '/tmp/r' },
-    service: { url: baseUrl },
-    vars: new Map(),
-    redactor: new Redactor(),
-  };
   const results: StepResult[] = [];
   // Each URL in its own path run, so a failing step does not skip the others.
   const openapi = openapiSource
-    ? createOpenApiValidator({ source: openapiSource, serviceUrl: baseUrl, baseDir, dispatcher: agent })
+    ? createOpenApiValidator({
+        source: openapiSource,
+        serviceUrl: local.url,
+        baseDir,
+        dispatcher: local.agent,
+      })
     : undefined;
-  for (const step of cp.steps) {
-    const one = { ...cp, steps: [step] };
-    const r = await runCriticalPath(one, {
-      baseUrl,
-      scope,
-      settings: { step_timeout: '5s' },
-      signal: new AbortController().signal,
-      dispatcher: agent,
-      ...(openapi ? { openapi } : {}),
-    });
+  for (const step of steps) {
+    const r = await local.runSteps([step], openapi ? { openapi } : {});
     results.push(r.steps[0] as StepResult);
   }
   return results;

@@ -5,15 +5,11 @@
  * `{{ env.X }}`; and no text (a literal `??`, stray braces) makes rendering recurse.
  */
 import assert from 'node:assert/strict';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import fc from 'fast-check';
-import { Agent } from 'undici';
-import { runCriticalPath } from '../../src/http/run-path.js';
-import { CriticalPathSpec } from '../../src/plan/schema.js';
 import { renderString, renderTemplate, type TemplateScope } from '../../src/plan/template.js';
 import { Redactor } from '../../src/secrets/redactor.js';
+import { useLocalServer } from '../support/local-server.js';
 
 const TOKEN = 'ci-deploy-token-7f3a9c1e';
 
@@ -149,47 +145,24 @@ describe('templating renders once', () => {
 });
 
 describe('templating renders once, through a critical path', () => {
-  let server: Server;
-  let baseUrl: string;
   const seen: string[] = [];
-  const agent = new Agent();
-
-  before(async () => {
-    server = createServer((req, res) => {
-      seen.push(req.url ?? '');
-      res.writeHead(200, { 'content-type': 'application/json' });
-      // The service hands out a "next" link that asks for the CI token.
-      res.end(JSON.stringify({ next: '/steal?k={{ env.CI_DEPLOY_TOKEN }}' }));
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  });
-
-  after(async () => {
-    await agent.close();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+  const local = useLocalServer((req, res) => {
+    seen.push(req.url ?? '');
+    res.writeHead(200, { 'content-type': 'application/json' });
+    // The service hands out a "next" link that asks for the CI token.
+    res.end(JSON.stringify({ next: '/steal?k={{ env.CI_DEPLOY_TOKEN }}' }));
   });
 
   test('a service answering with {{ env.X }} gets that text back, not the variable', async () => {
-    const path = CriticalPathSpec.parse({
-      name: 'p',
-      owner: 'o',
-      expect: 'e',
-      rollback: 'r',
-      steps: [
+    const { scope } = recordingScope();
+    const result = await local.runSteps(
+      [
         { name: 'first', request: { url: '/start' }, capture: { next: '$.next' } },
         // The plan lets NEXT_URL override the link; without it, the captured link is followed.
         { name: 'follow', request: { url: "{{ env.NEXT_URL ?? '{{ next }}' }}&from=preflight" } },
       ],
-    });
-    const { scope } = recordingScope();
-    const result = await runCriticalPath(path, {
-      baseUrl,
-      scope,
-      settings: { step_timeout: '5s' },
-      signal: new AbortController().signal,
-      dispatcher: agent,
-    });
+      { scope },
+    );
     assert.equal(result.steps.length, 2, JSON.stringify(result));
     const followed = seen.at(-1) ?? '';
     assert.ok(!followed.includes(TOKEN), `the token was sent: ${followed}`);
