@@ -9,20 +9,14 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, test } from 'node:test';
 import { runCli, tempDir } from '../support/cli.js';
+import { onePathYaml } from '../support/plan-text.js';
 
 const PLAN = `version: 1
 service: { name: s, start: "sleep 60" }
 secrets: { file: .env.secrets }
 checks:
   noop: { run: "true" }
-critical_paths:
-  - name: p
-    owner: o
-    expect: e
-    rollback: r
-    steps:
-      - { name: one, request: { url: / } }
-staging: { url: "http://127.0.0.1:9", deploy: "true", rollback: "true" }
+${onePathYaml('      - { name: one, request: { url: / } }\n')}staging: { url: "http://127.0.0.1:9", deploy: "true", rollback: "true" }
 `;
 
 describe('output paths', () => {

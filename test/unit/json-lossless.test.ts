@@ -9,7 +9,9 @@ import fc from 'fast-check';
 import { matchValue } from '../../src/http/matcher.js';
 import { parseJson, stringifyJson } from '../../src/json/lossless.js';
 import { parsePlan } from '../../src/plan/load.js';
+import type { CriticalPath } from '../../src/plan/schema.js';
 import { useLocalServer, withBody } from '../support/local-server.js';
+import { onePathYaml } from '../support/plan-text.js';
 
 /** Integers a double cannot hold exactly (beyond 2^53, up to 2^64 and more). */
 const bigId = fc.bigInt({ min: 2n ** 53n + 1n, max: 2n ** 70n }).filter((n) => BigInt(Number(n)) !== n);
@@ -59,21 +61,24 @@ describe('lossless JSON numbers through a critical path', () => {
     }),
   );
 
+  /** The critical path of a plan against the local server, with `steps` (YAML, as onePathYaml). */
+  function loadPath(steps: string): CriticalPath {
+    const plan = parsePlan(`version: 1\nservice: { name: s, url: "${local.url}" }\n${onePathYaml(steps)}`, {
+      file: '/p/preflight.yaml',
+      displayName: 'preflight.yaml',
+    });
+    const path = plan.plan.critical_paths?.[0];
+    assert.ok(path);
+    return path;
+  }
+
   test('a captured big id goes back exactly, and the plan can spell one (property)', async () => {
     await fc.assert(
       fc.asyncProperty(bigId, async (id) => {
         current = id;
         seen.length = 0;
-        const plan = parsePlan(
-          `version: 1
-service: { name: s, url: "${local.url}" }
-critical_paths:
-  - name: p
-    owner: o
-    expect: e
-    rollback: r
-    steps:
-      - name: create
+        const path = loadPath(
+          `      - name: create
         request: { method: POST, url: /orders }
         expect: { json: { "$.id": ${id}, "$.items[0].order_id": { gt: ${id} } } }
         capture: { id: "$.id", first: "$.items[0]" }
@@ -85,10 +90,7 @@ critical_paths:
           json: { id: "{{ id }}", ref: "order {{ id }}", first: "{{ first }}" }
         expect: { json: { "$.id": "{{ id }}" } }
 `,
-          { file: '/p/preflight.yaml', displayName: 'preflight.yaml' },
         );
-        const path = plan.plan.critical_paths?.[0];
-        assert.ok(path);
         const result = await local.run(path);
         assert.equal(result.status, 'pass', JSON.stringify(result.steps.map((s) => s.failures ?? s.error)));
         const read = seen[1];
@@ -101,23 +103,12 @@ critical_paths:
 
   test('a failed big-integer assertion shows the exact digits and serialises', async () => {
     current = 2n ** 60n + 1n;
-    const plan = parsePlan(
-      `version: 1
-service: { name: s, url: "${local.url}" }
-critical_paths:
-  - name: p
-    owner: o
-    expect: e
-    rollback: r
-    steps:
-      - name: create
+    const path = loadPath(
+      `      - name: create
         request: { url: /orders }
         expect: { json: { "$.id": ${2n ** 60n} } }
 `,
-      { file: '/p/preflight.yaml', displayName: 'preflight.yaml' },
     );
-    const path = plan.plan.critical_paths?.[0];
-    assert.ok(path);
     const result = await local.run(path);
     assert.equal(result.status, 'fail');
     const failure = result.steps[0]?.failures?.[0];

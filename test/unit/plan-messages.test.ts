@@ -7,19 +7,14 @@ import { describe, test } from 'node:test';
 import { checkJsonPathSyntax } from '../../src/http/json-path.js';
 import { PlanError, parsePlan } from '../../src/plan/load.js';
 import { summarizeTodos, todoKinds } from '../../src/plan/todo.js';
+import { onePathYaml } from '../support/plan-text.js';
 
 const FILE = { file: '/plans/preflight.yaml', displayName: 'preflight.yaml' };
 
 function planWith(steps: string): string {
   return `version: 1
 service: { name: s, url: "http://127.0.0.1:9" }
-critical_paths:
-  - name: p
-    owner: o
-    expect: e
-    rollback: r
-    steps:
-${steps}`;
+${onePathYaml(steps)}`;
 }
 
 function errors(

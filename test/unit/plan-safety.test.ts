@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
 import { PlanError, parsePlan } from '../../src/plan/load.js';
+import { onePathYaml } from '../support/plan-text.js';
 
 const FILE = { file: '/plans/preflight.yaml', displayName: 'preflight.yaml' };
 
@@ -23,15 +24,9 @@ function diagnostics(text: string): { code: string; message: string; line: numbe
 
 const BASE = `version: 1
 service: { name: s, start: "true", ready: GET /healthz }
-critical_paths:
-  - name: p
-    owner: o
-    expect: e
-    rollback: r
-    steps:
-      - name: one
+${onePathYaml(`      - name: one
         request: { url: /x }
-`;
+`)}`;
 
 /** Where a duration can be, each as a small plan (DURATION is replaced). */
 const DURATION_PLACES: [string, string][] = [
@@ -127,13 +122,7 @@ describe('plan validation: fallbacks', () => {
 describe('plan validation: YAML merge keys and big integers', () => {
   const MERGED = `version: 1
 service: { name: s, start: "true" }
-critical_paths:
-  - name: p
-    owner: o
-    expect: e
-    rollback: r
-    steps:
-      - name: one
+${onePathYaml(`      - name: one
         request: &req
           method: POST
           url: /orders
@@ -143,7 +132,7 @@ critical_paths:
           <<: *req
           json: { id: 9007199254740993 }
         expect: { json: { "$.id": 9007199254740993, "$.n": { gt: 18446744073709551615 } } }
-`;
+`)}`;
 
   test('<<: *anchor merges the mapping', () => {
     assert.deepEqual(diagnostics(MERGED), []);
