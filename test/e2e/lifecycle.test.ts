@@ -8,18 +8,11 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, test } from 'node:test';
 import { copyExample, processesIn, runCli, serviceUp, waitFor } from '../support/cli.js';
+import { HEALTH_PATH, SHOP_SERVICE } from '../support/plan-text.js';
 
 const PATH = `
 critical_paths:
-  - name: health
-    owner: ops
-    expect: the service answers
-    rollback: none
-    steps:
-      - name: healthz
-        request: { url: /healthz }
-        expect: { status: 200 }
-`;
+${HEALTH_PATH}`;
 
 describe('service lifecycle', () => {
   test('a start command that exits: exit 3 with the tail of the service log', async () => {
@@ -73,13 +66,7 @@ describe('service lifecycle', () => {
       );
       await writeFile(
         path.join(dir, 'slow.yaml'),
-        `version: 1
-service:
-  name: shop
-  start: .venv/bin/uvicorn shop.main:app --host 127.0.0.1 --port {port}
-  ready: GET /healthz
-  env: { DATABASE_URL: "sqlite:///{{ run.dir }}/shop.db" }
-checks:
+        `${SHOP_SERVICE}checks:
   lint: { run: "sleep 60; .venv/bin/ruff check --output-format=json .", parse: ruff }
   unit: { run: ".venv/bin/pytest -q -p no:cacheprovider --junitxml={junit}", parse: junit }
 critical_paths:

@@ -13,24 +13,7 @@ import { createMultiplexer, type Reporter } from '../../src/report/reporter.js';
 import type { RunResult } from '../../src/run/result.js';
 import { runPlan } from '../../src/run/run.js';
 import { copyExample, processesIn, runCli, serviceUp, waitFor } from '../support/cli.js';
-
-const SERVICE = `version: 1
-service:
-  name: shop
-  start: .venv/bin/uvicorn shop.main:app --host 127.0.0.1 --port {port}
-  ready: GET /healthz
-  env: { DATABASE_URL: "sqlite:///{{ run.dir }}/shop.db" }
-`;
-
-const HEALTH = `  - name: health
-    owner: ops
-    expect: the service answers
-    rollback: none
-    steps:
-      - name: healthz
-        request: { url: /healthz }
-        expect: { status: 200 }
-`;
+import { HEALTH_PATH, SHOP_SERVICE } from '../support/plan-text.js';
 
 /** The pid of the uvicorn process running in `dir`, if any. */
 function uvicornPid(dir: string): number | undefined {
@@ -45,7 +28,7 @@ describe('processes under faults', () => {
     const dir = await copyExample();
     await writeFile(
       path.join(dir, 'kill.yaml'),
-      `${SERVICE}paths: { concurrency: 1, step_timeout: 2s }
+      `${SHOP_SERVICE}paths: { concurrency: 1, step_timeout: 2s }
 critical_paths:
   - name: poll
     owner: ops
@@ -57,7 +40,7 @@ critical_paths:
         retry: { count: 40, interval: 250ms, until: { status: 299 } }
       - name: after
         request: { url: /healthz }
-${HEALTH}`,
+${HEALTH_PATH}`,
     );
     const started = performance.now();
     const running = runCli(['run', '--plan', 'kill.yaml', '--json', 'out.json', '--no-store'], { cwd: dir });
@@ -87,7 +70,7 @@ ${HEALTH}`,
     const dir = await copyExample();
     await writeFile(
       path.join(dir, 'hang.yaml'),
-      `${SERVICE}checks:\n  hang: { run: "sleep 600", timeout: 2s }\ncritical_paths:\n${HEALTH}`,
+      `${SHOP_SERVICE}checks:\n  hang: { run: "sleep 600", timeout: 2s }\ncritical_paths:\n${HEALTH_PATH}`,
     );
     const started = performance.now();
     const res = await runCli(['run', '--plan', 'hang.yaml', '--json', 'out.json', '--no-store'], {
@@ -112,7 +95,7 @@ ${HEALTH}`,
     const dir = await copyExample();
     await writeFile(
       path.join(dir, 'lib.yaml'),
-      `${SERVICE}checks:\n  hang: { run: "sleep 600", timeout: 2s }\ncritical_paths:\n${HEALTH}`,
+      `${SHOP_SERVICE}checks:\n  hang: { run: "sleep 600", timeout: 2s }\ncritical_paths:\n${HEALTH_PATH}`,
     );
     const errors: string[] = [];
     const seen: string[] = [];

@@ -10,6 +10,7 @@ import path from 'node:path';
 import { describe, test } from 'node:test';
 import type { RunResult } from '../../src/run/result.js';
 import { copyExample, runCli, tempDir } from '../support/cli.js';
+import { SHOP_SERVICE } from '../support/plan-text.js';
 
 const ENV_CANARY = 'pw-canary-7f3a9c1e42';
 const FILE_CANARY = 'file-canary-51b2d8e0aa';
@@ -20,13 +21,7 @@ describe('secrets and flaky steps', () => {
     await writeFile(path.join(dir, '.env.secrets'), `FILE_CANARY=${FILE_CANARY}\n`);
     await writeFile(
       path.join(dir, 'echo.yaml'),
-      `version: 1
-service:
-  name: shop
-  start: .venv/bin/uvicorn shop.main:app --host 127.0.0.1 --port {port}
-  ready: GET /healthz
-  env: { DATABASE_URL: "sqlite:///{{ run.dir }}/shop.db" }
-secrets: { file: .env.secrets }
+      `${SHOP_SERVICE}secrets: { file: .env.secrets }
 critical_paths:
   - name: support
     owner: dana

@@ -1,5 +1,5 @@
 /**
- * Plan text for the tests that load a plan from YAML: the one critical path most of them need.
+ * Plan text for the tests that load or run a plan from YAML: the pieces many of them share.
  */
 
 /**
@@ -15,3 +15,23 @@ export function onePathYaml(steps: string): string {
     steps:
 ${steps}`;
 }
+
+/** `version: 1` and the example shop as the service, its database a fresh SQLite file in the run's directory. */
+export const SHOP_SERVICE = `version: 1
+service:
+  name: shop
+  start: .venv/bin/uvicorn shop.main:app --host 127.0.0.1 --port {port}
+  ready: GET /healthz
+  env: { DATABASE_URL: "sqlite:///{{ run.dir }}/shop.db" }
+`;
+
+/** One item of `critical_paths:`: "health", a single GET /healthz that expects 200. */
+export const HEALTH_PATH = `  - name: health
+    owner: ops
+    expect: the service answers
+    rollback: none
+    steps:
+      - name: healthz
+        request: { url: /healthz }
+        expect: { status: 200 }
+`;
