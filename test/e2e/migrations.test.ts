@@ -5,7 +5,6 @@
  */
 
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, test } from 'node:test';
@@ -14,6 +13,7 @@ import type { CheckResult } from '../../src/checks/result.js';
 import type { RunResult } from '../../src/run/result.js';
 import { addRevision } from '../support/alembic.js';
 import { type CliResult, copyExample, runCli } from '../support/cli.js';
+import { git } from '../support/git.js';
 import { createTestDatabase, PG_ADMIN_URL } from '../support/postgres.js';
 import { resultValidator } from '../support/result-schema.js';
 
@@ -33,20 +33,6 @@ async function releasedExample(): Promise<string> {
   commit(app, 'v1');
   git(app, 'tag', 'v1');
   return app;
-}
-
-function git(cwd: string, ...args: string[]): string {
-  return execFileSync('git', args, {
-    cwd,
-    encoding: 'utf8',
-    env: {
-      ...process.env,
-      GIT_AUTHOR_NAME: 't',
-      GIT_AUTHOR_EMAIL: 't@t',
-      GIT_COMMITTER_NAME: 't',
-      GIT_COMMITTER_EMAIL: 't@t',
-    },
-  });
 }
 
 function commit(app: string, message: string): void {

@@ -14,6 +14,7 @@ import { type DatabaseConfig, seedSettings } from '../../plan/schema-database.js
 import { runCommand } from '../../run/process.js';
 import type { CommandRun } from '../result.js';
 import { scratchGuardEnv } from '../scratch-guard.js';
+import { createPostgresScratch } from '../scratch-postgres.js';
 import { fillScratchEnv } from '../scratch-proof.js';
 
 /** The seed command failed, or the scratch database could not be made: the check could not run. */
@@ -191,7 +192,7 @@ interface Scratch {
 }
 
 async function createScratch(url: string, cwd: string, runDir: string): Promise<Scratch> {
-  if (/^postgres(ql)?(\+\w+)?:\/\//i.test(url)) return createPostgresScratch(url);
+  if (/^postgres(ql)?(\+\w+)?:\/\//i.test(url)) return createSeedScratch(url);
   if (!/^sqlite(\+\w+)?:\/\/\//i.test(url))
     throw new SeedError(
       'DATABASE_SCRATCH_FAILED',
@@ -217,37 +218,17 @@ async function createScratch(url: string, cwd: string, runDir: string): Promise<
   return { kind: 'sqlite', url: `sqlite:///${file}`, fill, drop };
 }
 
-async function createPostgresScratch(url: string): Promise<Scratch> {
-  const name = `preflight_seed_${randomBytes(5).toString('hex')}`;
-  const scratch = new URL(url);
-  scratch.pathname = `/${name}`;
-  await admin(url, `CREATE DATABASE ${name}`);
-  return {
-    kind: 'postgresql',
-    url: scratch.toString(),
-    fill: async () => {},
-    drop: () => admin(url, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`),
-  };
-}
-
-/** One statement on the server's `postgres` database, with the URL's credentials. */
-async function admin(url: string, sql: string): Promise<void> {
-  const target = new URL(url.replace(/^postgres(ql)?\+\w+:/i, 'postgresql:'));
-  target.pathname = '/postgres';
-  const pg = (await import('pg')).default;
-  const client = new pg.Client({ connectionString: target.toString(), connectionTimeoutMillis: 5_000 });
-  try {
-    await client.connect();
-    await client.query(sql);
-  } catch (error) {
-    const where = `${target.hostname}:${target.port || 5432}`;
-    throw new SeedError(
-      'DATABASE_SCRATCH_FAILED',
-      `could not ${sql.split(' ')[0]?.toLowerCase()} the scratch database for database.seed on ${where}: ${(error as Error).message}; the user of database.url must be allowed to create databases`,
-      '',
-      { cause: error },
-    );
-  } finally {
-    await client.end().catch(() => {});
-  }
+async function createSeedScratch(url: string): Promise<Scratch> {
+  const scratch = await createPostgresScratch(
+    url,
+    'preflight_seed_',
+    ({ verb, where, cause }) =>
+      new SeedError(
+        'DATABASE_SCRATCH_FAILED',
+        `could not ${verb} the scratch database for database.seed on ${where}: ${(cause as Error).message}; the user of database.url must be allowed to create databases`,
+        '',
+        { cause },
+      ),
+  );
+  return { kind: 'postgresql', ...scratch, fill: async () => {} };
 }
