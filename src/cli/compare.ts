@@ -9,14 +9,13 @@ import type { MetricsOverrides } from '../checks/metrics/check.js';
 import { MetricsSpec } from '../plan/schema-metrics.js';
 import { writeJsonResult } from '../report/json.js';
 import { renderMetricsHtml } from '../report/metrics-html.js';
-import { createMultiplexer } from '../report/reporter.js';
-import { createTerminalReporter, detectTerminalMode } from '../report/terminal.js';
 import { runPlan } from '../run/run.js';
 import { Redactor } from '../secrets/redactor.js';
 import { EXIT } from './exit-codes.js';
 import { checkOutputPaths } from './output-paths.js';
 import { loadPlanOrReport, stderrColor } from './plan-errors.js';
 import { historyReporters } from './run-history.js';
+import { multiplexReporters, stdoutTerminal } from './stdout-reporters.js';
 
 /** Flags of `preflight compare`. */
 export interface CompareFlags {
@@ -64,25 +63,13 @@ export async function compareCommand(ref: string, flags: CompareFlags): Promise<
   }
   loaded.plan.metrics ??= MetricsSpec.parse({});
   const redactor = new Redactor();
-  const mode = detectTerminalMode(process.stdout);
-  const live = flags.color !== false && mode.live;
-  const terminal = createTerminalReporter({
-    stream: process.stdout,
-    color: flags.color !== false && mode.color,
-    live: false,
-    redactor,
-    verbose: false,
-  });
+  const { reporter: terminal, live } = stdoutTerminal(flags, redactor);
   const store = historyReporters(
     { ...(flags.store !== undefined ? { store: flags.store } : {}) },
     loaded.dir,
     redactor,
   );
-  const reporter = createMultiplexer([...store, terminal], (error, name) => {
-    process.stderr.write(
-      `preflight: the ${name} reporter failed: ${redactor.redact((error as Error).message)}\n`,
-    );
-  });
+  const reporter = multiplexReporters([...store, terminal], redactor);
   const controller = new AbortController();
   const onSignal = (): void => controller.abort(new Error('interrupted'));
   process.once('SIGINT', onSignal);

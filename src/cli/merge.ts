@@ -8,12 +8,12 @@ import { writeJsonResult } from '../report/json.js';
 import { writeJunit } from '../report/junit.js';
 import { MergeError, mergeResults, type NamedResult } from '../report/merge.js';
 import { writeRecord } from '../report/record.js';
-import { createTerminalReporter, detectTerminalMode } from '../report/terminal.js';
 import type { RunResult } from '../run/result.js';
 import { Redactor } from '../secrets/redactor.js';
 import { EXIT } from './exit-codes.js';
 import { checkOutputPaths } from './output-paths.js';
 import { ecosystemReporters } from './run-ecosystem.js';
+import { stdoutTerminal } from './stdout-reporters.js';
 
 /** Flags of `preflight merge`. */
 export interface MergeFlags {
@@ -73,14 +73,7 @@ export async function mergeCommand(files: string[], flags: MergeFlags): Promise<
   }
   if (flags.json) await writeJsonResult(flags.json, merged, redactor);
   if (flags.junit) await writeJunit(flags.junit, merged, redactor);
-  const mode = detectTerminalMode(process.stdout);
-  const terminal = createTerminalReporter({
-    stream: process.stdout,
-    color: flags.color !== false && mode.color,
-    live: false,
-    redactor,
-    verbose: false,
-  });
+  const terminal = stdoutTerminal(flags, redactor).reporter;
   await terminal.onRunEnd(merged);
   for (const reporter of ecosystemReporters(redactor)) await reporter.onRunEnd(merged);
   return merged.exit_code;

@@ -4,8 +4,7 @@
 import path from 'node:path';
 import { SelectionError } from '../checks/registry.js';
 import type { LoadedPlan } from '../plan/load.js';
-import { createMultiplexer, type Reporter } from '../report/reporter.js';
-import { createTerminalReporter, detectTerminalMode } from '../report/terminal.js';
+import type { Reporter } from '../report/reporter.js';
 import { killAllGroupsSync } from '../run/process.js';
 import type { Invocation, RunResult } from '../run/result.js';
 import { runPlan } from '../run/run.js';
@@ -24,6 +23,7 @@ import {
   planFileFor,
 } from './run-ecosystem.js';
 import { type HistoryFlags, historyReporters } from './run-history.js';
+import { multiplexReporters, stdoutTerminal } from './stdout-reporters.js';
 
 export interface RunFlags extends HistoryFlags, EcosystemFlags, CollectionFlags {
   plan: string;
@@ -82,24 +82,13 @@ export async function runCommand(flags: RunFlags): Promise<number> {
   }
   if (!runUsesProbe(loaded.plan.metrics !== undefined, flags.only)) useBaselineWasm();
   const redactor = new Redactor();
-  const mode = detectTerminalMode(process.stdout);
-  const terminal = createTerminalReporter({
-    stream: process.stdout,
-    color: flags.color !== false && mode.color,
-    live: flags.color !== false && mode.live,
-    redactor,
-    verbose: flags.verbose === true,
-  });
+  const terminal = stdoutTerminal(flags, redactor, { live: true, verbose: flags.verbose === true }).reporter;
   const files = fileReporter(flags, resolveRecordDir(flags, loaded.plan.record?.dir, loaded.dir), redactor);
   // The files first (the summary names the record), then the verdict on the terminal, then the
   // history: the user reads the verdict while the store writes (and fsyncs) the run.
-  const reporter = createMultiplexer(
+  const reporter = multiplexReporters(
     [files, terminal, ...historyReporters(flags, loaded.dir, redactor), ...ecosystemReporters(redactor)],
-    (error, name) => {
-      process.stderr.write(
-        `preflight: the ${name} reporter failed: ${redactor.redact((error as Error).message ?? String(error))}\n`,
-      );
-    },
+    redactor,
   );
   const controller = new AbortController();
   const interrupted = handleSignals(controller);

@@ -5,24 +5,19 @@
  * carrying the iterations of both segments (each runs half of the rate), no k6 left behind.
  */
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, test } from 'node:test';
+import type { MetricComparison } from '../../src/checks/metrics/result.js';
 import { findK6 } from '../../src/ecosystem/k6/binary.js';
 import { copyExample, processesIn, ROOT, runCli } from '../support/cli.js';
+import { initRepo } from '../support/git.js';
 
 interface Result {
   checks: { id: string; status: string; error?: { code: string } }[];
   metrics: {
     settings: { rate: number; block_ms: number; engine?: { name: string; segments: number } };
-    comparisons: {
-      path: string;
-      step: string | null;
-      metric: string;
-      before: number | null;
-      after: number | null;
-    }[];
+    comparisons: Pick<MetricComparison, 'path' | 'step' | 'metric' | 'before' | 'after'>[];
     blocks: { side: string; warmup: boolean; paths: { path: string; count: number; errors: number }[] }[];
     histograms: { candidate: { path: string; iterations: number; errors: number }[] };
   };
@@ -33,14 +28,7 @@ describe('preflight compare --engine k6', () => {
     assert.ok(await findK6(ROOT), 'no k6 binary: bash scripts/ensure-tools.sh installs it');
     const dir = await copyExample();
     await writeFile(path.join(dir, '.gitignore'), '.venv\n.preflight/\n*.db\n');
-    const git = (...args: string[]): string =>
-      execFileSync('git', ['-c', 'user.email=t@example.test', '-c', 'user.name=t', ...args], {
-        cwd: dir,
-        encoding: 'utf8',
-      });
-    git('init', '-q');
-    git('add', '-A');
-    git('commit', '-qm', 'release 1');
+    initRepo(dir);
     const out = path.join(dir, 'k6.json');
     const r = await runCli(
       [
@@ -101,9 +89,7 @@ describe('preflight compare --engine k6', () => {
   test('no k6 binary: could not run (exit 3), saying how to install it', async () => {
     const dir = await copyExample();
     await writeFile(path.join(dir, '.gitignore'), '.venv\n.preflight/\n*.db\n');
-    execFileSync('git', ['init', '-q'], { cwd: dir });
-    execFileSync('git', ['add', '-A'], { cwd: dir });
-    execFileSync('git', ['-c', 'user.email=t@t', '-c', 'user.name=t', 'commit', '-qm', 'r1'], { cwd: dir });
+    initRepo(dir, 'r1');
     const r = await runCli(['compare', 'HEAD', '--engine', 'k6', '--max-duration', '4s'], {
       cwd: dir,
       env: { K6: path.join(dir, 'no-such-k6') },

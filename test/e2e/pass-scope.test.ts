@@ -11,6 +11,7 @@ import { execFileSync } from 'node:child_process';
 import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import type { MetricComparison } from '../../src/checks/metrics/result.js';
 import type { RunResult } from '../../src/run/result.js';
 import { processesMatching, runCli, tempDir } from '../support/cli.js';
 import { type ScopedRepo, scopedRepo } from '../support/scoped.js';
@@ -105,15 +106,7 @@ describe('one scope per pass', () => {
       timeoutMs: 150_000,
     });
     const json = (await readJson(path.join(fixture.app, 'out-compare.json'))) as RunResult & {
-      metrics?: {
-        comparisons: {
-          path: string;
-          step: string | null;
-          metric: string;
-          before: number | null;
-          after: number | null;
-        }[];
-      };
+      metrics?: { comparisons: Pick<MetricComparison, 'path' | 'step' | 'metric' | 'before' | 'after'>[] };
     };
     const errors = json.metrics?.comparisons.find(
       (c) => c.path === 'sign-up' && c.step === null && c.metric === 'errors',

@@ -5,7 +5,10 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { after, before } from 'node:test';
 import { gzipSync } from 'node:zlib';
+import { Agent } from 'undici';
+import type { CacheClient } from '../../src/checks/cache/exchange.js';
 import type { TemplateScope } from '../../src/plan/template.js';
 import { Redactor } from '../../src/secrets/redactor.js';
 
@@ -140,5 +143,41 @@ export function emptyScope(): TemplateScope {
     service: { url: '' },
     vars: new Map(),
     redactor: new Redactor(),
+  };
+}
+
+/** The cache test server of a test file and the client its probes send with. */
+export interface CacheServerForTests {
+  /** The running server, once `before` has run. */
+  readonly server: CacheTestServer;
+  /** A client of the server: its own Agent, a 5 s timeout, a signal that never aborts. */
+  client: () => CacheClient;
+}
+
+/** Start the cache test server in `before` for the tests of this file; close it (and the Agent) in `after`. */
+export function useCacheServer(): CacheServerForTests {
+  const dispatcher = new Agent();
+  let server: CacheTestServer | undefined;
+  before(async () => {
+    server = await startCacheServer();
+  });
+  after(async () => {
+    await dispatcher.close();
+    await server?.close();
+  });
+  const started = (): CacheTestServer => {
+    if (!server) throw new Error('the cache server starts in before(): use it inside a test');
+    return server;
+  };
+  return {
+    get server() {
+      return started();
+    },
+    client: () => ({
+      baseUrl: started().url,
+      dispatcher,
+      timeoutMs: 5000,
+      signal: new AbortController().signal,
+    }),
   };
 }

@@ -17,3 +17,10 @@ export function git(cwd: string, ...args: string[]): string {
     },
   });
 }
+
+/** A new repository in `dir` with everything in it committed as `message`. */
+export function initRepo(dir: string, message = 'release 1'): void {
+  git(dir, 'init', '-q');
+  git(dir, 'add', '-A');
+  git(dir, 'commit', '-qm', message);
+}

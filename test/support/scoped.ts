@@ -2,10 +2,10 @@
  * The scoped fixture app (test/fixtures/scoped): copied into a temp git repository, at its root
  * or in a subdirectory, sharing the example's venv.
  */
-import { execFileSync } from 'node:child_process';
 import { cp, mkdir, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { EXAMPLE, ROOT, tempDir } from './cli.js';
+import { git, initRepo } from './git.js';
 
 export const SCOPED = path.join(ROOT, 'test', 'fixtures', 'scoped');
 
@@ -28,14 +28,7 @@ export async function scopedRepo(sub = ''): Promise<ScopedRepo> {
     path.join(repo, '.gitignore'),
     '.venv\n.preflight/\n*.db\n__pycache__/\nout*.json\nrecords/\n',
   );
-  const git = (...args: string[]): string =>
-    execFileSync('git', ['-c', 'user.email=t@example.test', '-c', 'user.name=t', ...args], {
-      cwd: repo,
-      encoding: 'utf8',
-    });
-  git('init', '-q');
-  git('add', '-A');
-  git('commit', '-qm', 'release 1');
-  git('tag', 'v1');
-  return { repo, app, git };
+  initRepo(repo);
+  git(repo, 'tag', 'v1');
+  return { repo, app, git: (...args) => git(repo, ...args) };
 }

@@ -3,25 +3,15 @@
  * wrong in-process cache; sessions for users A and B; the marker redacted when secret.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { Agent } from 'undici';
+import { describe, it } from 'node:test';
 import { ProbeError } from '../../src/checks/cache/exchange.js';
 import { type CacheProbeResult, probeCache } from '../../src/checks/cache/probe.js';
 import type { Finding } from '../../src/checks/result.js';
 import { type CacheConfig, CacheSpec } from '../../src/plan/schema.js';
 import type { TemplateScope } from '../../src/plan/template.js';
-import { type CacheTestServer, emptyScope, startCacheServer } from '../support/cache-server.js';
+import { emptyScope, useCacheServer } from '../support/cache-server.js';
 
-let server: CacheTestServer;
-const dispatcher = new Agent();
-
-before(async () => {
-  server = await startCacheServer();
-});
-after(async () => {
-  await dispatcher.close();
-  await server.close();
-});
+const cache = useCacheServer();
 
 const SESSION = {
   steps: [
@@ -45,7 +35,7 @@ async function probe(
     headers: { Authorization: 'Bearer {{ token }}' },
     ...section,
   });
-  const client = { baseUrl: server.url, dispatcher, timeoutMs: 5000, signal: new AbortController().signal };
+  const client = cache.client();
   nonces += 1;
   return probeCache({ spec, client, scope, nonce: `n${nonces}` });
 }
@@ -192,9 +182,9 @@ describe('sessions', () => {
 
   it('the token a session captured is registered as a secret', async () => {
     const scope = emptyScope();
-    const before = server.issued.length;
+    const before = cache.server.issued.length;
     await probe({ private: ['/good/me'], deception: false }, scope);
-    const tokens = server.issued.slice(before);
+    const tokens = cache.server.issued.slice(before);
     assert.equal(tokens.length, 2, 'one login for user A, one for user B');
     for (const token of tokens) assert.equal(scope.redactor.redact(`Bearer ${token}`), 'Bearer [redacted]');
   });

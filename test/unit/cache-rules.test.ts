@@ -3,27 +3,17 @@
  * message that names the path, quotes the header and says what to send instead.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { Agent } from 'undici';
+import { describe, it } from 'node:test';
 import { probeCache } from '../../src/checks/cache/probe.js';
 import type { Finding } from '../../src/checks/result.js';
 import { type CacheConfig, CacheSpec } from '../../src/plan/schema.js';
-import { type CacheTestServer, emptyScope, startCacheServer } from '../support/cache-server.js';
+import { emptyScope, useCacheServer } from '../support/cache-server.js';
 
-let server: CacheTestServer;
-const dispatcher = new Agent();
-
-before(async () => {
-  server = await startCacheServer();
-});
-after(async () => {
-  await dispatcher.close();
-  await server.close();
-});
+const cache = useCacheServer();
 
 async function findingsFor(section: Partial<Record<keyof CacheConfig, unknown>>): Promise<Finding[]> {
   const spec = CacheSpec.parse(section);
-  const client = { baseUrl: server.url, dispatcher, timeoutMs: 5000, signal: new AbortController().signal };
+  const client = cache.client();
   const result = await probeCache({ spec, client, scope: emptyScope(), nonce: 'n0nce' });
   return result.findings;
 }

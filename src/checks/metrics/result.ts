@@ -2,6 +2,7 @@
  * Result types of the `metrics` check: baseline vs candidate, measured in interleaved
  * blocks, compared per critical path and metric. Part of the JSON result (`metrics`).
  */
+import type { LatencySummary } from '../../probe/histogram.js';
 
 /** The metrics compared for each critical path. */
 export type MetricName = 'p50' | 'p95' | 'p99' | 'errors' | 'throughput';
@@ -67,15 +68,8 @@ export interface SloCheck {
   pass: boolean;
 }
 
-/** Latency summary (ms) of a histogram. */
-export interface LatencySummaryResult {
-  count: number;
-  p50_ms: number;
-  p90_ms: number;
-  p95_ms: number;
-  p99_ms: number;
-  max_ms: number;
-  mean_ms: number;
+/** Latency summary (ms) of a histogram: the probe's summary, and the distribution. */
+export interface LatencySummaryResult extends LatencySummary {
   /** Latency by percentile: [percentile, ms] pairs. */
   distribution: [number, number][];
 }
