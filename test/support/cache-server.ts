@@ -5,12 +5,12 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { after, before } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import { Agent } from 'undici';
 import type { CacheClient } from '../../src/checks/cache/exchange.js';
 import type { TemplateScope } from '../../src/plan/template.js';
 import { Redactor } from '../../src/secrets/redactor.js';
+import { startedForTests } from './for-tests.js';
 
 /** A response the origin sends: status, headers, body. */
 export interface Crafted {
@@ -157,18 +157,10 @@ export interface CacheServerForTests {
 /** Start the cache test server in `before` for the tests of this file; close it (and the Agent) in `after`. */
 export function useCacheServer(): CacheServerForTests {
   const dispatcher = new Agent();
-  let server: CacheTestServer | undefined;
-  before(async () => {
-    server = await startCacheServer();
-  });
-  after(async () => {
+  const started = startedForTests('the cache server', startCacheServer, async (server) => {
     await dispatcher.close();
-    await server?.close();
+    await server.close();
   });
-  const started = (): CacheTestServer => {
-    if (!server) throw new Error('the cache server starts in before(): use it inside a test');
-    return server;
-  };
   return {
     get server() {
       return started();

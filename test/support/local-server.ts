@@ -10,12 +10,12 @@ import {
   type ServerResponse,
 } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { after, before } from 'node:test';
 import { Agent, type Dispatcher } from 'undici';
 import { type PathRunOptions, runCriticalPath } from '../../src/http/run-path.js';
 import { type CriticalPath, CriticalPathSpec } from '../../src/plan/schema.js';
 import type { TemplateScope } from '../../src/plan/template.js';
 import { Redactor } from '../../src/secrets/redactor.js';
+import { startedForTests } from './for-tests.js';
 
 export interface LocalServer {
   server: Server;
@@ -65,20 +65,18 @@ export function useLocalServer(
   onListening: (server: Server) => void = () => undefined,
 ): ServedForTests {
   const agent = new Agent();
-  let local: LocalServer | undefined;
-  // One hook for both: Node 20 does not wait for one file-level before() to end before the next.
-  before(async () => {
-    local = await startLocalServer(handler);
-    onListening(local.server);
-  });
-  after(async () => {
-    await agent.close();
-    await local?.close();
-  });
-  const started = (): LocalServer => {
-    if (!local) throw new Error('the local server starts in before(): read it inside a test');
-    return local;
-  };
+  const started = startedForTests(
+    'the local server',
+    async () => {
+      const local = await startLocalServer(handler);
+      onListening(local.server);
+      return local;
+    },
+    async (local) => {
+      await agent.close();
+      await local.close();
+    },
+  );
   return {
     agent,
     get url() {
