@@ -3,21 +3,18 @@
  * check (a Traceback the real example service logs while the critical paths run).
  */
 import assert from 'node:assert/strict';
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, test } from 'node:test';
-import type { RunResult } from '../../src/run/result.js';
-import { copyExample, patchFile, processesIn, runCli, tempDir } from '../support/cli.js';
-
-async function readJson(file: string): Promise<RunResult> {
-  return JSON.parse(await readFile(file, 'utf8')) as RunResult;
-}
-
-async function readRecord(dir: string): Promise<string> {
-  const files = (await readdir(dir)).filter((f) => f.endsWith('.md'));
-  assert.equal(files.length, 1, `one record in ${dir}`);
-  return readFile(path.join(dir, files[0] as string), 'utf8');
-}
+import {
+  copyExample,
+  patchFile,
+  processesIn,
+  readJson,
+  readRecord,
+  runCli,
+  tempDir,
+} from '../support/cli.js';
 
 const CONFIG_PLAN = `version: 1
 service: { name: shop, owner: team-shop }

@@ -3,21 +3,10 @@
  * checkout, a ruff finding, a failing pytest test.
  */
 import assert from 'node:assert/strict';
-import { readdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, test } from 'node:test';
-import type { RunResult } from '../../src/run/result.js';
-import { copyExample, patchFile, runCli } from '../support/cli.js';
-
-async function readJson(file: string): Promise<RunResult> {
-  return JSON.parse(await readFile(file, 'utf8')) as RunResult;
-}
-
-async function readRecord(dir: string): Promise<string> {
-  const files = (await readdir(dir)).filter((f) => f.endsWith('.md'));
-  assert.equal(files.length, 1, `one record in ${dir}`);
-  return readFile(path.join(dir, files[0] as string), 'utf8');
-}
+import { copyExample, patchFile, readJson, readRecord, runCli } from '../support/cli.js';
 
 describe('preflight run on the example shop', () => {
   test('healthy example: GO, every check and every path with owner/expect/rollback and step timings', async () => {

@@ -2,12 +2,14 @@
  * End-to-end helpers: run the built CLI as a user would, on plans and copies of the
  * example service written into temp dirs.
  */
+import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
-import { cp, mkdtemp, readFile, symlink, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { RunResult } from '../../src/run/result.js';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const CLI = path.join(ROOT, 'dist', 'cli', 'main.js');
@@ -58,6 +60,18 @@ export function runCli(args: string[], options: CliOptions = {}): Promise<CliRes
       resolve({ code, signal, stdout, stderr });
     });
   });
+}
+
+/** The JSON result a run wrote to `file`. */
+export async function readJson(file: string): Promise<RunResult> {
+  return JSON.parse(await readFile(file, 'utf8')) as RunResult;
+}
+
+/** The one launch record (Markdown) in `dir`; fails the test when there is not exactly one. */
+export async function readRecord(dir: string): Promise<string> {
+  const files = (await readdir(dir)).filter((f) => f.endsWith('.md'));
+  assert.equal(files.length, 1, `one record in ${dir}`);
+  return readFile(path.join(dir, files[0] as string), 'utf8');
 }
 
 /** A fresh temp directory. */

@@ -14,7 +14,7 @@ import { type DatabaseConfig, seedSettings } from '../../plan/schema-database.js
 import { runCommand } from '../../run/process.js';
 import type { CommandRun } from '../result.js';
 import { scratchGuardEnv } from '../scratch-guard.js';
-import { createPostgresScratch } from '../scratch-postgres.js';
+import { createPostgresScratch, type ScratchFailure } from '../scratch-postgres.js';
 import { fillScratchEnv } from '../scratch-proof.js';
 
 /** The seed command failed, or the scratch database could not be made: the check could not run. */
@@ -192,7 +192,12 @@ interface Scratch {
 }
 
 async function createScratch(url: string, cwd: string, runDir: string): Promise<Scratch> {
-  if (/^postgres(ql)?(\+\w+)?:\/\//i.test(url)) return createSeedScratch(url);
+  if (/^postgres(ql)?(\+\w+)?:\/\//i.test(url))
+    return {
+      kind: 'postgresql',
+      ...(await createPostgresScratch(url, 'preflight_seed_', scratchFailed)),
+      fill: async () => {},
+    };
   if (!/^sqlite(\+\w+)?:\/\/\//i.test(url))
     throw new SeedError(
       'DATABASE_SCRATCH_FAILED',
@@ -218,17 +223,12 @@ async function createScratch(url: string, cwd: string, runDir: string): Promise<
   return { kind: 'sqlite', url: `sqlite:///${file}`, fill, drop };
 }
 
-async function createSeedScratch(url: string): Promise<Scratch> {
-  const scratch = await createPostgresScratch(
-    url,
-    'preflight_seed_',
-    ({ verb, where, cause }) =>
-      new SeedError(
-        'DATABASE_SCRATCH_FAILED',
-        `could not ${verb} the scratch database for database.seed on ${where}: ${(cause as Error).message}; the user of database.url must be allowed to create databases`,
-        '',
-        { cause },
-      ),
+/** The scratch PostgreSQL database could not be created or dropped. */
+function scratchFailed({ verb, where, cause }: ScratchFailure): SeedError {
+  return new SeedError(
+    'DATABASE_SCRATCH_FAILED',
+    `could not ${verb} the scratch database for database.seed on ${where}: ${(cause as Error).message}; the user of database.url must be allowed to create databases`,
+    '',
+    { cause },
   );
-  return { kind: 'postgresql', ...scratch, fill: async () => {} };
 }

@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
-import { createPostgresScratch } from '../scratch-postgres.js';
+import { createPostgresScratch, type ScratchFailure } from '../scratch-postgres.js';
 import { MigrationsError } from './baseline.js';
 
 /** A scratch database: the URL for Alembic, and how to remove it. */
@@ -21,7 +21,11 @@ export async function createScratchDatabase(
   url: string | undefined,
   runDir: string,
 ): Promise<ScratchDatabase> {
-  if (url && /^postgres(ql)?(\+\w+)?:\/\//.test(url)) return createPostgres(url);
+  if (url && /^postgres(ql)?(\+\w+)?:\/\//.test(url))
+    return {
+      kind: 'postgresql',
+      ...(await createPostgresScratch(url, 'preflight_migrations_', scratchFailed)),
+    };
   const file = path.join(runDir, `migrations-scratch-${randomBytes(4).toString('hex')}.db`);
   const drop = async (): Promise<void> => {
     for (const suffix of ['', '-wal', '-shm', '-journal']) await rm(`${file}${suffix}`, { force: true });
@@ -29,16 +33,11 @@ export async function createScratchDatabase(
   return { kind: 'sqlite', url: `sqlite:///${file}`, drop };
 }
 
-async function createPostgres(url: string): Promise<ScratchDatabase> {
-  const scratch = await createPostgresScratch(
-    url,
-    'preflight_migrations_',
-    ({ verb, where, cause }) =>
-      new MigrationsError(
-        'MIGRATIONS_SCRATCH_FAILED',
-        `could not ${verb} the scratch database on ${where} for the downgrade rehearsal: ${(cause as Error).message}; the plan's database.url must be a server where that user may create databases (or set database.migrations.downgrade: false)`,
-        { cause },
-      ),
+/** The scratch PostgreSQL database could not be created or dropped. */
+function scratchFailed({ verb, where, cause }: ScratchFailure): MigrationsError {
+  return new MigrationsError(
+    'MIGRATIONS_SCRATCH_FAILED',
+    `could not ${verb} the scratch database on ${where} for the downgrade rehearsal: ${(cause as Error).message}; the plan's database.url must be a server where that user may create databases (or set database.migrations.downgrade: false)`,
+    { cause },
   );
-  return { kind: 'postgresql', ...scratch };
 }
