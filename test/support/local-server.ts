@@ -56,20 +56,27 @@ export interface ServedForTests {
 
 type PathRun = ReturnType<typeof runCriticalPath>;
 
+/** How `useLocalServer` sets up: what runs once the server listens, and the Agent to send with. */
+export interface UseLocalServerOptions {
+  onListening?: (server: Server) => void;
+  /** Default: a new `Agent()`. Closed in `after` either way. */
+  agent?: Agent;
+}
+
 /**
  * Serve `handler` on 127.0.0.1 for the tests of the enclosing file or describe block: started
  * in `before` (then `onListening` runs), closed (with its Agent) in `after`.
  */
 export function useLocalServer(
   handler: RequestListener,
-  onListening: (server: Server) => void = () => undefined,
+  options: UseLocalServerOptions = {},
 ): ServedForTests {
-  const agent = new Agent();
+  const agent = options.agent ?? new Agent();
   const started = startedForTests(
     'the local server',
     async () => {
       const local = await startLocalServer(handler);
-      onListening(local.server);
+      options.onListening?.(local.server);
       return local;
     },
     async (local) => {

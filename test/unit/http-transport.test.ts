@@ -69,10 +69,12 @@ const local = useLocalServer(
     if (route) route(req, res);
     else res.writeHead(404).end();
   },
-  (server) =>
-    server.on('connection', () => {
-      connections++;
-    }),
+  {
+    onListening: (server) =>
+      server.on('connection', () => {
+        connections++;
+      }),
+  },
 );
 
 const run = (steps: unknown[], extra: Partial<PathRunOptions> = {}) =>

@@ -1,60 +1,27 @@
 import assert from 'node:assert/strict';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { Agent } from 'undici';
 import { candidateFirst, measureInterleaved } from '../../src/metrics/interleave.js';
-import { CriticalPathSpec } from '../../src/plan/schema.js';
-import type { TemplateScope } from '../../src/plan/template.js';
-import { Redactor } from '../../src/secrets/redactor.js';
+import { pathOf, scopeFor, useLocalServer } from '../support/local-server.js';
 
-let server: Server;
-let baseUrl: string;
 const agent = new Agent({ connections: 16 });
+const local = useLocalServer((_req, res) => res.end('ok'), { agent });
 
-before(async () => {
-  server = createServer((_req, res) => res.end('ok'));
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-});
-
-after(async () => {
-  await agent.close();
-  server.closeAllConnections();
-  await new Promise((resolve) => server.close(resolve));
-});
-
-const path = CriticalPathSpec.parse({
-  name: 'p',
-  owner: 'o',
-  expect: 'e',
-  rollback: 'r',
-  steps: [{ name: 's', request: { url: '/' } }],
-});
-
-const scope = (): TemplateScope => ({
-  env: {},
-  secret: () => undefined,
-  run: { id: 'r', dir: '/tmp' },
-  service: { url: '' },
-  vars: new Map(),
-  redactor: new Redactor(),
-});
-
-const common = {
-  paths: [path],
-  scope,
+/** What every measurement here shares: one path, both sides on the local server. */
+const common = () => ({
+  paths: [pathOf([{ name: 's', request: { url: '/' } }])],
+  scope: () => scopeFor(''),
   maxInFlight: 16,
   stepTimeout: '5s' as const,
   dispatcher: agent,
   signal: new AbortController().signal,
-};
+  urls: { baseline: local.url, candidate: local.url },
+});
 
 describe('interleaved measurement', () => {
   test('Thue–Morse order: A B, B A, B A, A B after a warm-up round; raw samples kept for measured blocks', async () => {
     const result = await measureInterleaved({
-      ...common,
-      urls: { baseline: baseUrl, candidate: baseUrl },
+      ...common(),
       rate: 40,
       blockMs: 100,
       warmup: 1,
@@ -95,8 +62,7 @@ describe('interleaved measurement', () => {
   test('the look after a round ends the measurement; so does the budget', async () => {
     const looks: number[] = [];
     const decided = await measureInterleaved({
-      ...common,
-      urls: { baseline: baseUrl, candidate: baseUrl },
+      ...common(),
       rate: 40,
       blockMs: 50,
       warmup: 0,
@@ -109,8 +75,7 @@ describe('interleaved measurement', () => {
     assert.deepEqual(looks, [1, 2, 3]);
     assert.equal(decided.stopped, 'decided');
     const budget = await measureInterleaved({
-      ...common,
-      urls: { baseline: baseUrl, candidate: baseUrl },
+      ...common(),
       rate: 40,
       blockMs: 50,
       warmup: 0,
@@ -123,8 +88,7 @@ describe('interleaved measurement', () => {
 
   test('the max-rate model runs closed loops in each block instead of a fixed rate', async () => {
     const result = await measureInterleaved({
-      ...common,
-      urls: { baseline: baseUrl, candidate: baseUrl },
+      ...common(),
       rate: 1,
       model: 'max-rate',
       vus: 2,
