@@ -14,11 +14,35 @@ import path from 'node:path';
 import { describe, test } from 'node:test';
 import type { StepResult } from '../../src/checks/paths/result.js';
 import type { RunResult } from '../../src/run/result.js';
-import { copyExample, ROOT, runCli, tempDir, withShop } from '../support/cli.js';
+import { type CliResult, copyExample, ROOT, runCli, tempDir, withShop } from '../support/cli.js';
 import { type NewmanExecution, runNewman } from '../support/newman.js';
 import { createTestDatabase } from '../support/postgres.js';
 
 const FIXTURES = path.join(ROOT, 'test', 'fixtures', 'postman');
+
+/** `preflight run` on a collection with its environment against `url` (no store), the result in out.json. */
+function runCollection(
+  dir: string,
+  collection: string,
+  environment: string,
+  url: string,
+): Promise<CliResult> {
+  return runCli(
+    [
+      'run',
+      '--plan',
+      collection,
+      '--environment',
+      environment,
+      '--base-url',
+      url,
+      '--json',
+      'out.json',
+      '--no-store',
+    ],
+    { cwd: dir },
+  );
+}
 
 interface Fixture {
   name: string;
@@ -147,21 +171,7 @@ describe('Newman and preflight on the same collections, against the example shop
       });
       let result: RunResult | undefined;
       await withShopOn(undefined, async (url) => {
-        const run = await runCli(
-          [
-            'run',
-            '--plan',
-            fixture.collection,
-            '--environment',
-            fixture.environment,
-            '--base-url',
-            url,
-            '--json',
-            'out.json',
-            '--no-store',
-          ],
-          { cwd: dir },
-        );
+        const run = await runCollection(dir, fixture.collection, fixture.environment, url);
         assert.equal(run.code, fixture.failing.length > 0 ? 1 : 0, `${run.stdout}\n${run.stderr}`);
         result = JSON.parse(await readFile(path.join(dir, 'out.json'), 'utf8')) as RunResult;
       });
@@ -194,20 +204,11 @@ describe('Newman and preflight on the same collections, against the example shop
           environment: path.join(dir, 'shop-local.postman_environment.json'),
         });
         assert.ok(newman.failures > 0, 'Newman fails');
-        const run = await runCli(
-          [
-            'run',
-            '--plan',
-            'shop-pm.postman_collection.json',
-            '--environment',
-            'shop-local.postman_environment.json',
-            '--base-url',
-            url,
-            '--json',
-            'out.json',
-            '--no-store',
-          ],
-          { cwd: dir },
+        const run = await runCollection(
+          dir,
+          'shop-pm.postman_collection.json',
+          'shop-local.postman_environment.json',
+          url,
         );
         assert.equal(run.code, 1, `${run.stdout}\n${run.stderr}`);
         assert.match(run.stdout, /NO-GO/);
