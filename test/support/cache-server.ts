@@ -3,14 +3,13 @@
  * port 0. Some routes sit behind a deliberately wrong in-process "CDN" that stores by URL
  * only, so that the leak and deception probes have something real to catch.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { gzipSync } from 'node:zlib';
 import { Agent } from 'undici';
 import type { CacheClient } from '../../src/checks/cache/exchange.js';
 import type { TemplateScope } from '../../src/plan/template.js';
-import { Redactor } from '../../src/secrets/redactor.js';
 import { startedForTests } from './for-tests.js';
+import { scopeFor, startLocalServer } from './local-server.js';
 
 /** A response the origin sends: status, headers, body. */
 export interface Crafted {
@@ -54,14 +53,12 @@ export const CRAFTED: Record<string, Crafted> = {
 export async function startCacheServer(): Promise<CacheTestServer> {
   const store = new Map<string, { status: number; body: string }>();
   const issued: string[] = [];
-  const server = createServer((req, res) => {
+  const { url, close } = await startLocalServer((req, res) => {
     route(req, store, issued)
       .catch((error: unknown): Crafted => ({ status: 500, body: String(error) }))
       .then((crafted) => send(res, crafted));
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}`, issued, close: () => close(server) };
+  return { url, issued, close };
 }
 
 /** The response to a request. */
@@ -129,21 +126,9 @@ function send(res: ServerResponse, crafted: Crafted): void {
   res.end(crafted.body ?? '');
 }
 
-function close(server: Server): Promise<void> {
-  server.closeAllConnections();
-  return new Promise((resolve) => server.close(() => resolve()));
-}
-
 /** A template scope with nothing in it (and a fresh redactor). */
 export function emptyScope(): TemplateScope {
-  return {
-    env: {},
-    secret: () => undefined,
-    run: { id: 'run', dir: '/tmp' },
-    service: { url: '' },
-    vars: new Map(),
-    redactor: new Redactor(),
-  };
+  return scopeFor('');
 }
 
 /** The cache test server of a test file and the client its probes send with. */
