@@ -62,14 +62,7 @@ export function goRun(): RunResult {
     reason: 'all 3 blocking checks passed',
     checks: [
       lintCheck('pass', []),
-      {
-        id: 'unit',
-        kind: 'unit',
-        status: 'pass',
-        blocking: true,
-        duration_ms: 2310,
-        summary: '42 tests passed',
-      },
+      unitPassed(),
       {
         id: 'paths',
         kind: 'paths',
@@ -80,6 +73,18 @@ export function goRun(): RunResult {
       },
     ],
     paths: [browsePath()],
+  };
+}
+
+/** The passing unit check of both sample runs (the NO-GO run adds its command and counts). */
+function unitPassed(): CheckResult {
+  return {
+    id: 'unit',
+    kind: 'unit',
+    status: 'pass',
+    blocking: true,
+    duration_ms: 2310,
+    summary: '42 tests passed',
   };
 }
 
@@ -183,12 +188,7 @@ export function noGoRun(): RunResult {
     checks: [
       lint,
       {
-        id: 'unit',
-        kind: 'unit',
-        status: 'pass',
-        blocking: true,
-        duration_ms: 2310,
-        summary: '42 tests passed',
+        ...unitPassed(),
         command: {
           command: 'pytest -q --junitxml=/tmp/junit.xml',
           cwd: '/srv/shop',
