@@ -15,17 +15,17 @@
 import net from 'node:net';
 import { HTTPParser } from 'http-parser-js';
 import type { Dispatcher } from 'undici';
+import {
+  codedError,
+  foldHeaders,
+  type H1DispatchOptions,
+  type H1Info,
+  IDEMPOTENT,
+  Pending,
+  serializeRequest,
+} from './h1-request.js';
 
-/** What the senders pass to `dispatch` (a subset of undici's DispatchOptions). */
-export interface H1DispatchOptions {
-  origin: string;
-  path: string;
-  method: Dispatcher.HttpMethod;
-  headers: Record<string, string>;
-  body: string | null;
-  headersTimeout?: number;
-  bodyTimeout?: number;
-}
+export type { H1DispatchOptions } from './h1-request.js';
 
 // Header lines as latin1, as undici and Node's own parser give them (the module's default,
 // 'ascii', clears the high bit: `café` would read `cafi`). Only this module uses the parser.
@@ -36,85 +36,6 @@ const MAX_HEADER_BYTES = 16 * 1024;
 
 /** Where every socket's bytes are read to (reads are handled one at a time, synchronously). */
 const READ_BUFFER = Buffer.allocUnsafe(64 * 1024);
-
-/** Methods safe to send again when a reused keep-alive socket was closed before any answer. */
-const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE', 'TRACE']);
-/** What undici accepts too: a header name is a token; a value has no control characters but tab. */
-const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
-const BAD_HEADER_VALUE = /[^\t\x20-\x7e\x80-\xff]/;
-/** A request target: visible ASCII and latin1 only (a URL's encoding leaves nothing else). */
-const BAD_PATH = /[^\u0021-\u00ff]/;
-
-/** An error with a code `classifyError` knows. */
-function codedError(message: string, code: string, name = 'Error'): Error {
-  const error = new Error(message) as Error & { code: string };
-  error.code = code;
-  error.name = name;
-  return error;
-}
-
-/** One request: queued, or on a connection until it ends. */
-class Pending implements Dispatcher.DispatchController {
-  readonly options: H1DispatchOptions;
-  readonly handler: Dispatcher.DispatchHandler;
-  readonly #pool: H1Pool;
-  /** Set once the handler heard the end (response end or error). */
-  ended = false;
-  /** Sent again once already (a stale keep-alive socket). */
-  retried = false;
-  connection: H1Connection | null = null;
-  /**
-   * When the bytes that completed the headers, and the whole response, were read
-   * (performance.now() before parsing them): the exchange's timings end there, so the
-   * client's own parsing is not counted as the service's latency (as wrk and k6 do).
-   */
-  headersAt = 0;
-  receivedAt = 0;
-  #reason: Error | null = null;
-
-  constructor(pool: H1Pool, options: H1DispatchOptions, handler: Dispatcher.DispatchHandler) {
-    this.#pool = pool;
-    this.options = options;
-    this.handler = handler;
-  }
-
-  get aborted(): boolean {
-    return this.#reason !== null;
-  }
-  get paused(): boolean {
-    return false;
-  }
-  get reason(): Error | null {
-    return this.#reason;
-  }
-  pause(): void {}
-  resume(): void {}
-
-  /** Abort: the socket (if any) is destroyed, never reused; the handler hears `reason` once. */
-  abort(reason: Error): void {
-    if (this.ended || this.#reason) return;
-    this.#reason = reason;
-    if (this.connection) this.connection.destroy();
-    else this.#pool.unqueue(this);
-    this.fail(reason);
-  }
-
-  /** End with an error (once). */
-  fail(error: Error): void {
-    if (this.ended) return;
-    this.ended = true;
-    this.handler.onResponseError?.(this, error);
-  }
-}
-
-/** What http-parser-js reports when a response's headers are complete. */
-interface H1Info {
-  versionMinor: number;
-  headers: string[];
-  statusCode: number;
-  statusMessage: string;
-  shouldKeepAlive: boolean;
-}
 
 /** One keep-alive socket. */
 class H1Connection {
@@ -211,22 +132,9 @@ class H1Connection {
     this.#informational = statusCode >= 100 && statusCode < 200 && statusCode !== 101;
     if (this.#informational) return 1;
     const noBody = p?.options.method === 'HEAD' || statusCode === 204 || statusCode === 304;
-    const flat = info.headers;
-    const headers: Record<string, string | string[]> = {};
-    let close = false;
+    const { headers, size, close, keepAlive } = foldHeaders(info.headers);
+    if (keepAlive !== undefined) this.#keepAliveHint(keepAlive);
     // The parser only checks the size of headers that span reads; one read can hold 64 KiB.
-    let size = 0;
-    for (let i = 0; i < flat.length; i += 2) {
-      const name = (flat[i] as string).toLowerCase();
-      const value = flat[i + 1] as string;
-      size += name.length + value.length + 4;
-      const seen = headers[name];
-      if (seen === undefined) headers[name] = value;
-      else if (Array.isArray(seen)) seen.push(value);
-      else headers[name] = [seen, value];
-      if (name === 'keep-alive') this.#keepAliveHint(value);
-      else if (name === 'connection' && /close/i.test(value)) close = true;
-    }
     if (size > MAX_HEADER_BYTES) {
       this.#parseFailed(new Error('max header size exceeded'));
       return 1;
@@ -380,26 +288,8 @@ class H1Pool {
     const cached = this.#serialized.get(o.headers);
     if (cached && cached.path === o.path && cached.method === o.method && cached.body === o.body)
       return cached.bytes;
-    if (BAD_PATH.test(o.path)) return codedError('invalid request path', 'UND_ERR_INVALID_ARG');
-    let head = `${o.method} ${o.path} HTTP/1.1\r\n`;
-    let hasHost = false;
-    let hasLength = false;
-    for (const name in o.headers) {
-      const value = o.headers[name] as string;
-      if (!HEADER_NAME.test(name) || BAD_HEADER_VALUE.test(value))
-        return codedError(`invalid header ${JSON.stringify(name)}`, 'UND_ERR_INVALID_ARG');
-      const lower = name.toLowerCase();
-      if (lower === 'host') hasHost = true;
-      else if (lower === 'content-length') hasLength = true;
-      head += `${name}: ${value}\r\n`;
-    }
-    if (!hasHost) head += `host: ${this.host}\r\n`;
-    if (o.body !== null && !hasLength) head += `content-length: ${Buffer.byteLength(o.body)}\r\n`;
-    head += '\r\n';
-    const bytes =
-      o.body === null
-        ? Buffer.from(head, 'latin1')
-        : Buffer.concat([Buffer.from(head, 'latin1'), Buffer.from(o.body, 'utf8')]);
+    const bytes = serializeRequest(o, this.host);
+    if (bytes instanceof Error) return bytes;
     this.#serialized.set(o.headers, { path: o.path, method: o.method, body: o.body, bytes });
     return bytes;
   }

@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, describe, test } from 'node:test';
 import { detectFastApiApp } from '../../src/ecosystem/init/detect.js';
-import { FLOW_EMAIL, sample } from '../../src/ecosystem/init/flows.js';
+import { FLOW_EMAIL, sample } from '../../src/ecosystem/init/sample.js';
 
 const dirs: string[] = [];
 after(async () => {

@@ -1,21 +1,20 @@
 /**
  * Critical paths as flows, for a document with a login: an `auth:` user from the OAuth2
- * security scheme's tokenUrl, or from a JSON login whose answer holds a token; sign-up -> log in -> me; create -> read -> update -> delete
- * of each resource with its `$.id` captured; and an admin-only route refused to a normal user
+ * security scheme's tokenUrl, or from a JSON login whose answer holds a token (login.ts);
+ * sign-up -> log in -> me; create -> read -> update -> delete of each resource with its key
+ * captured (`$.id`, `$.article.slug`); and an admin-only route refused to a normal user
  * (403). Request bodies are filled from the schema (examples, enums, formats), so the flows
  * run without hand edits; owners, expected results and rollbacks stay TODO placeholders.
  */
 import { asRecord } from '../../openapi/operations.js';
 import { requestBodySchema, resolveSchema, successSchema, successStatus } from './doc-schema.js';
+import { type FlowHints, isSignup, type JsonLogin, jsonLogin, passwordTokenUrl } from './login.js';
+import { FLOW_EMAIL, sample } from './sample.js';
 import type { Candidate } from './select.js';
 import { TODO } from './skeleton.js';
 
 type Json = Record<string, unknown>;
 
-/** The user the flows sign up and log in as; unique per run. */
-// example.com, not example.test: email-validator (FastAPI's EmailStr) refuses special-use
-// domains such as .test, so a sign-up with one is a 422 (seen on a public FastAPI template).
-export const FLOW_EMAIL = 'u-{{ run.id }}@example.com';
 const USER = 'user';
 
 /** What the flows add to the plan. */
@@ -27,12 +26,6 @@ export interface Flows {
   covered: Set<string>;
   /** In words, for init's output. */
   summary: string[];
-}
-
-/** What init read from the app's source that the document does not say. */
-export interface FlowHints {
-  /** The word before the token in the header (`Token`), when the source declares one. */
-  tokenPrefix?: string | undefined;
 }
 
 /**
@@ -112,86 +105,6 @@ export function buildFlows(doc: Json, candidates: Candidate[], hints: FlowHints 
     flows.summary.push(`${admin.key} refused to a normal user (403)`);
   }
   return flows;
-}
-
-/** The tokenUrl of the document's OAuth2 password flow, as a path on the service. */
-function passwordTokenUrl(doc: Json): string | undefined {
-  for (const scheme of Object.values(asRecord(asRecord(doc.components).securitySchemes))) {
-    const s = resolveSchema(doc, scheme);
-    const url = asRecord(asRecord(s.flows).password).tokenUrl;
-    if (s.type === 'oauth2' && typeof url === 'string' && url)
-      return url.startsWith('/') || /^https?:/.test(url) ? url : `/${url}`;
-  }
-  return undefined;
-}
-
-function isSignup(doc: Json, c: Candidate): boolean {
-  if (c.operation.method !== 'POST' || c.secured || c.pathParams.length > 0) return false;
-  if (!/sign-?up|register|\/users\/?$/i.test(c.operation.path) || /log-?in|sign-?in/i.test(c.operation.path))
-    return false;
-  return hasPassword(doc, requestBodySchema(doc, c.operation)?.schema);
-}
-
-/** A password property in the body, at its top level or one object down (`{ user: { password } }`). */
-function hasPassword(doc: Json, schema: unknown, depth = 0): boolean {
-  const props = asRecord(resolveSchema(doc, schema).properties);
-  return Object.entries(props).some(
-    ([key, value]) => /password/i.test(key) || (depth < 1 && hasPassword(doc, value, depth + 1)),
-  );
-}
-
-/** A login that answers with a token in JSON, for a bearer or API-key header scheme. */
-interface JsonLogin {
-  login: Candidate;
-  body: unknown;
-  /** JSONPath of the token in the answer (`$.user.token`). */
-  token: string;
-  header: string;
-  scheme: string;
-}
-
-function jsonLogin(doc: Json, candidates: Candidate[], hints: FlowHints): JsonLogin | undefined {
-  const way = headerScheme(doc, hints);
-  if (!way) return undefined;
-  const login = candidates.find(
-    (c) =>
-      c.operation.method === 'POST' &&
-      !c.secured &&
-      c.pathParams.length === 0 &&
-      /log-?in|sign-?in|sessions?\/?$|auth\/token/i.test(c.operation.path) &&
-      hasPassword(doc, requestBodySchema(doc, c.operation)?.schema),
-  );
-  if (!login) return undefined;
-  const token = tokenPath(doc, successSchema(doc, login.operation), '$');
-  if (!token) return undefined;
-  return { login, body: sample(doc, requestBodySchema(doc, login.operation)?.schema, ''), token, ...way };
-}
-
-/** The header a bearer (`http`, `bearer`) or API-key (`apiKey` in header) scheme sends. */
-function headerScheme(doc: Json, hints: FlowHints): { header: string; scheme: string } | undefined {
-  for (const scheme of Object.values(asRecord(asRecord(doc.components).securitySchemes))) {
-    const s = resolveSchema(doc, scheme);
-    if (s.type === 'http' && String(s.scheme).toLowerCase() === 'bearer')
-      return { header: 'Authorization', scheme: 'Bearer' };
-    if (s.type === 'apiKey' && s.in === 'header' && typeof s.name === 'string') {
-      const authorization = s.name.toLowerCase() === 'authorization';
-      return { header: s.name, scheme: authorization ? (hints.tokenPrefix ?? 'Bearer') : '' };
-    }
-  }
-  return undefined;
-}
-
-/** Where a string property named like a token is in the answer, two objects down at most. */
-function tokenPath(doc: Json, schema: unknown, at: string, depth = 0): string | undefined {
-  const props = asRecord(resolveSchema(doc, schema).properties);
-  for (const key of Object.keys(props))
-    if (/^(access_?token|accessToken|token|jwt|id_token)$/i.test(key)) return `${at}.${key}`;
-  if (depth >= 2) return undefined;
-  for (const [key, value] of Object.entries(props)) {
-    const found = tokenPath(doc, value, `${at}.${key}`, depth + 1);
-    if (found) return found;
-  }
-  return undefined;
 }
 
 function isAdminOnly(c: Candidate): boolean {
@@ -385,53 +298,4 @@ function request(c: Candidate): Json {
 
 function path(name: string, steps: Json[]): Json {
   return { name, owner: TODO.owner, expect: TODO.expect, rollback: TODO.rollback, steps };
-}
-
-/** The run's user for a credential field (an email, a password, a user name), else undefined. */
-function credentialOf(s: Json, name: string): string | undefined {
-  if (s.type !== undefined && s.type !== 'string') return undefined;
-  if (s.format === 'email' || /^e-?mail$/i.test(name)) return FLOW_EMAIL;
-  if (/password/i.test(name) || s.format === 'password') return '{{ password }}';
-  if (/^user_?name$/i.test(name)) return 'u-{{ run.id }}';
-  return undefined;
-}
-
-/**
- * A value that fits `schema` and a server accepts: the run's user for credentials (a unique
- * email and user name, the plan's password), then examples, defaults, enums, formats, other strings a text as
- * long as the schema allows. Only required properties, unless `all`.
- */
-export function sample(doc: Json, schema: unknown, name: string, all = false, depth = 0): unknown {
-  const s = resolveSchema(doc, schema);
-  // Credentials before examples: the sign-up and the login must send the same unique user.
-  const credential = credentialOf(s, name);
-  if (credential !== undefined) return credential;
-  if (s.example !== undefined) return s.example;
-  if (Array.isArray(s.examples) && s.examples.length > 0) return s.examples[0];
-  if (s.default !== undefined && s.default !== null) return s.default;
-  if (Array.isArray(s.enum) && s.enum.length > 0) return s.enum[0];
-  const variants = (s.anyOf ?? s.oneOf ?? s.allOf) as unknown[] | undefined;
-  const type = Array.isArray(s.type) ? s.type.find((t) => t !== 'null') : s.type;
-  if (!type && Array.isArray(variants)) {
-    const first = variants.find((v) => resolveSchema(doc, v).type !== 'null');
-    return first === undefined || depth > 5 ? null : sample(doc, first, name, all, depth + 1);
-  }
-  if (type === 'integer' || type === 'number') return typeof s.minimum === 'number' ? s.minimum : 1;
-  if (type === 'boolean') return false;
-  if (type === 'array') return [];
-  if (type === 'object' || s.properties) {
-    const out: Json = {};
-    const required = Array.isArray(s.required) ? (s.required as string[]) : [];
-    for (const [key, property] of Object.entries(asRecord(s.properties)))
-      if (required.includes(key) || (all && depth === 0))
-        out[key] = sample(doc, property, key, all, depth + 1);
-    return out;
-  }
-  if (s.format === 'uuid') return '00000000-0000-4000-8000-000000000000';
-  if (s.format === 'date-time') return '2030-01-01T00:00:00Z';
-  if (s.format === 'date') return '2030-01-01';
-  const text = `${name || 'preflight'} {{ run.id }}`;
-  return typeof s.maxLength === 'number' && s.maxLength < 40
-    ? 'x'.repeat(Math.max(1, Number(s.minLength ?? 1)))
-    : text;
 }
