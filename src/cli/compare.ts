@@ -3,12 +3,10 @@
  * tree as the candidate; prints the before/after table. Exit 0 when nothing regressed,
  * 1 on a blocking regression (or a broken SLO), 3 when it could not run.
  */
-import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { MetricsOverrides } from '../checks/metrics/check.js';
 import { MetricsSpec } from '../plan/schema-metrics.js';
 import { writeJsonResult } from '../report/json.js';
-import { renderMetricsHtml } from '../report/metrics-html.js';
 import { runPlan } from '../run/run.js';
 import { Redactor } from '../secrets/redactor.js';
 import { EXIT } from './exit-codes.js';
@@ -112,7 +110,11 @@ export async function compareCommand(ref: string, flags: CompareFlags): Promise<
     }
     await reporter.onRunEnd(result);
     if (flags.json) await writeJsonResult(flags.json, result, redactor);
-    if (flags.html) await writeFile(path.resolve(flags.html), redactor.redact(renderMetricsHtml(result)));
+    if (flags.html) {
+      // The run's own report page: one renderer for run --html, compare --html and the dashboard.
+      const { writeHtmlReport } = await import('../web/report-file.js');
+      await writeHtmlReport(path.resolve(flags.html), result, redactor);
+    }
     if (controller.signal.aborted) return EXIT.SIGINT;
     return result.exit_code;
   } finally {

@@ -3,6 +3,7 @@
  * uPlot. A page lists its charts in one JSON block and marks where each goes; the same spec
  * is drawn on the dashboard and in the self-contained report.
  */
+import type { MetricsResult } from '../checks/metrics/result.js';
 import type { PathResult } from '../checks/paths/result.js';
 import type { RunResult } from '../run/result.js';
 import type { PathTrendPoint } from '../store/types.js';
@@ -102,6 +103,28 @@ export function distributionChart(
     series: [
       { label: 'before', unit: 'ms', values: at(before) },
       { label: 'after', unit: 'ms', values: at(after) },
+    ],
+  };
+}
+
+/** One path's p95 in each measured round, before and after (warm-up and `alone` blocks left out). */
+export function blocksChart(path: string, metrics: MetricsResult): ChartSpec {
+  const main = (metrics.blocks ?? []).filter((b) => !b.warmup && b.phase === 'main');
+  const rounds = [...new Set(main.map((b) => b.round))].sort((a, b) => a - b);
+  const p95 = (side: 'baseline' | 'candidate') =>
+    rounds.map(
+      (r) =>
+        main.find((b) => b.round === r && b.side === side)?.paths.find((v) => v.path === path)?.p95 ?? null,
+    );
+  return {
+    kind: 'line',
+    title: `${path}: p95 per round (ms; warm-up left out)`,
+    xLabel: 'round',
+    x: rounds,
+    ticks: rounds.map((r) => `round ${r + 1}`),
+    series: [
+      { label: 'before', unit: 'ms', values: p95('baseline') },
+      { label: 'after', unit: 'ms', values: p95('candidate') },
     ],
   };
 }

@@ -1,12 +1,19 @@
 /**
  * "Metrics": the before/after table of the `metrics` check (baseline vs candidate), its SLO
- * checks, and the latency distributions of both sides, when the run measured them.
+ * checks, the latency distributions of both sides and each path's p95 per round, when the
+ * run measured them. The run page, `run --html`, `compare --html` and the dashboard show it.
  */
 
 import type { MetricComparison, PathHistogramResult } from '../checks/metrics/result.js';
-import { inconclusiveLines, metricsNotes, orderedComparisons, verdictText } from '../report/metrics-table.js';
+import {
+  inconclusiveLines,
+  metricsHeadline,
+  metricsNotes,
+  orderedComparisons,
+  verdictText,
+} from '../report/metrics-table.js';
 import type { RunResult } from '../run/result.js';
-import { type ChartSet, distributionChart } from './charts.js';
+import { blocksChart, type ChartSet, distributionChart } from './charts.js';
 import { changeCell, statusText } from './format.js';
 import { html, type SafeHtml } from './html.js';
 
@@ -24,13 +31,15 @@ export function metricsSection(result: RunResult, charts: ChartSet): SafeHtml {
       html`<tr><td>${s.path}</td><td>${s.objective}</td><td class="num">${s.limit}</td><td class="num">${s.actual}</td><td>${statusText(s.pass ? 'pass' : 'fail')}</td></tr>`,
   );
   return html`<h2>Metrics: before / after</h2>
-<p class="muted">baseline ${metrics.baseline.ref}${metrics.baseline.resolved ? ` (${metrics.baseline.resolved})` : ''} vs candidate ${metrics.candidate.ref}</p>
+<p class="muted">${metricsHeadline(metrics)}</p>
 <ul class="muted">${notes}</ul>
 <table class="metrics"><thead><tr><th>path</th><th>step</th><th>metric</th><th>before</th><th>after</th><th>change</th><th>interval</th><th>verdict</th></tr></thead>
 <tbody>${rows}</tbody></table>
 ${open.length > 0 ? html`<h3>Not enough evidence</h3><ul>${open}</ul>` : ''}
 ${slo.length > 0 ? html`<h3>Service level objectives</h3><table><thead><tr><th>path</th><th>objective</th><th>limit</th><th>actual</th><th>status</th></tr></thead><tbody>${slo}</tbody></table>` : ''}
-${distributions(metrics.histograms, charts)}`;
+${distributions(metrics.histograms, charts)}
+${rounds(metrics, charts)}
+<p class="muted">Method: ${metrics.sequential.method}.</p>`;
 }
 
 function comparisonRow(c: MetricComparison): SafeHtml {
@@ -61,4 +70,10 @@ function distributions(
     charts.slot(distributionChart(h.path, before.get(h.path) ?? [], h.distribution)),
   );
   return slots.length > 0 ? html`<h3>Latency distributions</h3>${slots}` : html``;
+}
+
+function rounds(metrics: NonNullable<RunResult['metrics']>, charts: ChartSet): SafeHtml {
+  if (!metrics.blocks || metrics.blocks.length === 0) return html``;
+  const paths = [...new Set(metrics.comparisons.map((c) => c.path))];
+  return html`<h3>Per round</h3>${paths.map((p) => charts.slot(blocksChart(p, metrics)))}`;
 }

@@ -205,8 +205,10 @@ describe('preflight compare', { timeout: 1_200_000 }, () => {
     assert.deepEqual(others, []);
     assert.match(r.stdout, /regressed: browse p50/);
     const page = await readFile(html, 'utf8');
-    assert.match(page, /<svg/);
-    assert.match(page, /latency by percentile/);
+    // The run's report page (one renderer with run --html and the dashboard): charts as specs.
+    assert.match(page, /<figure class="chart" data-chart="\d+"><figcaption>browse: latency distribution/);
+    assert.match(page, /browse: p95 per round/);
+    assert.match(page, /id="preflight-charts"/);
     assert.match(page, /<td>browse<\/td><td>product detail<\/td><td>p50<\/td>/);
     assert.match(page, /slowed the most: browse › (product detail|unknown product)/);
     assert.equal(worktrees().length, 1);

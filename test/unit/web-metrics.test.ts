@@ -10,6 +10,7 @@ import type { PathHistogramResult } from '../../src/checks/metrics/result.js';
 import type { RunResult } from '../../src/run/result.js';
 import { openSqliteStore } from '../../src/store/sqlite.js';
 import { renderCompareBody } from '../../src/web/compare-page.js';
+import { renderHtmlReport } from '../../src/web/report-file.js';
 import { renderRunBody, summaryOf } from '../../src/web/run-page.js';
 import { tempDir } from '../support/cli.js';
 import { goRun } from './report-fixtures.js';
@@ -148,5 +149,52 @@ describe('web: metrics before/after', () => {
     } finally {
       await store.close();
     }
+  });
+
+  test('compare --html is the run report page: headline, table, distributions, p95 per round, method', async () => {
+    const result = measured('c-1');
+    const block = (index: number, side: 'baseline' | 'candidate', round: number, p95: number) => ({
+      index,
+      side,
+      warmup: round < 0,
+      round,
+      phase: 'main' as const,
+      start_ms: index * 2000,
+      duration_ms: 2000,
+      paths: [
+        { path: 'browse', count: 20, p50: p95 / 2, p95, p99: p95, errors: 0, throughput: 10, dropped: 0 },
+      ],
+    });
+    const metrics = result.metrics;
+    assert.ok(metrics);
+    metrics.blocks = [
+      block(0, 'baseline', -1, 99),
+      block(1, 'candidate', -1, 99),
+      block(2, 'baseline', 0, 40),
+      block(3, 'candidate', 0, 80),
+      block(4, 'candidate', 1, 82),
+      block(5, 'baseline', 1, 41),
+    ];
+    const page = await renderHtmlReport(result, { logs_excerpt: null, who: null });
+    assert.match(page, /baseline abc1234 vs candidate work tree: 4\+4 measured blocks of 2 s/);
+    assert.match(page, /<td>browse<\/td><td>product detail<\/td><td>p95<\/td>/);
+    assert.match(page, /<figcaption>browse: latency distribution/);
+    assert.match(page, /<figcaption>browse: p95 per round/);
+    assert.match(page, /Method: test\./);
+    // The rounds' p95s, each side in its own series, warm-up left out, paired by round.
+    const charts = JSON.parse(/id="preflight-charts">(.*?)<\/script>/s.exec(page)?.[1] ?? '[]') as Array<{
+      title: string;
+      ticks: string[];
+      series: { label: string; values: (number | null)[] }[];
+    }>;
+    const rounds = charts.find((c) => c.title.startsWith('browse: p95 per round'));
+    assert.deepEqual(rounds?.ticks, ['round 1', 'round 2']);
+    assert.deepEqual(
+      rounds?.series.map((x) => [x.label, x.values]),
+      [
+        ['before', [40, 41]],
+        ['after', [80, 82]],
+      ],
+    );
   });
 });
