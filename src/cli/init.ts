@@ -105,6 +105,7 @@ function withApp(
   if (flows && Object.keys(flows.variables).length > 0) plan.variables = flows.variables;
   if (flows) plan.auth = flows.auth;
   if (app && Object.keys(app.checks).length > 0) plan.checks = app.checks;
+  if (app?.database) plan.database = app.database;
   // One path at a time, in order: the sign-up path creates the user the others log in as.
   if (flows) plan.paths = { concurrency: 1 };
   plan.critical_paths = [...(flows?.paths ?? []), ...(critical_paths as unknown[])];

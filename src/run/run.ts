@@ -3,7 +3,6 @@
  */
 
 import { randomBytes } from 'node:crypto';
-import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { linkTracebacks } from '../checks/logs/link.js';
@@ -14,6 +13,7 @@ import type { CheckContext } from '../checks/types.js';
 import { EngineAgent } from '../http/agent.js';
 import type { LoadedPlan } from '../plan/load.js';
 import { planNeeds } from '../plan/needs.js';
+import { ownDir } from '../plan/own-dir.js';
 import type { TemplateScope } from '../plan/template.js';
 import type { Reporter } from '../report/reporter.js';
 import { Redactor } from '../secrets/redactor.js';
@@ -56,8 +56,7 @@ export async function runPlan(options: RunOptions): Promise<RunResult> {
   const signal = options.signal ?? new AbortController().signal;
   const reporter = options.reporter;
   const runId = `${new Date().toISOString().replace(/[-:]/g, '').slice(0, 15).replace('T', '-')}-${randomBytes(3).toString('hex')}`;
-  const runDir = path.join(loaded.dir, '.preflight', 'runs', runId);
-  await mkdir(runDir, { recursive: true });
+  const runDir = await ownDir(loaded.dir, 'runs', runId);
   // git runs while the checks do (its processes would otherwise add to every run's wall time).
   const gitInfo = readGitInfo(loaded.dir, { ownPaths: ownOutputs(loaded) });
   const redactor = options.redactor ?? new Redactor();

@@ -13,6 +13,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import pg from 'pg';
 import type { CheckResult } from '../../src/checks/result.js';
+import { detectAlembic } from '../../src/ecosystem/init/migrations.js';
 import type { RunResult } from '../../src/run/result.js';
 import { EXAMPLE, ROOT, runCli, tempDir } from '../support/cli.js';
 import { git } from '../support/git.js';
@@ -177,6 +178,34 @@ describe('migrations rehearsal: scratch proven scratch', () => {
       rehearsal?.steps.map((s) => s.name),
       ['upgrade', 'downgrade', 'upgrade again'],
     );
+    assert.equal(dump(canary), before_, 'the canary is byte-for-byte unchanged');
+  });
+
+  test('the section init writes for it (POSTGRES_* read from the settings) rehearses on the scratch database', async () => {
+    const dir = await project();
+    const sources = await Promise.all(
+      ['app/settings.py', 'app/migrations/env.py'].map(async (file) => ({
+        file,
+        text: await readFile(path.join(dir, file), 'utf8'),
+      })),
+    );
+    const detected = await detectAlembic(dir, sources, canaryEnv(canary));
+    const database = detected?.database as { url: string; migrations: Record<string, unknown> } | undefined;
+    assert.ok(database, detected?.found);
+    assert.deepEqual(database.migrations.env, {
+      POSTGRES_SERVER: '{scratch_host}',
+      POSTGRES_PORT: '{scratch_port}',
+      POSTGRES_USER: '{scratch_user}',
+      POSTGRES_PASSWORD: '{scratch_password}',
+      POSTGRES_DB: '{scratch_name}',
+    });
+    // The fixture has no venv of its own: the example's Python has Alembic.
+    const { check, out } = await rehearse(
+      dir,
+      { url: database.url, migrations: { ...database.migrations, python: PYTHON } },
+      canaryEnv(canary),
+    );
+    assert.equal(check.migrations?.rehearsal?.status, 'pass', `${check.summary}\n${out}`);
     assert.equal(dump(canary), before_, 'the canary is byte-for-byte unchanged');
   });
 });

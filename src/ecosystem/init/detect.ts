@@ -7,6 +7,7 @@
 import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { type DetectedMigrations, detectAlembic } from './migrations.js';
 
 /** What `init` learnt about the app from its files. */
 export interface DetectedApp {
@@ -20,6 +21,8 @@ export interface DetectedApp {
   checks: Record<string, Record<string, unknown>>;
   /** The word before the token in `Authorization` that the source names (`jwt_token_prefix = "Token"`). */
   tokenPrefix?: string;
+  /** The `database` section for an Alembic project (migrations lint and rehearsal). */
+  database?: DetectedMigrations['database'];
   /** What was found where, in words (for init's output). */
   found: string[];
 }
@@ -83,6 +86,11 @@ export async function detectFastApiApp(dir: string): Promise<DetectedApp | undef
   if (/^\[tool\.pytest[\].]/m.test(pyproject) || existsSync(path.join(dir, 'pytest.ini'))) {
     app.checks.unit = { run: `${bin('pytest')} -q --junitxml={junit}`, parse: 'junit', timeout: '10m' };
     found.push('pytest configured: a unit check');
+  }
+  const alembic = await detectAlembic(dir, sources);
+  if (alembic) {
+    if (alembic.database) app.database = alembic.database;
+    found.push(alembic.found);
   }
   return app;
 }

@@ -1,0 +1,89 @@
+/**
+ * The `database.migrations` section `init` writes for an Alembic project: the URL its env.py
+ * reads, or, for an env.py that builds the URL from `POSTGRES_*` parts (as the FastAPI
+ * full-stack template does through its settings), the server built from those parts and an
+ * `env` mapping each part to the scratch database's, so the rehearsal never reaches the
+ * database those variables name. The database review (`capture`) stays off: it needs data
+ * at a realistic volume, which init cannot know how to make.
+ */
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+
+/** The part variables an env.py may read, and the scratch placeholder each one maps to. */
+const PARTS: Record<string, string> = {
+  SERVER: '{scratch_host}',
+  HOST: '{scratch_host}',
+  PORT: '{scratch_port}',
+  USER: '{scratch_user}',
+  PASSWORD: '{scratch_password}',
+  DB: '{scratch_name}',
+  NAME: '{scratch_name}',
+};
+
+/** What init adds for Alembic: the plan's `database` section, and a line for its output. */
+export interface DetectedMigrations {
+  /** Absent when the variables the URL is made of are not set where init runs. */
+  database?: Record<string, unknown>;
+  found: string;
+}
+
+/**
+ * The section for the Alembic project at `dir` (its `alembic.ini`), or undefined without one.
+ * `sources` are the project's Python files (env.py's settings may live anywhere in them).
+ */
+export async function detectAlembic(
+  dir: string,
+  sources: { file: string; text: string }[],
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<DetectedMigrations | undefined> {
+  const ini = await readFile(path.join(dir, 'alembic.ini'), 'utf8').catch(() => undefined);
+  if (ini === undefined) return undefined;
+  const location = /^script_location\s*=\s*(\S+)/m.exec(ini)?.[1]?.replace(/%\(here\)s\/?/, '');
+  const envPy = location ? path.join(location, 'env.py') : undefined;
+  if (!envPy || !existsSync(path.join(dir, envPy))) return undefined;
+  const text = sources.map((s) => s.text).join('\n');
+  const parts = new Map<string, string>();
+  for (const m of text.matchAll(/\bPOSTGRES_(SERVER|HOST|PORT|USER|PASSWORD|DB|NAME)\b/g)) {
+    const key = m[1] === 'NAME' ? 'DB' : (m[1] as string);
+    if (!parts.has(key)) parts.set(key, m[0]);
+  }
+  const host = parts.get('SERVER') ?? parts.get('HOST');
+  // A plan that names a variable nobody set cannot run: without them, say what to do instead.
+  const unset = (names: string[]) => names.filter((n) => env[n] === undefined);
+  if (host && parts.has('USER') && parts.has('DB')) {
+    const missing = unset([host, parts.get('USER') as string, parts.get('DB') as string]);
+    if (missing.length > 0)
+      return {
+        found: `Alembic (${envPy}) with its URL from ${[...parts.values()].join(', ')}, but ${missing.join(', ')} not set here: set them and run init again for a migrations check (README: database.migrations.env)`,
+      };
+    const v = (key: string, fallback: string) => {
+      const name = parts.get(key);
+      return name ? `{{ env.${name} ?? '${fallback}' }}` : fallback;
+    };
+    const password = parts.get('PASSWORD');
+    const secret = password ? `:{{ secrets.${password} ?? '' }}` : '';
+    const url = `postgresql://{{ env.${parts.get('USER')} }}${secret}@{{ env.${host} }}:${v('PORT', '5432')}/{{ env.${parts.get('DB')} }}`;
+    const env = Object.fromEntries(
+      [...parts.values()].map((name) => [name, PARTS[name.split('_')[1] as string]]),
+    );
+    return {
+      database: { url, capture: false, migrations: { env } },
+      found: `Alembic (${envPy}) with its URL from ${[...parts.values()].join(', ')}: a migrations check, those variables mapped to a scratch database`,
+    };
+  }
+  const urlEnv = /\b(DATABASE_URL|SQLALCHEMY_DATABASE_URI|DB_URL)\b/.exec(text)?.[1];
+  if (!urlEnv) return undefined;
+  if (unset([urlEnv]).length > 0)
+    return {
+      found: `Alembic (${envPy}) reading ${urlEnv}, which is not set here: set it and run init again for a migrations check`,
+    };
+  return {
+    database: {
+      url: `{{ env.${urlEnv} }}`,
+      capture: false,
+      migrations: urlEnv === 'DATABASE_URL' ? 'alembic' : { url_env: urlEnv },
+    },
+    found: `Alembic (${envPy}) with its URL from ${urlEnv}: a migrations check on a scratch database`,
+  };
+}

@@ -1,0 +1,75 @@
+/**
+ * The `database.migrations` section init writes for an Alembic project: from DATABASE_URL, or
+ * from POSTGRES_* parts mapped to the scratch database; nothing (and a line saying what to set)
+ * when the variables it would name are not set where init runs. Projects written for the test.
+ */
+import assert from 'node:assert/strict';
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { describe, test } from 'node:test';
+import { detectAlembic } from '../../src/ecosystem/init/migrations.js';
+import { parsePlan } from '../../src/plan/load.js';
+import { tempDir } from '../support/cli.js';
+
+async function alembicProject(envPy: string): Promise<string> {
+  const dir = await tempDir('preflight-init-alembic-');
+  await mkdir(path.join(dir, 'migrations'), { recursive: true });
+  await writeFile(path.join(dir, 'alembic.ini'), '[alembic]\nscript_location = %(here)s/migrations\n');
+  await writeFile(path.join(dir, 'migrations', 'env.py'), envPy);
+  return dir;
+}
+
+const planWith = (database: unknown) =>
+  JSON.stringify({ version: 1, service: { name: 's', owner: 'o', url: 'http://127.0.0.1:9' }, database });
+
+describe('init: migrations from alembic.ini', () => {
+  test('an env.py reading DATABASE_URL: migrations: alembic on that URL, review off; the plan validates', async () => {
+    const envPy = 'import os\n\nurl = os.environ["DATABASE_URL"]\n';
+    const dir = await alembicProject(envPy);
+    const sources = [{ file: 'migrations/env.py', text: envPy }];
+    const found = await detectAlembic(dir, sources, { DATABASE_URL: 'postgresql://localhost/app' });
+    assert.deepEqual(found?.database, {
+      url: '{{ env.DATABASE_URL }}',
+      capture: false,
+      migrations: 'alembic',
+    });
+    parsePlan(planWith(found?.database), { file: 'p.yaml', displayName: 'p.yaml' });
+    const unset = await detectAlembic(dir, sources, {});
+    assert.equal(unset?.database, undefined, 'a plan naming an unset variable could not run');
+    assert.match(unset?.found ?? '', /DATABASE_URL, which is not set here/);
+  });
+
+  test('POSTGRES_* parts in the settings: the server from the parts, each part mapped to the scratch', async () => {
+    const settings =
+      'import os\n\nHOST = os.environ["POSTGRES_HOST"]\nUSER = os.environ["POSTGRES_USER"]\nNAME = os.environ["POSTGRES_DB"]\n';
+    const dir = await alembicProject('from app.settings import url\n');
+    const sources = [
+      { file: 'migrations/env.py', text: 'from app.settings import url\n' },
+      { file: 'app/settings.py', text: settings },
+    ];
+    const env = { POSTGRES_HOST: 'db', POSTGRES_USER: 'app', POSTGRES_DB: 'app' };
+    const found = await detectAlembic(dir, sources, env);
+    assert.deepEqual(found?.database, {
+      url: 'postgresql://{{ env.POSTGRES_USER }}@{{ env.POSTGRES_HOST }}:5432/{{ env.POSTGRES_DB }}',
+      capture: false,
+      migrations: {
+        env: {
+          POSTGRES_HOST: '{scratch_host}',
+          POSTGRES_USER: '{scratch_user}',
+          POSTGRES_DB: '{scratch_name}',
+        },
+      },
+    });
+    parsePlan(planWith(found?.database), { file: 'p.yaml', displayName: 'p.yaml' });
+    const partly = await detectAlembic(dir, sources, { POSTGRES_HOST: 'db' });
+    assert.equal(partly?.database, undefined);
+    assert.match(partly?.found ?? '', /POSTGRES_USER, POSTGRES_DB not set here/);
+  });
+
+  test('no alembic.ini, or one whose env.py is missing: nothing', async () => {
+    const dir = await tempDir('preflight-init-none-');
+    assert.equal(await detectAlembic(dir, [], {}), undefined);
+    await writeFile(path.join(dir, 'alembic.ini'), '[alembic]\nscript_location = nowhere\n');
+    assert.equal(await detectAlembic(dir, [], {}), undefined);
+  });
+});
