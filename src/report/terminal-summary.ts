@@ -135,7 +135,8 @@ function checkBlock(check: CheckResult, options: SummaryOptions): string[] {
   const tailShown = findings.some((f) => f.rule === 'exit-code');
   const wanted = check.status === 'error' || !explained || options.verbose;
   // A tool that could not start says why in its output; when the error quotes it, once is enough.
-  const quoted = check.error?.message.includes(check.command?.output_tail?.trim() ?? '\0') === true;
+  const output = check.command?.output_tail?.trim();
+  const quoted = output !== undefined && output !== '' && check.error?.message.includes(output) === true;
   if (check.command?.output_tail && wanted && !tailShown && !quoted) {
     const out = tail(check.command.output_tail, TAIL_LINES);
     body.push(`  output${out.cut ? ` (last ${TAIL_LINES} lines)` : ''}:`, ...quote(out.text, c, 4));

@@ -4,7 +4,7 @@
  * run measured them. The run page, `run --html`, `compare --html` and the dashboard show it.
  */
 
-import type { MetricComparison, PathHistogramResult } from '../checks/metrics/result.js';
+import type { MetricComparison, MetricsResult, PathHistogramResult } from '../checks/metrics/result.js';
 import {
   inconclusiveLines,
   metricsHeadline,
@@ -72,7 +72,7 @@ function distributions(
   return slots.length > 0 ? html`<h3>Latency distributions</h3>${slots}` : html``;
 }
 
-function rounds(metrics: NonNullable<RunResult['metrics']>, charts: ChartSet): SafeHtml {
+function rounds(metrics: MetricsResult, charts: ChartSet): SafeHtml {
   if (!metrics.blocks || metrics.blocks.length === 0) return html``;
   const paths = [...new Set(metrics.comparisons.map((c) => c.path))];
   return html`<h3>Per round</h3>${paths.map((p) => charts.slot(blocksChart(p, metrics)))}`;

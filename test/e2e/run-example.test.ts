@@ -18,6 +18,11 @@ describe('preflight run on the example shop', () => {
     assert.equal(res.code, 0, `${res.stdout}\n${res.stderr}`);
     assert.match(res.stdout, /\bGO\b/);
     const json = await readJson(path.join(dir, 'out.json'));
+    // preflight's own directory says so to git, ruff and other tools that read ignore files.
+    assert.equal(
+      await readFile(path.join(dir, '.preflight', '.gitignore'), 'utf8').then((t) => t.split('\n')[1]),
+      '*',
+    );
     assert.equal(json.verdict, 'go');
     assert.equal(json.exit_code, 0);
     // Other checks of the example plan (config, logs, metrics, ...) may be there too.

@@ -43,6 +43,18 @@ describe('init: finding the FastAPI app', () => {
     assert.deepEqual(Object.keys(app?.checks ?? {}), ['lint', 'unit']);
   });
 
+  test('with a .venv, the checks and the start command run its tools, installed there or not', async () => {
+    const dir = await project({
+      'app/main.py': 'from fastapi import FastAPI\napp = FastAPI()\n',
+      'pyproject.toml': '[tool.ruff]\n\n[tool.pytest.ini_options]\n',
+      '.venv/bin/python': '',
+    });
+    const app = await detectFastApiApp(dir);
+    assert.equal(app?.start, '.venv/bin/uvicorn app.main:app --host 127.0.0.1 --port {port}');
+    assert.equal(app?.checks.unit?.run, '.venv/bin/pytest -q --junitxml={junit}');
+    assert.equal(app?.checks.lint?.run, '.venv/bin/ruff check --output-format=json .');
+  });
+
   test('an app made by a factory is the module-level name; no pyproject, no checks', async () => {
     const dir = await project({
       'shop/main.py':
