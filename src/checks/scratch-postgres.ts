@@ -15,6 +15,8 @@ export interface ScratchFailure {
 /** A scratch PostgreSQL database: its URL, and how to drop it. */
 export interface PostgresScratch {
   url: string;
+  /** The database's name (no credentials). */
+  name: string;
   drop: () => Promise<void>;
 }
 
@@ -30,6 +32,7 @@ export async function createPostgresScratch(
   await admin(url, `CREATE DATABASE ${name}`, fail);
   return {
     url: scratch.toString(),
+    name,
     drop: () => admin(url, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`, fail),
   };
 }

@@ -111,10 +111,11 @@ describe('migrations rehearsal: scratch proven scratch', () => {
     await admin(`DROP DATABASE IF EXISTS ${canary} WITH (FORCE)`);
   });
 
-  const scratchLeft = async (): Promise<string[]> =>
-    (await admin("SELECT datname FROM pg_database WHERE datname LIKE 'preflight_migrations_%'")).rows.map(
-      (r: { datname: string }) => r.datname,
-    );
+  /** Which of these databases still exist (a scratch database must be gone when the run ends). */
+  const stillThere = async (names: string[]): Promise<string[]> =>
+    (await admin('SELECT datname FROM pg_database')).rows
+      .map((r: { datname: string }) => r.datname)
+      .filter((d: string) => names.includes(d));
 
   test('POSTGRES_* naming another database: refused before any statement, the canary unchanged', async () => {
     const dir = await project();
@@ -131,6 +132,7 @@ describe('migrations rehearsal: scratch proven scratch', () => {
         migrations: { url_env: 'SQLALCHEMY_DATABASE_URI' },
       },
     ];
+    const scratchNames: string[] = [];
     for (const variant of variants) {
       const { code, check, out } = await rehearse(
         dir,
@@ -145,12 +147,11 @@ describe('migrations rehearsal: scratch proven scratch', () => {
       assert.match(check.summary, /POSTGRES_DB: "\{scratch_name\}"/);
       assert.match(check.summary, /POSTGRES_DB/);
       assert.equal(dump(canary), before_, `${variant.name}: the canary is byte-for-byte unchanged`);
+      // The refusal names the scratch database it made (PostgreSQL variants): it must be gone.
+      scratchNames.push(...(check.summary.match(/preflight_migrations_[0-9a-f]{10}/g) ?? []));
     }
-    assert.deepEqual(
-      (await scratchLeft()).filter((d) => d.includes(String(process.pid))),
-      [],
-      'no scratch database is left',
-    );
+    assert.equal(scratchNames.length, 2, 'both PostgreSQL variants name their scratch database');
+    assert.deepEqual(await stillThere(scratchNames), [], 'no scratch database is left');
   });
 
   test('with database.migrations.env mapping POSTGRES_*: the rehearsal runs on the scratch database', async () => {
@@ -179,6 +180,8 @@ describe('migrations rehearsal: scratch proven scratch', () => {
       ['upgrade', 'downgrade', 'upgrade again'],
     );
     assert.equal(dump(canary), before_, 'the canary is byte-for-byte unchanged');
+    assert.match(rehearsal?.scratch ?? '', /^preflight_migrations_[0-9a-f]{10}$/);
+    assert.deepEqual(await stillThere([rehearsal?.scratch ?? '']), [], 'the scratch database was dropped');
   });
 
   test('the section init writes for it (POSTGRES_* read from the settings) rehearses on the scratch database', async () => {

@@ -79,7 +79,10 @@ export async function rehearseDowngrade(
     await scratch.drop();
   }
   const failed = steps.find((s) => s.status === 'fail');
-  const where = scratch.kind === 'postgresql' ? 'a scratch PostgreSQL database' : 'a scratch SQLite file';
+  const where =
+    scratch.kind === 'postgresql'
+      ? `the scratch PostgreSQL database ${scratch.name} (dropped)`
+      : `the scratch SQLite file ${scratch.name} (removed)`;
   const summary = failed
     ? `${failed.name} failed on ${where}: ${findings[0]?.message ?? ''}`
     : `upgrade → downgrade to ${options.target} → upgrade passed on ${where}`;
@@ -87,6 +90,7 @@ export async function rehearseDowngrade(
     rehearsal: {
       status: failed ? 'fail' : 'pass',
       database: scratch.kind,
+      scratch: scratch.name,
       target: options.target,
       steps,
       summary,

@@ -55,6 +55,8 @@ export interface MigrationRehearsal {
   status: 'pass' | 'fail' | 'skip';
   /** `postgresql` (a scratch database created and dropped) or `sqlite` (a fresh file). */
   database: string;
+  /** The scratch database's name (PostgreSQL) or file name (SQLite); it is gone when the check ends. */
+  scratch?: string;
   /** The revision downgraded to: the baseline's head, or `base`. */
   target: string;
   steps: MigrationRehearsalStep[];

@@ -13,6 +13,8 @@ import { MigrationsError } from './baseline.js';
 export interface ScratchDatabase {
   kind: 'postgresql' | 'sqlite';
   url: string;
+  /** The database's name, or the file's base name: safe to show (no credentials). */
+  name: string;
   drop: () => Promise<void>;
 }
 
@@ -21,16 +23,15 @@ export async function createScratchDatabase(
   url: string | undefined,
   runDir: string,
 ): Promise<ScratchDatabase> {
-  if (url && /^postgres(ql)?(\+\w+)?:\/\//.test(url))
-    return {
-      kind: 'postgresql',
-      ...(await createPostgresScratch(url, 'preflight_migrations_', scratchFailed)),
-    };
+  if (url && /^postgres(ql)?(\+\w+)?:\/\//.test(url)) {
+    const created = await createPostgresScratch(url, 'preflight_migrations_', scratchFailed);
+    return { kind: 'postgresql', ...created };
+  }
   const file = path.join(runDir, `migrations-scratch-${randomBytes(4).toString('hex')}.db`);
   const drop = async (): Promise<void> => {
     for (const suffix of ['', '-wal', '-shm', '-journal']) await rm(`${file}${suffix}`, { force: true });
   };
-  return { kind: 'sqlite', url: `sqlite:///${file}`, drop };
+  return { kind: 'sqlite', url: `sqlite:///${file}`, name: path.basename(file), drop };
 }
 
 /** The scratch PostgreSQL database could not be created or dropped. */
