@@ -4,7 +4,7 @@
  * at its worst across shards, and the verdict decided again from the merged checks.
  */
 import { randomBytes } from 'node:crypto';
-import type { PathResult } from '../checks/paths/result.js';
+import { listPathNames, type PathResult } from '../checks/paths/result.js';
 import type { CheckResult, CheckStatus } from '../checks/result.js';
 import type { RunResult } from '../run/result.js';
 import { decideVerdict } from '../run/verdict.js';
@@ -134,7 +134,7 @@ function mergePathsCheck(copies: CheckResult[], paths: PathResult[]): CheckResul
   const n = paths.length;
   const summary =
     bad.length > 0
-      ? `${bad.length} of ${n} critical paths failed: ${bad.map((p) => `${p.name} (owner ${p.owner})`).join(', ')}`
+      ? `${bad.length} of ${n} critical paths failed: ${bad.map((p) => `${listPathNames([p.name])} (owner ${p.owner})`).join(', ')}`
       : status === 'pass'
         ? `${n} critical path${n === 1 ? '' : 's'} passed`
         : worst(copies).summary;

@@ -129,8 +129,10 @@ function coverageBlock(result: RunResult): string[] {
   ];
 }
 
+/** The summary (left out when it is the error's message, shown once with its code), the error, the skip reason. */
 function summaryCell(check: CheckResult): string {
-  const lines = [mdText(check.summary)];
+  const repeated = check.error !== undefined && check.error.message.trim() === check.summary.trim();
+  const lines = repeated ? [] : [mdText(check.summary)];
   if (check.error) lines.push(`${mdCode(check.error.code)} ${mdText(check.error.message)}`);
   if (check.skip_reason)
     lines.push(

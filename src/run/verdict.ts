@@ -76,10 +76,24 @@ function withWhy(list: CheckResult[]): string {
   return list.map((r) => `${r.id} (${shortWhy(r)})`).join(', ');
 }
 
+/**
+ * The first line of why a check did not pass; when that line introduces what follows ("its
+ * output ends with:"), the last line of what follows too (usually the error), never a colon
+ * that promises what the banner does not show.
+ */
 function shortWhy(r: CheckResult): string {
   const why = r.status === 'skip' ? (r.skip_reason ?? r.summary) : (r.error?.message ?? r.summary);
-  const text = why.split('\n')[0] ?? '';
-  return text.length > 160 ? `${text.slice(0, 157)}…` : text;
+  const [first = '', ...rest] = why.split('\n');
+  const last = rest
+    .map((l) => l.trim())
+    .filter((l) => l !== '')
+    .at(-1);
+  if (!first.trimEnd().endsWith(':') || !last) return cut(first.replace(/:\s*$/, ''), 160);
+  return `${cut(first.trimEnd(), 110)} ${cut(last, 160)}`;
+}
+
+function cut(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
 
 function count(n: number, noun: string): string {

@@ -99,6 +99,18 @@ describe('migration lint rules (PostgreSQL)', () => {
       PG,
     );
     assert.match(only.get('r1')?.[0]?.message ?? '', /without SET statement_timeout first/);
+    // The one finding names every table the revision locks, not only the first.
+    const two = await lintRevisions(
+      [
+        {
+          revision: 'r2',
+          sql: 'ALTER TABLE item ADD COLUMN a INTEGER;\n\nALTER TABLE "user" ADD COLUMN b INTEGER;',
+        },
+      ],
+      PG,
+    );
+    assert.equal(two.get('r2')?.length, 1);
+    assert.match(two.get('r2')?.[0]?.message ?? '', /locking DDL on item, "?user"? without SET/);
     assert.deepEqual(
       await rules('ALTER TABLE orders ADD COLUMN a INTEGER;', { ...PG, requireTimeouts: false }),
       [],

@@ -88,6 +88,19 @@ describe('renderRecord', () => {
     assert.ok(commands.includes('sh: 1: .venv/bin/alembic: not found'), 'output of the errored command');
   });
 
+  it("shows an errored check's message once when its summary is that message (a traceback is not repeated)", () => {
+    const run = noGoRun();
+    const message =
+      'offline SQL exited 1; its output ends with:\nTraceback (most recent call last):\nOSError: boom';
+    const migrations = run.checks.find((c) => c.id === 'migrations');
+    assert.ok(migrations?.error);
+    migrations.summary = message;
+    migrations.error.message = message;
+    const checks = section(renderRecord(run), '## Checks');
+    assert.equal(checks.split('OSError: boom').length - 1, 1, checks);
+    assert.ok(checks.includes('`COMMAND_NOT_FOUND` offline SQL exited 1'), checks);
+  });
+
   it('lists findings, step timings, files touched, assumptions and how to repeat', () => {
     const findings = section(record, '## Findings');
     assert.ok(findings.includes('- `shop/main.py:3` `F401` \\`os\\` imported but unused'));

@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { applyGate } from '../../src/checks/gate.js';
+import { listPathNames } from '../../src/checks/paths/result.js';
 import { type CheckResult, INCOMPLETE_COVERAGE } from '../../src/checks/result.js';
 import type { CheckDefinition } from '../../src/checks/types.js';
 import { tagName, whyNotComplete } from '../../src/ecosystem/release/tag.js';
@@ -55,6 +56,24 @@ describe('decideVerdict', () => {
     const both = decideVerdict([check('lint', 'fail'), broken]);
     assert.equal(both.exit_code, 1);
     assert.equal(both.reason, '1 blocking check failed: lint; could not run unit (pytest not found)');
+  });
+
+  it('a reason that introduces output ("its output ends with:") shows the output\'s last line, not a bare colon', () => {
+    const message =
+      '`alembic upgrade heads --sql` (offline SQL, postgresql) exited 1; its output ends with:\n' +
+      'Traceback (most recent call last):\n  File "env.py", line 9\n' +
+      'socket.gaierror: [Errno -2] Name or service not known\n\n';
+    const v = decideVerdict([
+      check('migrations', 'error', { error: { code: 'MIGRATIONS_OFFLINE_FAILED', message } }),
+    ]);
+    assert.equal(
+      v.reason,
+      'could not run migrations (`alembic upgrade heads --sql` (offline SQL, postgresql) exited 1; its output ends with: socket.gaierror: [Errno -2] Name or service not known)',
+    );
+    const bare = decideVerdict([
+      check('unit', 'error', { error: { code: 'X', message: 'pytest exited 4:' } }),
+    ]);
+    assert.equal(bare.reason, 'could not run unit (pytest exited 4)');
   });
 
   it('nothing blocking that passed is not a GO', () => {
@@ -161,5 +180,14 @@ describe('tag names and complete runs', () => {
     assert.match(whyNotComplete({ ...base, shard: { index: 1, total: 2 } }) ?? '', /preflight merge/);
     const skipped = { ...base, checks: [...base.checks, check('metrics', 'skip', { skip_reason: 'x' })] };
     assert.match(whyNotComplete(skipped) ?? '', /metrics skipped without the plan's permission/);
+  });
+});
+
+describe('listPathNames', () => {
+  it('quotes a path name that holds a separator, so a list of names reads one way', () => {
+    assert.equal(
+      listPathNames(['sign up, log in, read me', 'article: create, read', 'checkout']),
+      '"sign up, log in, read me", "article: create, read", checkout',
+    );
   });
 });

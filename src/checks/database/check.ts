@@ -14,7 +14,7 @@ import { renderTemplate } from '../../plan/template.js';
 import { newPass } from '../../run/pass.js';
 import { renderServiceEnv, startService } from '../../run/service.js';
 import { alembicRunner, runAlembic } from '../migrations/alembic.js';
-import type { PathResult } from '../paths/result.js';
+import { listPathNames, type PathResult } from '../paths/result.js';
 import { type CoverageItem, INCOMPLETE_COVERAGE } from '../result.js';
 import { proveScratch, ScratchProofError } from '../scratch-proof.js';
 import type { CheckContext, CheckDefinition, CheckOutcome } from '../types.js';
@@ -197,9 +197,10 @@ function judgeCoverage(
 
 function describeFailedPath(p: PathResult): string {
   const step = p.steps.find((s) => s.status === 'fail' || s.status === 'error');
-  if (!step) return p.name;
+  const name = listPathNames([p.name]);
+  if (!step) return name;
   const why = step.failures?.[0]?.message ?? step.error?.message ?? step.status;
-  return `${p.name} (step "${step.name}": ${why.split('\n')[0]})`;
+  return `${name} (step "${step.name}": ${why.split('\n')[0]})`;
 }
 
 interface CapturedPaths {

@@ -2,6 +2,8 @@
  * The check's outcome from its review: fail on a finding of severity error, the summary
  * line, and the findings in the generic form every reporter already shows.
  */
+
+import { listPathNames } from '../paths/result.js';
 import type { Finding } from '../result.js';
 import type { CheckOutcome } from '../types.js';
 import type { DatabaseFinding, DatabaseReview } from './result.js';
@@ -20,7 +22,7 @@ export function summarizeReview(review: DatabaseReview, failedPaths: string[] = 
     ? `; ${review.plan_changes.length} plan(s) changed since the baseline`
     : '';
   const failed = failedPaths.length
-    ? ` (critical paths that failed while captured: ${failedPaths.join(', ')})`
+    ? ` (critical paths that failed while captured: ${listPathNames(failedPaths)})`
     : '';
   return {
     status: errors.length > 0 ? 'fail' : 'pass',

@@ -221,10 +221,15 @@ async function usageFinding(
   );
 }
 
-/** Locking DDL on an existing table needs lock_timeout and statement_timeout set before it. */
+/**
+ * Locking DDL on an existing table needs lock_timeout and statement_timeout set before it. One
+ * finding per revision, on its first such statement, naming every table the revision locks so.
+ */
 function timeoutRule(statements: Statement[], created: Set<string>): Raw[] {
   let lock = false;
   let statement = false;
+  let first: { s: Statement; missing: string } | undefined;
+  const tables: string[] = [];
   for (const s of statements) {
     if (/^SET\s+(LOCAL\s+)?lock_timeout\b/i.test(s.text)) lock = true;
     if (/^SET\s+(LOCAL\s+)?statement_timeout\b/i.test(s.text)) statement = true;
@@ -239,16 +244,19 @@ function timeoutRule(statements: Statement[], created: Set<string>): Raw[] {
     const missing = [lock ? '' : 'lock_timeout', statement ? '' : 'statement_timeout']
       .filter(Boolean)
       .join(' and ');
-    return [
-      {
-        ...finding(
-          'missing-timeout',
-          s,
-          `locking DDL${target.table ? ` on ${target.table}` : ''} without SET ${missing} first: it can queue behind a long transaction and block every query on the table meanwhile`,
-        ),
-        severity: 'warning',
-      },
-    ];
+    first ??= { s, missing };
+    if (target.table && !tables.includes(target.table)) tables.push(target.table);
   }
-  return [];
+  if (!first) return [];
+  const on = tables.length > 0 ? ` on ${tables.join(', ')}` : '';
+  return [
+    {
+      ...finding(
+        'missing-timeout',
+        first.s,
+        `locking DDL${on} without SET ${first.missing} first: it can queue behind a long transaction and block every query on the table meanwhile`,
+      ),
+      severity: 'warning',
+    },
+  ];
 }

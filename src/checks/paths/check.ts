@@ -6,7 +6,7 @@ import type { CriticalPath, PathsSettings } from '../../plan/schema.js';
 import { newPass } from '../../run/pass.js';
 import type { CoverageItem } from '../result.js';
 import type { CheckContext, CheckDefinition, CheckOutcome } from '../types.js';
-import type { PathResult } from './result.js';
+import { listPathNames, type PathResult } from './result.js';
 
 const DEFAULT_SETTINGS: PathsSettings = { blocking: true, concurrency: 4, step_timeout: '10s' };
 
@@ -112,7 +112,7 @@ function summarizeStatus(results: PathResult[]): CheckOutcome {
   if (missing?.error) return { status: 'error', summary: missing.error.message, error: missing.error };
   if (results.length > 0 && results.every((p) => p.status === 'skip'))
     return { status: 'skip', summary: 'run cancelled', skip_reason: 'run cancelled' };
-  const flakyNote = flaky.length ? `; ${flaky.length} flaky: ${flaky.map((p) => p.name).join(', ')}` : '';
+  const flakyNote = flaky.length ? `; ${flaky.length} flaky: ${listPathNames(flaky.map((p) => p.name))}` : '';
   if (bad.length === 0)
     return {
       status: 'pass',
@@ -122,6 +122,6 @@ function summarizeStatus(results: PathResult[]): CheckOutcome {
   const step = first.steps.find((st) => st.status === 'fail' || st.status === 'error');
   return {
     status: 'fail',
-    summary: `${bad.length} of ${results.length} critical paths failed: ${bad.map((p) => p.name).join(', ')} (first: step "${step?.name}" of "${first.name}", owner ${first.owner})${flakyNote}`,
+    summary: `${bad.length} of ${results.length} critical paths failed: ${listPathNames(bad.map((p) => p.name))} (first: step "${step?.name}" of "${first.name}", owner ${first.owner})${flakyNote}`,
   };
 }
