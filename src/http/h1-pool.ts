@@ -20,7 +20,6 @@ import {
   foldHeaders,
   type H1DispatchOptions,
   type H1Info,
-  IDEMPOTENT,
   Pending,
   serializeRequest,
 } from './h1-request.js';
@@ -244,8 +243,12 @@ class H1Connection {
     this.#current = null;
     if (!p || p.ended) return;
     p.connection = null;
-    if (this.uses > 1 && this.#received === 0 && !p.retried && IDEMPOTENT.has(p.options.method)) {
-      // The server closed an idle keep-alive socket as the request went out: send it again.
+    if (this.uses > 1 && this.#received === 0 && !p.retried) {
+      // A reused keep-alive socket that closed before any byte of the answer: the server
+      // closed it as the request went out (uvicorn closes after an unhandled 500 without
+      // saying `Connection: close`), so it never handled the request. Send it once more, on a
+      // fresh connection, whatever the method, as browsers and curl do. A fresh socket that
+      // closes, or one that closes after answer bytes, is never retried.
       p.retried = true;
       this.#pool.retry(p);
       return;

@@ -29,9 +29,6 @@ export function codedError(message: string, code: string, name = 'Error'): Error
   return error;
 }
 
-/** Methods safe to send again when a reused keep-alive socket was closed before any answer. */
-export const IDEMPOTENT: ReadonlySet<string> = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE', 'TRACE']);
-
 /** What http-parser-js reports when a response's headers are complete. */
 export interface H1Info {
   versionMinor: number;
@@ -53,7 +50,7 @@ export class Pending implements Dispatcher.DispatchController {
   readonly #pool: PendingQueue;
   /** Set once the handler heard the end (response end or error). */
   ended = false;
-  /** Sent again once already (a stale keep-alive socket). */
+  /** Sent again once already (a reused keep-alive socket closed before any answer). */
   retried = false;
   connection: { destroy(): void } | null = null;
   /**

@@ -59,12 +59,40 @@ const routes: Record<string, (req: IncomingMessage, res: ServerResponse) => void
       .end(JSON.stringify({ cookie: req.headers.cookie ?? null })),
 };
 
+/** POST /orders answers handled, and POST /reset requests seen. */
+let ordersAnswered = 0;
+let resetsSeen = 0;
+/**
+ * Sockets the server closes at the next request, unanswered: what uvicorn does after an
+ * unhandled 500 (it answers without `Connection: close`, then closes the connection), seen
+ * by a client that sent its next request before the close reached it.
+ */
+const closing = new WeakSet<object>();
+
+const failingRoutes: Record<string, (req: IncomingMessage, res: ServerResponse) => void> = {
+  '/crash': (req, res) => {
+    closing.add(req.socket);
+    res.writeHead(500, { 'content-type': 'text/plain' }).end('Internal Server Error');
+  },
+  '/orders': (_req, res) => {
+    ordersAnswered++;
+    res.writeHead(201, { 'content-type': 'application/json' }).end('{"id":7}');
+  },
+  // Resets the (fresh) connection the POST came on, unanswered.
+  '/reset': (req) => {
+    resetsSeen++;
+    req.socket.resetAndDestroy();
+  },
+};
+Object.assign(routes, failingRoutes);
+
 let connections = 0;
 /** The dispatcher of the describe block running now (each block makes and closes its own). */
 let agent: Dispatcher;
 
 const local = useLocalServer(
   (req, res) => {
+    if (closing.has(req.socket)) return void req.socket.destroy();
     const route = routes[req.url ?? ''];
     if (route) route(req, res);
     else res.writeHead(404).end();
@@ -252,5 +280,42 @@ describe('the engine agent', () => {
     const viaComposed = await run([{ name: 'a', request: { url: '/whoami' } }], { dispatcher: composed });
     assert.equal(viaComposed.status, 'pass');
     assert.deepEqual(seen, ['/whoami', '/whoami']);
+  });
+
+  test('a reused socket the server closed after a 500: the next POST is sent again and gets the real answer', async () => {
+    ordersAnswered = 0;
+    const result = await run([
+      { name: 'crash', request: { url: '/crash' }, expect: { status: 500 } },
+      {
+        name: 'order',
+        request: { method: 'POST', url: '/orders', json: { sku: 'a' } },
+        expect: { status: 201 },
+      },
+    ]);
+    assert.equal(result.status, 'pass', JSON.stringify(result.steps));
+    assert.deepEqual(
+      result.steps.map((s) => [s.name, s.response?.status, s.attempts]),
+      [
+        ['crash', 500, 1],
+        ['order', 201, 1],
+      ],
+    );
+    assert.equal(ordersAnswered, 1);
+  });
+
+  test('a fresh connection reset on a POST is reported as a reset, not sent again', async () => {
+    // Its own agent: no idle socket from an earlier test, the POST goes on a new connection.
+    const fresh = new EngineAgent();
+    resetsSeen = 0;
+    try {
+      const result = await run([{ name: 'reset', request: { method: 'POST', url: '/reset', json: {} } }], {
+        dispatcher: fresh,
+      });
+      assert.equal(result.steps[0]?.status, 'error');
+      assert.equal(result.steps[0]?.error?.code, 'HTTP_CONNECTION_RESET');
+      assert.equal(resetsSeen, 1);
+    } finally {
+      await fresh.close();
+    }
   });
 });
