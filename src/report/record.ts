@@ -97,6 +97,7 @@ function summarySection(result: RunResult): string[] {
     `- **Tool:** ${mdText(result.tool.name)} ${mdText(result.tool.version)}`,
   ];
   if (result.shard) items.push(`- **Shard:** ${result.shard.index}/${result.shard.total}`);
+  if (service.ready_note) items.push(`- **Readiness:** ${mdText(service.ready_note)}`);
   if (result.service_log) items.push(`- **Service log:** ${mdCode(result.service_log)}`);
   if (!git) items.push('- **Git:** no git information was recorded');
   return ['## Summary', items.join('\n')];

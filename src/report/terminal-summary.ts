@@ -56,6 +56,8 @@ export function renderSummary(result: RunResult, options: SummaryOptions): strin
     if (open.length > 0) lines.push('', ...open.map((l) => options.colors.yellow(`? ${l}`)));
   }
   lines.push(...flakyWarnings(result.paths, options.colors));
+  if (result.service.ready_note)
+    lines.push(`${options.colors.yellow('!')} readiness: ${result.service.ready_note}`);
   for (const note of result.cleanup ?? []) lines.push(`${options.colors.yellow('!')} cleaned up: ${note}`);
   lines.push('', ...verdictBlock(result, options.colors));
   return lines;

@@ -36,7 +36,17 @@ export interface RunResult {
   tool: { name: 'preflight'; version: string };
   run_id: string;
   plan: { file: string; hash: string };
-  service: { name: string; owner: string | null; version: string | null; url: string | null };
+  service: {
+    name: string;
+    owner: string | null;
+    version: string | null;
+    url: string | null;
+    /**
+     * How readiness went when it went on without the answer it waits for: a running service
+     * without `ready` whose `GET /` answered 5xx (`GET / answered 500 Internal Server Error; ...`).
+     */
+    ready_note?: string;
+  };
   git: GitInfo | null;
   started_at: string;
   finished_at: string;

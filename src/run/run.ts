@@ -130,6 +130,7 @@ export async function runPlan(options: RunOptions): Promise<RunResult> {
   const cleanup = await recoverLeftovers(context(signal));
   let graph: GraphResult;
   let servicePort: number | null = null;
+  let readyNote: string | undefined;
   try {
     graph = await runGraph(checks, {
       concurrency: options.concurrency ?? 4,
@@ -141,6 +142,7 @@ export async function runPlan(options: RunOptions): Promise<RunResult> {
   } finally {
     const handle = service ? await (service as Promise<ServiceHandle>).catch(() => null) : null;
     servicePort = handle?.port ?? null;
+    readyNote = handle?.readyNote;
     await handle?.stop();
     await dispatcher.close().catch(() => {});
   }
@@ -162,6 +164,7 @@ export async function runPlan(options: RunOptions): Promise<RunResult> {
       owner: plan.service.owner ?? null,
       version: plan.service.version ?? git?.describe ?? null,
       url: options.baseUrl ?? plan.service.url ?? null,
+      ...(readyNote ? { ready_note: readyNote } : {}),
     },
     git,
     started_at: startedAt.toISOString(),

@@ -3,6 +3,7 @@
  * ready endpoint, keep its output in the run's log, stop its whole process group.
  */
 import { randomBytes } from 'node:crypto';
+import { STATUS_CODES } from 'node:http';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -21,6 +22,11 @@ export interface ServiceHandle {
   logFile: string | null;
   /** Last lines of the service's output (empty for a service preflight did not start). */
   tail: (lines?: number) => string;
+  /**
+   * Set when readiness went on without the answer it waits for: a running service without
+   * `ready` whose `GET /` answered 5xx (e.g. `GET / answered 500 Internal Server Error; ...`).
+   */
+  readyNote?: string;
   stop: () => Promise<void>;
 }
 
@@ -62,7 +68,11 @@ const TAIL_LINES = 30;
  */
 export const PORT_PLACEHOLDER = `\u0000preflight-port-${randomBytes(8).toString('hex')}\u0000`;
 
-/** Start (or reach) the service and wait until it is ready (its ready endpoint answers 2xx, or any answer below 500 without one). */
+/**
+ * Start (or reach) the service and wait until it is ready: its ready endpoint answers 2xx, or
+ * without one, any answer below 500 to GET / (for a running service, any answer: 5xx only
+ * after a short grace, noted in `readyNote`).
+ */
 export async function startService(options: StartServiceOptions): Promise<ServiceHandle> {
   const { config } = options;
   const ready = parseReady(config.ready);
@@ -79,7 +89,8 @@ export async function startService(options: StartServiceOptions): Promise<Servic
       tail: () => '',
       stop: async () => {},
     };
-    await waitReady(handle, ready, { ...options, timeoutMs, proc: null });
+    const note = await waitReady(handle, ready, { ...options, timeoutMs, proc: null });
+    if (note) handle.readyNote = note;
     return handle;
   }
   if (!config.start) {
@@ -133,10 +144,20 @@ interface Readiness {
 /** Polls start at 100 ms apart and back off to 1 s while the service refuses or answers 5xx. */
 const FIRST_POLL_MS = 100;
 const MAX_POLL_MS = 1000;
+/**
+ * How long a running service without `ready` may answer `GET /` with 5xx before the run goes
+ * on: an answer proves the server is there (a proxy's 502/503 during a reload passes in this
+ * time); whether the service works is for the critical paths to say.
+ */
+const FIVE_XX_GRACE_MS = 2000;
 
-async function waitReady(handle: ServiceHandle, ready: Readiness, o: WaitOptions): Promise<void> {
+/** Wait until the service is ready; a note when it went on without being so (see `readyNote`). */
+async function waitReady(handle: ServiceHandle, ready: Readiness, o: WaitOptions): Promise<string | null> {
   const target = `${handle.url}${ready.path}`;
   const deadline = performance.now() + o.timeoutMs;
+  // Only for a service preflight did not start and a plan that names no ready endpoint.
+  const graceful = !o.proc && !ready.explicit;
+  let firstFiveXx: number | null = null;
   let last = 'no answer yet';
   let attempts = 0;
   let pause = FIRST_POLL_MS;
@@ -160,8 +181,14 @@ async function waitReady(handle: ServiceHandle, ready: Readiness, o: WaitOptions
         bodyTimeout: 2000,
       });
       await res.body.dump();
-      if (isUp(res.statusCode, ready)) return;
+      if (isUp(res.statusCode, ready)) return null;
       last = `status ${res.statusCode}`;
+      if (graceful && res.statusCode >= 500) {
+        firstFiveXx ??= performance.now();
+        const left = deadline - performance.now();
+        if (performance.now() - firstFiveXx >= FIVE_XX_GRACE_MS || left <= pause)
+          return fiveXxNote(ready, res.statusCode);
+      }
     } catch (error) {
       last = (error as { code?: string }).code ?? (error as Error).message;
     }
@@ -172,9 +199,14 @@ async function waitReady(handle: ServiceHandle, ready: Readiness, o: WaitOptions
   const code = o.proc ? 'SERVICE_NOT_READY' : 'SERVICE_UNREACHABLE';
   throw new ServiceError(
     code,
-    notReadyMessage(target, ready, o.timeoutMs, { last, attempts }),
+    notReadyMessage(target, ready, o.timeoutMs, { last, attempts, started: o.proc !== null }),
     o.proc?.tail(TAIL_LINES) ?? '',
   );
+}
+
+function fiveXxNote(ready: Readiness, status: number): string {
+  const answer = `${status}${STATUS_CODES[status] ? ` ${STATUS_CODES[status]}` : ''}`;
+  return `${ready.method} ${ready.path} answered ${answer}; went on: the critical paths decide`;
 }
 
 function isUp(status: number, ready: Readiness): boolean {
@@ -185,9 +217,13 @@ function notReadyMessage(
   target: string,
   ready: Readiness,
   timeoutMs: number,
-  seen: { last: string; attempts: number },
+  seen: { last: string; attempts: number; started: boolean },
 ): string {
-  const wanted = ready.explicit ? 'did not answer 2xx' : 'gave no HTTP answer below 500';
+  const wanted = ready.explicit
+    ? 'did not answer 2xx'
+    : seen.started
+      ? 'gave no HTTP answer below 500'
+      : 'gave no HTTP answer';
   const tried = `${seen.attempts} attempt${seen.attempts === 1 ? '' : 's'}, last: ${seen.last}`;
   const hint = ready.explicit
     ? ''

@@ -17,6 +17,7 @@ function fullRun(): RunResult {
   const result = noGoRun();
   result.shard = { index: 1, total: 2 };
   result.service_log = '.preflight/service.log';
+  result.service.ready_note = 'GET / answered 500 Internal Server Error; went on: the critical paths decide';
   const step = result.paths[0]?.steps[2];
   assert.ok(step);
   step.request = { ...(step.request ?? { method: 'POST', url: '/', headers: {} }), body: '{"cart": 1}' };
