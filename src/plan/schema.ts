@@ -211,7 +211,7 @@ export const ServiceSpec = z.strictObject({
   url: z.string().url().optional().describe('an already running service; overrides start'),
   cwd: z.string().optional().describe('working directory of start, relative to the plan'),
   ready: ReadySpec.optional().describe(
-    'polled until it answers 2xx; without it, any HTTP answer below 500 to GET / means the service is up',
+    'polled until it answers 2xx; without it, any HTTP answer below 500 to GET / means the service is up (a running service that keeps answering 5xx there: the run goes on after about 2 s, with a note)',
   ),
   ready_timeout: DurationSpec.default('30s'),
   env: z.record(z.string(), z.string()).optional(),
