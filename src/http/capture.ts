@@ -5,7 +5,7 @@
  */
 import type { AssertionFailure } from '../checks/paths/result.js';
 import type { Capture } from '../plan/schema.js';
-import { isSecretHeader, isSecretName } from '../secrets/names.js';
+import { isSecretHeader } from '../secrets/names.js';
 import type { Redactor } from '../secrets/redactor.js';
 import { cookieFromSetCookie, type PathCookies } from './cookies.js';
 import { queryJsonPath } from './json-path.js';
@@ -50,7 +50,8 @@ export async function captureValues(
       continue;
     }
     const flagged = typeof spec === 'object' && spec.secret === true;
-    if (flagged || found.secret || isSecretName(name)) ctx.redactor.add(found.value);
+    if (flagged || found.secret) ctx.redactor.add(found.value);
+    else ctx.redactor.addNamed(name, found.value);
     const text = typeof spec === 'object' && spec.text === true;
     outcome.values.set(name, text ? asText(found.value) : found.value);
   }

@@ -1,6 +1,7 @@
 /**
  * Before a step's request is rendered: its `set` variables (templated, in order), then the
- * pre-request part of its kept script, whose changes the request sees.
+ * pre-request part of its kept script, whose changes the request sees. A value set under a
+ * secret-looking name is registered for redaction, as a capture's is.
  */
 import type { AssertionFailure, AssertionOutcome } from '../checks/paths/result.js';
 import type { RunError } from '../checks/result.js';
@@ -22,10 +23,13 @@ export async function prepareVariables(
   step: Step,
   ctx: StepContext,
 ): Promise<BeforeRequest | { ok: false; error: RunError }> {
-  const vars = ctx.scope.vars;
+  const { vars, redactor } = ctx.scope;
   try {
-    for (const [name, value] of Object.entries(step.set ?? {}))
-      vars.set(name, typeof value === 'string' ? renderString(value, ctx.scope) : value);
+    for (const [name, value] of Object.entries(step.set ?? {})) {
+      const rendered = typeof value === 'string' ? renderString(value, ctx.scope) : value;
+      redactor.addNamed(name, rendered);
+      vars.set(name, rendered);
+    }
   } catch (error) {
     return { ok: false, error: toRunError(error, 'STEP_INVALID') };
   }
@@ -34,6 +38,7 @@ export async function prepareVariables(
   const request = { method: step.request.method, url: step.request.url, headers: step.request.headers ?? {} };
   const script = await runPrerequestScript(ctx.scripts(), code, request, vars);
   for (const [name, value] of script.changes) {
+    redactor.addNamed(name, value);
     if (value === undefined) vars.delete(name);
     else vars.set(name, value);
   }

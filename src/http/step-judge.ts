@@ -46,7 +46,11 @@ export async function judgeResponse(
     const script = await runTestScript(ctx.scripts(), code, input.request, response, merged);
     outcomes.push(...script.outcomes);
     failures.push(...script.failures);
-    for (const [name, value] of script.changes) captured.values.set(name, value);
+    for (const [name, value] of script.changes) {
+      // Hidden from now on, as a capture under that name is: this response's excerpt comes later.
+      ctx.scope.redactor.addNamed(name, value);
+      captured.values.set(name, value);
+    }
   }
   const judgement: Judgement = { failures, captured: captured.values };
   if (input.assertions || code) judgement.assertions = outcomes;

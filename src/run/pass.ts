@@ -16,7 +16,6 @@ import {
 } from '../openapi/validator.js';
 import type { Duration } from '../plan/schema.js';
 import { renderTemplate, type TemplateScope } from '../plan/template.js';
-import { isSecretName } from '../secrets/names.js';
 import type { Redactor } from '../secrets/redactor.js';
 
 /** What a pass of the critical paths runs with. */
@@ -92,7 +91,7 @@ export function passScope(ctx: CheckContext, options: PassScopeOptions): Templat
 export function withPlanVariables(scope: TemplateScope, variables: Record<string, unknown>): TemplateScope {
   for (const [name, value] of Object.entries(variables)) {
     const rendered = typeof value === 'string' ? renderTemplate(value, scope) : value;
-    if (isSecretName(name)) scope.redactor.add(rendered);
+    scope.redactor.addNamed(name, rendered);
     scope.vars.set(name, rendered);
   }
   return scope;

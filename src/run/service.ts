@@ -11,7 +11,6 @@ import { type Dispatcher, request } from 'undici';
 import { toMs } from '../plan/duration.js';
 import type { ServiceConfig } from '../plan/schema.js';
 import { renderTemplate, type TemplateScope } from '../plan/template.js';
-import { isSecretName } from '../secrets/names.js';
 import type { Redactor } from '../secrets/redactor.js';
 import { ManagedProcess } from './process.js';
 
@@ -256,7 +255,7 @@ export function renderServiceEnv(
   const out: Record<string, string> = {};
   for (const [key, value] of Object.entries(spec)) {
     const rendered = String(renderTemplate(value, scope, { placeholders: { port: PORT_PLACEHOLDER } }));
-    if (isSecretName(key)) redactor.add(rendered);
+    redactor.addNamed(key, rendered);
     out[key] = rendered;
   }
   return out;

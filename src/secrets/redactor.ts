@@ -4,7 +4,7 @@
  * in any of the forms forms.ts knows; the credentials of any URL are masked too.
  */
 import { type SecretForm, secretForms } from './forms.js';
-import { isSecretHeader, REDACTED } from './names.js';
+import { isSecretHeader, isSecretName, REDACTED } from './names.js';
 import { maskUrlCredentials } from './url.js';
 
 /** Values shorter than this are not redacted by value (they would mask ordinary text). */
@@ -40,6 +40,14 @@ export class Redactor {
     this.#forms.sort((a, b) => b.minLength - a.minLength);
     this.#scan = null;
     this.#shortest = Math.min(this.#shortest, ...this.#forms.map((f) => f.minLength));
+  }
+
+  /**
+   * Register the value of a variable, capture or environment entry when its name looks like it
+   * holds a secret (`isSecretName`): the one rule for every way a named value comes to be.
+   */
+  addNamed(name: string, value: unknown): void {
+    if (isSecretName(name)) this.add(value);
   }
 
   /** How many secret values are registered. */

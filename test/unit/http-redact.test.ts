@@ -83,4 +83,17 @@ describe('redaction', () => {
     assert.equal(result.status, 'pass');
     assert.ok(!JSON.stringify(result).includes('hdr-token-abcdef'));
   });
+
+  test('a step that sets a secret-looking name from a plain capture registers the value', async () => {
+    const result = await run([
+      { name: 'login', request: { url: '/login' }, capture: { access: '$.access' } },
+      {
+        name: 'echo',
+        set: { bearer_token: 'Bearer-{{ access }}' },
+        request: { method: 'POST', url: '/echo', body: '{{ bearer_token }}' },
+      },
+    ]);
+    assert.equal(result.status, 'pass');
+    assert.ok(!JSON.stringify(result).includes(`Bearer-${TOKEN}`), JSON.stringify(result.steps[1]));
+  });
 });

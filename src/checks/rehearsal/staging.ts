@@ -11,7 +11,6 @@ import type { StagingConfig } from '../../plan/schema.js';
 import { renderTemplate } from '../../plan/template.js';
 import { type CommandOutcome, runCommand } from '../../run/process.js';
 import { freePort, startService } from '../../run/service.js';
-import { isSecretName } from '../../secrets/names.js';
 import { resolveLogFile } from '../logs/sources.js';
 import type { CommandRun } from '../result.js';
 import type { CheckContext } from '../types.js';
@@ -56,7 +55,7 @@ export async function openStaging(config: StagingConfig, ctx: CheckContext): Pro
   const env: NodeJS.ProcessEnv = { ...process.env };
   for (const [key, value] of Object.entries(config.env ?? {})) {
     const rendered = String(renderTemplate(value, scope, options));
-    if (isSecretName(key)) ctx.redactor.add(rendered);
+    ctx.redactor.addNamed(key, rendered);
     env[key] = rendered;
   }
   const cwd = path.resolve(ctx.loaded.dir, config.cwd ?? '.');
