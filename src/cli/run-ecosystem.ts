@@ -169,7 +169,8 @@ export interface CollectionFlags {
 export async function planFileFor(file: string, flags: CollectionFlags = {}): Promise<string> {
   const { isCollectionSource } = await import('../ecosystem/postman/load.js');
   if (!(await isCollectionSource(file))) return file;
-  const { mkdir, writeFile } = await import('node:fs/promises');
+  const { writeFile } = await import('node:fs/promises');
+  const { makeDir } = await import('../plan/own-dir.js');
   const { convertFiles, renderImported, reportFileFor } = await import('./import.js');
   const { importReport } = await import('../ecosystem/postman/report.js');
   const converted = await convertFiles(file, {
@@ -179,7 +180,7 @@ export async function planFileFor(file: string, flags: CollectionFlags = {}): Pr
   const base = path.basename(path.resolve(file)).replace(/\.json$/, '');
   const out = path.join(path.dirname(path.resolve(file)), '.preflight', 'imported', `${base}.yaml`);
   const reportFile = reportFileFor(out);
-  await mkdir(path.dirname(out), { recursive: true });
+  await makeDir(path.dirname(out));
   await writeFile(out, renderImported(converted, { source: file, planFile: out, reportFile }));
   await writeFile(reportFile, importReport(converted, file));
   // The files given on the command line hold these values: this run uses them, unless the

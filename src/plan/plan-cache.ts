@@ -6,7 +6,7 @@
  * preflight's plan code misses the cache; errors are never cached.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,6 +14,7 @@ import { VERSION } from '../version.js';
 import type { Diagnostic } from './diagnostic.js';
 import type { LoadedPlan } from './load.js';
 import { PlanNotFoundError } from './load-errors.js';
+import { makeDirSync } from './own-dir.js';
 import type { Plan } from './schema.js';
 import type { SourceRef } from './source-ref.js';
 import { type PathKey, YamlSource } from './yaml-source.js';
@@ -99,7 +100,7 @@ function readEntry(file: string, key: string): CacheEntry | null {
 function writeEntry(file: string, entry: CacheEntry): void {
   if (!isJsonData(entry.plan)) return;
   try {
-    mkdirSync(path.dirname(file), { recursive: true });
+    makeDirSync(path.dirname(file));
     // Written aside and renamed, so that concurrent runs never read half an entry.
     const temp = `${file}.${process.pid}.tmp`;
     writeFileSync(temp, JSON.stringify(entry), { mode: 0o600 });

@@ -3,10 +3,10 @@
  * disk before `recordRun` returns and a process killed mid-write loses only its own
  * uncommitted run. Concurrent writers queue on SQLite's write lock (`busy_timeout`).
  */
-import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import type Database from 'better-sqlite3';
+import { makeDirSync } from '../plan/own-dir.js';
 import { createMutex, type Db, type SqlParam } from './db.js';
 import { type Migration, migrate } from './migrations.js';
 import { createRunStore } from './store.js';
@@ -32,7 +32,7 @@ export async function openSqliteDb(file: string): Promise<Db> {
   const Driver = await loadDriver();
   let conn: Database.Database;
   try {
-    if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+    if (file !== ':memory:') makeDirSync(dirname(file));
     conn = new Driver(file, { timeout: BUSY_TIMEOUT_MS });
     await useWal(conn);
     conn.pragma('synchronous = FULL');

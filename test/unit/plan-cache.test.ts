@@ -61,6 +61,14 @@ describe('plan cache', () => {
     assert.equal(second.warnings[0]?.code, 'PLAN_TODO', 'warnings survive the cache');
   });
 
+  test('the .preflight/ the cache makes ignores itself (git, ruff)', async () => {
+    await rm(path.join(dir, '.preflight'), { recursive: true, force: true });
+    await writeFile(file, PLAN);
+    await loadPlanCached(file, 'preflight.yaml');
+    assert.equal(cacheFiles().length, 1);
+    assert.match(await readFile(path.join(dir, '.preflight', '.gitignore'), 'utf8'), /^\*$/m);
+  });
+
   test('a hit is read from the entry, not parsed', async () => {
     await writeFile(file, PLAN);
     await loadPlanCached(file, 'preflight.yaml');

@@ -5,8 +5,9 @@
  * CI runner) before its teardown leaves the lock behind: the next run of the plan puts staging
  * back on the release of the lock and says so.
  */
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { makeDir } from '../../plan/own-dir.js';
 import type { StagingConfig } from '../../plan/schema.js';
 import { isSameProcess, startTicks } from '../../run/owner.js';
 import type { CheckContext } from '../types.js';
@@ -67,7 +68,7 @@ export async function releaseRehearsalLock(planDir: string): Promise<void> {
 }
 
 async function writeLock(planDir: string, lock: RehearsalLock): Promise<void> {
-  await mkdir(path.dirname(lockFile(planDir)), { recursive: true });
+  await makeDir(path.dirname(lockFile(planDir)));
   await writeFile(lockFile(planDir), `${JSON.stringify(lock, null, 2)}\n`);
 }
 
