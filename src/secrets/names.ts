@@ -16,5 +16,7 @@ export function isSecretHeader(name: string): boolean {
 
 /** Whether a variable or capture name looks like it holds a secret. */
 export function isSecretName(name: string): boolean {
-  return /(token|secret|password|passwd|session|cookie|api[_-]?key|auth|credential|private)/i.test(name);
+  return /(token|secret|password|passwd|session|cookie|api[_-]?key|auth|credential|private|jwt|bearer)/i.test(
+    name,
+  );
 }

@@ -96,4 +96,15 @@ describe('redaction', () => {
     assert.equal(result.status, 'pass');
     assert.ok(!JSON.stringify(result).includes(`Bearer-${TOKEN}`), JSON.stringify(result.steps[1]));
   });
+
+  test('names of tokens without the word: jwt and bearer are secret-looking', async () => {
+    for (const name of ['jwt', 'bearer']) {
+      const result = await run([
+        { name: 'h', request: { url: '/header-token' }, capture: { [name]: { header: 'x-auth-token' } } },
+        { name: 'echo', request: { method: 'POST', url: '/echo', body: `{{ ${name} }}` } },
+      ]);
+      assert.equal(result.status, 'pass');
+      assert.ok(!JSON.stringify(result).includes('hdr-token-abcdef'), name);
+    }
+  });
 });
