@@ -83,11 +83,14 @@ export async function runCommand(flags: RunFlags): Promise<number> {
   if (!runUsesProbe(loaded.plan.metrics !== undefined, flags.only)) useBaselineWasm();
   const redactor = new Redactor();
   const terminal = stdoutTerminal(flags, redactor, { live: true, verbose: flags.verbose === true }).reporter;
-  const files = fileReporter(flags, resolveRecordDir(flags, loaded.plan.record?.dir, loaded.dir), redactor);
+  // A collection run directly keeps its history and records beside the collection, where
+  // `preflight history --plan COLLECTION` looks, not beside the plan converted into .preflight/.
+  const home = planFile === flags.plan ? loaded.dir : path.dirname(path.resolve(flags.plan));
+  const files = fileReporter(flags, resolveRecordDir(flags, loaded.plan.record?.dir, home), redactor);
   // The files first (the summary names the record), then the verdict on the terminal, then the
   // history: the user reads the verdict while the store writes (and fsyncs) the run.
   const reporter = multiplexReporters(
-    [files, terminal, ...historyReporters(flags, loaded.dir, redactor), ...ecosystemReporters(redactor)],
+    [files, terminal, ...historyReporters(flags, home, redactor), ...ecosystemReporters(redactor)],
     redactor,
   );
   const controller = new AbortController();

@@ -54,5 +54,22 @@ describe('a collection run directly in its repository', () => {
     assert.equal(result.git?.dirty, false, JSON.stringify(result.git));
     assert.equal(result.git?.describe, 'v1.0.0');
     assert.equal(result.service.version, 'v1.0.0');
+
+    // With the history store on: the run is kept beside the collection, where `history --plan
+    // COLLECTION` reads, and the repository stays clean.
+    const stored = await runCli(['run', '--plan', 'shop.postman_collection.json', '--base-url', server.url], {
+      cwd: path.join(repo, 'api'),
+    });
+    assert.equal(stored.code, 0, `${stored.stdout}\n${stored.stderr}`);
+    assert.ok(
+      existsSync(path.join(repo, 'api', '.preflight', 'history.db')),
+      'history beside the collection',
+    );
+    assert.equal(git(repo, 'status', '--porcelain', '--untracked-files=all'), '');
+    const history = await runCli(['history', '--plan', 'shop.postman_collection.json', '--json'], {
+      cwd: path.join(repo, 'api'),
+    });
+    assert.equal(history.code, 0, history.stderr);
+    assert.equal((JSON.parse(history.stdout) as unknown[]).length, 1, history.stdout);
   });
 });
