@@ -52,6 +52,11 @@ describe('preflight init on a FastAPI app', () => {
     );
     assert.match(text, /capture: \{ item_id: \$\.id \}/);
     assert.match(text, /url: \/api\/v1\/items\/\{\{ item_id \}\}/);
+    assert.match(
+      text,
+      /teardown:\n\s+- name: delete item\n\s+request: \{ method: DELETE, url: "\/api\/v1\/items\/\{\{ item_id \}\}" \}/,
+      'the delete runs as the teardown, after a failed read or update too',
+    );
     assert.match(text, /request: \{ url: \/api\/v1\/users\/ \}\n\s+expect: \{ status: 403 \}/);
     assert.doesNotMatch(text, /"TODO: a |Bearer \{\{ token \}\}/, 'no placeholder in what the flows send');
     const todos = text.match(/"TODO: /g)?.length ?? 0;
@@ -81,6 +86,8 @@ describe('preflight init on a FastAPI app', () => {
       'item: create, read, update, delete',
       'a normal user is refused the admin route',
     ]);
+    const item = result.paths.find((p) => p.name.startsWith('item:'));
+    assert.deepEqual(item?.steps.map((s) => [s.name, s.teardown ?? false]).at(-1), ['delete item', true]);
     // The sign-up path's own login step, then one token for every later step that runs as the user.
     const logins = (await serviceLog(backend)).match(/"POST \/api\/v1\/login\/access-token HTTP/g) ?? [];
     assert.equal(logins.length, 2, 'one login step and one token request for the 6 steps that use it');
@@ -88,6 +95,34 @@ describe('preflight init on a FastAPI app', () => {
     assert.equal(authed.length, 6);
     assert.ok(authed.every((s) => s.request?.headers?.Authorization === '[redacted]'));
     assert.doesNotMatch(out, /access_token\\?":\s*\\?"(?!\[redacted\])/, 'no token in the JSON result');
+  });
+
+  test('a failed update: the CRUD flow still deletes the item it created (the teardown)', async () => {
+    const backend = await copyFixture();
+    await patchFile(
+      path.join(backend, 'app', 'api', 'routes', 'items.py'),
+      '    item = own_item(current_user, id)\n    for key',
+      '    item = own_item(current_user, id)\n    raise HTTPException(status_code=500, detail="broken update")\n    for key',
+    );
+    const init = await runCli(['init', '--yes'], { cwd: backend, timeoutMs: 60_000 });
+    assert.equal(init.code, 0, `${init.stdout}\n${init.stderr}`);
+    const run = await runCli(['run', '--only', 'paths', '--json', 'out.json', '--no-store'], {
+      cwd: backend,
+      timeoutMs: 120_000,
+    });
+    assert.equal(run.code, 1, `${run.stdout}\n${run.stderr}`);
+    const result = JSON.parse(await readFile(path.join(backend, 'out.json'), 'utf8')) as RunResult;
+    const item = result.paths.find((p) => p.name.startsWith('item:'));
+    assert.deepEqual(
+      item?.steps.map((s) => [s.name, s.status, s.teardown ?? false]),
+      [
+        ['create item', 'pass', false],
+        ['read item', 'pass', false],
+        ['update item', 'fail', false],
+        ['delete item', 'pass', true],
+      ],
+    );
+    assert.match(await serviceLog(backend), /"DELETE \/api\/v1\/items\/[\w-]+ HTTP\/1\.1" 200/);
   });
 
   test('an openapi_url the source does not spell out is found through the /docs page', async () => {

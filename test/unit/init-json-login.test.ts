@@ -173,7 +173,11 @@ describe('init: a JSON login with a token in the answer', () => {
     assert.deepEqual(steps?.[0]?.capture, { article_slug: '$.article.slug' });
     assert.equal(steps?.[1]?.request?.url, '/api/articles/{{ article_slug }}');
     assert.deepEqual(steps?.[1]?.expect?.json, { '$.article.slug': '{{ article_slug }}' });
-    assert.equal(steps?.[2]?.request?.method, 'DELETE');
+    assert.equal(
+      (crud?.teardown as typeof steps)?.[0]?.request?.method,
+      'DELETE',
+      'the delete is the teardown',
+    );
   });
 
   test('no login in the document: no flows', () => {

@@ -1,8 +1,8 @@
 /**
  * Critical paths as flows, for a document with a login: an `auth:` user from the OAuth2
  * security scheme's tokenUrl, or from a JSON login whose answer holds a token (login.ts);
- * sign-up -> log in -> me; create -> read -> update -> delete of each resource with its key
- * captured (`$.id`, `$.article.slug`); and an admin-only route refused to a normal user
+ * sign-up -> log in -> me; create -> read -> update of each resource with its key captured
+ * (`$.id`, `$.article.slug`) and its delete as the path's teardown; and an admin-only route refused to a normal user
  * (403). Request bodies are filled from the schema (examples, enums, formats), so the flows
  * run without hand edits; owners, expected results and rollbacks stay TODO placeholders.
  */
@@ -240,7 +240,7 @@ function resources(doc: Json, candidates: Candidate[]): Resource[] {
         .split('/')
         .filter((s) => s && !s.startsWith('{'))
         .pop() ?? 'resource';
-    const steps = ['create', 'read', ...(update ? ['update'] : []), ...(remove ? ['delete'] : [])];
+    const steps = ['create', 'read', ...(update ? ['update'] : []), ...(remove ? ['delete (teardown)'] : [])];
     out.push({ name, create, read, update, remove, steps, key });
   }
   return out;
@@ -277,15 +277,22 @@ function crudFlow(doc: Json, r: Resource, covered: Set<string>): Json {
       expect: { status: successStatus(r.update.operation), json: sameId(), schema: 'openapi' },
     });
   }
+  const flow = path(`${singular(r.name)}: create, read, update, delete`, steps);
   if (r.remove) {
     covered.add(r.remove.key);
-    steps.push({
-      name: `delete ${singular(r.name)}`,
-      request: { method: 'DELETE', url: detail(r.remove) },
-      expect: { status: successStatus(r.remove.operation), schema: 'openapi' },
-    });
+    // A teardown step runs after a failed read or update too, so a failed run leaves no record
+    // behind in the app's database (seen: the app's own tests, counting rows there, then fail).
+    // When the create failed, its key was never captured and the engine skips the delete with
+    // "nothing to clean up" instead of erroring.
+    flow.teardown = [
+      {
+        name: `delete ${singular(r.name)}`,
+        request: { method: 'DELETE', url: detail(r.remove) },
+        expect: { status: successStatus(r.remove.operation), schema: 'openapi' },
+      },
+    ];
   }
-  return path(`${singular(r.name)}: create, read, update, delete`, steps);
+  return flow;
 }
 
 function singular(name: string): string {
