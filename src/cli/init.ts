@@ -84,6 +84,7 @@ export async function initCommand(flags: InitFlags): Promise<number> {
   const todos = text.match(/"TODO: /g)?.length ?? 0;
   const lines = [
     ...(app?.found ?? []).map((f) => `found ${f}`),
+    ...(app?.notWritten ?? []),
     ...(flows?.summary ?? []).map((f) => `flow: ${f}`),
     `wrote ${flags.out}: ${operations} operation${operations === 1 ? '' : 's'} in ${paths} critical path${paths === 1 ? '' : 's'}`,
     todos > 0

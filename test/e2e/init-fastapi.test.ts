@@ -62,6 +62,11 @@ describe('preflight init on a FastAPI app', () => {
     const todos = text.match(/"TODO: /g)?.length ?? 0;
     assert.match(init.stdout, new RegExp(`^${todos} TODO placeholders to fill in`, 'm'));
     assert.equal(init.stdout.match(/TODO/g)?.length, 1, 'the TODOs are counted in one line');
+    assert.deepEqual(
+      init.stdout.match(/^no \w+ check: .*/gm),
+      ['no migrations check: no alembic.ini here (preflight rehearses Alembic migrations)'],
+      'each check it did not write is named, and only those',
+    );
 
     const validate = await runCli(['validate'], { cwd: backend });
     assert.equal(validate.code, 0, validate.stderr);

@@ -66,6 +66,53 @@ describe('init: finding the FastAPI app', () => {
     assert.deepEqual(app?.checks, {});
   });
 
+  test('checks it does not write are named, one line each, with why and what to add', async () => {
+    const dir = await project({
+      'app/main.py': 'from fastapi import FastAPI\napp = FastAPI()\n',
+      'tests/test_api.py': 'def test_x():\n    pass\n',
+      'setup.cfg': '[metadata]\nname = app\n\n[flake8]\nmax-line-length = 100\n',
+      'pyproject.toml': '[project]\nname = "app"\n',
+      '.venv/bin/python': '',
+    });
+    const app = await detectFastApiApp(dir);
+    assert.deepEqual(app?.checks, {}, 'no unit check for tests pytest is not configured for');
+    assert.deepEqual(app?.notWritten, [
+      'no lint check: the project lints with flake8 (setup.cfg), whose output preflight does not parse; add checks.lint: { run: ".venv/bin/flake8 ." } (its exit code decides)',
+      'no unit check: tests/ found but pytest is not configured in pyproject.toml ([tool.pytest.ini_options]) or pytest.ini; add checks.unit: { run: ".venv/bin/pytest -q --junitxml={junit}", parse: junit } only if they run against a disposable database (a test suite may empty or drop the database it is configured with)',
+      'no migrations check: no alembic.ini here (preflight rehearses Alembic migrations)',
+    ]);
+  });
+
+  test('tests one level down (app/tests), pytest in setup.cfg, no linter at all: each said', async () => {
+    const dir = await project({
+      'app/main.py': 'from fastapi import FastAPI\napp = FastAPI()\n',
+      'app/tests/test_api.py': 'def test_x():\n    pass\n',
+    });
+    const app = await detectFastApiApp(dir);
+    const [lint, unit] = app?.notWritten ?? [];
+    assert.match(lint ?? '', /^no lint check: no ruff configuration .* add checks\.lint:/);
+    assert.match(unit ?? '', /^no unit check: app\/tests\/ found but pytest is not configured/);
+    await writeFile(path.join(dir, 'setup.cfg'), '[tool:pytest]\ntestpaths = app/tests\n');
+    const configured = await detectFastApiApp(dir);
+    assert.match(
+      configured?.notWritten[1] ?? '',
+      /^no unit check: pytest is configured in setup\.cfg, which init does not read; add checks\.unit: .* disposable database/,
+    );
+    assert.equal(configured?.checks.unit, undefined);
+  });
+
+  test('ruff and pytest configured: the checks, and only migrations said missing', async () => {
+    const dir = await project({
+      'app/main.py': 'from fastapi import FastAPI\napp = FastAPI()\n',
+      'pyproject.toml': '[tool.ruff]\n\n[tool.pytest.ini_options]\n',
+    });
+    const app = await detectFastApiApp(dir);
+    assert.deepEqual(Object.keys(app?.checks ?? {}), ['lint', 'unit']);
+    assert.deepEqual(app?.notWritten, [
+      'no migrations check: no alembic.ini here (preflight rehearses Alembic migrations)',
+    ]);
+  });
+
   test("the Dockerfile's uvicorn command names the app; an unresolvable openapi_url is left to /docs", async () => {
     const dir = await project({
       Dockerfile: 'FROM python\nCMD ["uvicorn", "service.api:application", "--host", "0.0.0.0"]\n',

@@ -1,7 +1,8 @@
 /**
  * The `database.migrations` section init writes for an Alembic project: from DATABASE_URL, or
  * from POSTGRES_* parts mapped to the scratch database; nothing (and a line saying what to set)
- * when the variables it would name are not set where init runs. Projects written for the test.
+ * when the variables it would name are not set where init runs, or env.py cannot render offline
+ * SQL. Projects written for the test.
  */
 import assert from 'node:assert/strict';
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -36,7 +37,7 @@ describe('init: migrations from alembic.ini', () => {
     parsePlan(planWith(found?.database), { file: 'p.yaml', displayName: 'p.yaml' });
     const unset = await detectAlembic(dir, sources, {});
     assert.equal(unset?.database, undefined, 'a plan naming an unset variable could not run');
-    assert.match(unset?.found ?? '', /DATABASE_URL, which is not set here/);
+    assert.match(unset.notWritten ?? '', /^no migrations check: .*DATABASE_URL, which is not set here/);
   });
 
   test('POSTGRES_* parts in the settings: the server from the parts, each part mapped to the scratch', async () => {
@@ -63,13 +64,25 @@ describe('init: migrations from alembic.ini', () => {
     parsePlan(planWith(found?.database), { file: 'p.yaml', displayName: 'p.yaml' });
     const partly = await detectAlembic(dir, sources, { POSTGRES_HOST: 'db' });
     assert.equal(partly?.database, undefined);
-    assert.match(partly?.found ?? '', /POSTGRES_USER, POSTGRES_DB not set here/);
+    assert.match(partly.notWritten ?? '', /^no migrations check: .*POSTGRES_USER, POSTGRES_DB not set here/);
   });
 
-  test('no alembic.ini, or one whose env.py is missing: nothing', async () => {
+  test('no alembic.ini, one whose env.py is missing, or no URL variable: no section, and a line saying why', async () => {
     const dir = await tempDir('preflight-init-none-');
-    assert.equal(await detectAlembic(dir, [], {}), undefined);
+    const none = await detectAlembic(dir, [], {});
+    assert.equal(none.database, undefined);
+    assert.match(none.notWritten ?? '', /^no migrations check: no alembic\.ini here/);
     await writeFile(path.join(dir, 'alembic.ini'), '[alembic]\nscript_location = nowhere\n');
-    assert.equal(await detectAlembic(dir, [], {}), undefined);
+    const missing = await detectAlembic(dir, [], {});
+    assert.equal(missing.database, undefined);
+    assert.match(missing.notWritten ?? '', /^no migrations check: .*\(nowhere\) holds no env\.py/);
+    const envPy = 'from app.config import engine_url\n';
+    const noUrl = await detectAlembic(
+      await alembicProject(envPy),
+      [{ file: 'migrations/env.py', text: envPy }],
+      {},
+    );
+    assert.equal(noUrl.database, undefined);
+    assert.match(noUrl.notWritten ?? '', /^no migrations check: .*no DATABASE_URL .* found in the source/);
   });
 });

@@ -1,12 +1,14 @@
 /**
  * Finding a FastAPI app in a directory for `init`: the `uvicorn`/`fastapi` command of its
  * Dockerfile, Procfile or scripts, else the module that assigns `FastAPI(...)`; its
- * `openapi_url` as the source spells it (f-strings of simple constants resolved); and the
- * lint and unit checks `pyproject.toml` configures (ruff, pytest).
+ * `openapi_url` as the source spells it (f-strings of simple constants resolved); the lint
+ * and unit checks `pyproject.toml` configures (checks.ts) and the migrations check of an
+ * Alembic project (migrations.ts), or why each is not written.
  */
 import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { detectChecks } from './checks.js';
 import { type DetectedMigrations, detectAlembic } from './migrations.js';
 
 /** What `init` learnt about the app from its files. */
@@ -25,6 +27,8 @@ export interface DetectedApp {
   database?: DetectedMigrations['database'];
   /** What was found where, in words (for init's output). */
   found: string[];
+  /** Each check (lint, unit, migrations) init did not write: why, and what to add (for init's output). */
+  notWritten: string[];
 }
 
 const SKIP_DIRS = new Set([
@@ -67,6 +71,7 @@ export async function detectFastApiApp(dir: string): Promise<DetectedApp | undef
     start: `${bin('uvicorn')} ${target} --host 127.0.0.1 --port {port}`,
     checks: {},
     found,
+    notWritten: [],
   };
   const openapi = appFile ? openapiUrlOf(appFile.text, sources) : undefined;
   if (openapi) {
@@ -78,20 +83,15 @@ export async function detectFastApiApp(dir: string): Promise<DetectedApp | undef
     app.tokenPrefix = prefix.word;
     found.push(`the token prefix "${prefix.word}" in ${prefix.file}`);
   }
-  const pyproject = await readFile(path.join(dir, 'pyproject.toml'), 'utf8').catch(() => '');
-  if (/^\[tool\.ruff[\].]/m.test(pyproject) || existsSync(path.join(dir, 'ruff.toml'))) {
-    app.checks.lint = { run: `${bin('ruff')} check --output-format=json .`, parse: 'ruff' };
-    found.push('ruff configured: a lint check');
-  }
-  if (/^\[tool\.pytest[\].]/m.test(pyproject) || existsSync(path.join(dir, 'pytest.ini'))) {
-    app.checks.unit = { run: `${bin('pytest')} -q --junitxml={junit}`, parse: 'junit', timeout: '10m' };
-    found.push('pytest configured: a unit check');
-  }
+  const checks = await detectChecks(dir, bin);
+  app.checks = checks.checks;
+  found.push(...checks.found);
+  app.notWritten.push(...checks.notWritten);
   const alembic = await detectAlembic(dir, sources);
-  if (alembic) {
-    if (alembic.database) app.database = alembic.database;
+  if (alembic.database) {
+    app.database = alembic.database;
     found.push(alembic.found);
-  }
+  } else app.notWritten.push(alembic.notWritten);
   return app;
 }
 

@@ -21,27 +21,34 @@ const PARTS: Record<string, string> = {
   NAME: '{scratch_name}',
 };
 
-/** What init adds for Alembic: the plan's `database` section, and a line for its output. */
-export interface DetectedMigrations {
-  /** Absent when the variables the URL is made of are not set where init runs. */
-  database?: Record<string, unknown>;
-  found: string;
-}
+/**
+ * What init adds for Alembic: the plan's `database` section and a line saying what was found,
+ * or, when it writes none, a line saying why and what to do (for init's output).
+ */
+export type DetectedMigrations =
+  | { database: Record<string, unknown>; found: string; notWritten?: undefined }
+  | { database?: undefined; found?: undefined; notWritten: string };
+
+const NOT_WRITTEN = 'no migrations check:';
 
 /**
- * The section for the Alembic project at `dir` (its `alembic.ini`), or undefined without one.
+ * The section for the Alembic project at `dir` (its `alembic.ini`), or why there is none.
  * `sources` are the project's Python files (env.py's settings may live anywhere in them).
  */
 export async function detectAlembic(
   dir: string,
   sources: { file: string; text: string }[],
   env: NodeJS.ProcessEnv = process.env,
-): Promise<DetectedMigrations | undefined> {
+): Promise<DetectedMigrations> {
   const ini = await readFile(path.join(dir, 'alembic.ini'), 'utf8').catch(() => undefined);
-  if (ini === undefined) return undefined;
+  if (ini === undefined)
+    return { notWritten: `${NOT_WRITTEN} no alembic.ini here (preflight rehearses Alembic migrations)` };
   const location = /^script_location\s*=\s*(\S+)/m.exec(ini)?.[1]?.replace(/%\(here\)s\/?/, '');
   const envPy = location ? path.join(location, 'env.py') : undefined;
-  if (!envPy || !existsSync(path.join(dir, envPy))) return undefined;
+  if (!envPy || !existsSync(path.join(dir, envPy)))
+    return {
+      notWritten: `${NOT_WRITTEN} alembic.ini's script_location (${location ?? 'not set'}) holds no env.py`,
+    };
   const text = sources.map((s) => s.text).join('\n');
   const parts = new Map<string, string>();
   for (const m of text.matchAll(/\bPOSTGRES_(SERVER|HOST|PORT|USER|PASSWORD|DB|NAME)\b/g)) {
@@ -55,7 +62,7 @@ export async function detectAlembic(
     const missing = unset([host, parts.get('USER') as string, parts.get('DB') as string]);
     if (missing.length > 0)
       return {
-        found: `Alembic (${envPy}) with its URL from ${[...parts.values()].join(', ')}, but ${missing.join(', ')} not set here: set them and run init again for a migrations check (README: database.migrations.env)`,
+        notWritten: `${NOT_WRITTEN} Alembic (${envPy}) with its URL from ${[...parts.values()].join(', ')}, but ${missing.join(', ')} not set here: set them and run init again (README: database.migrations.env)`,
       };
     const v = (key: string, fallback: string) => {
       const name = parts.get(key);
@@ -73,10 +80,13 @@ export async function detectAlembic(
     };
   }
   const urlEnv = /\b(DATABASE_URL|SQLALCHEMY_DATABASE_URI|DB_URL)\b/.exec(text)?.[1];
-  if (!urlEnv) return undefined;
+  if (!urlEnv)
+    return {
+      notWritten: `${NOT_WRITTEN} Alembic (${envPy}), but no DATABASE_URL (or POSTGRES_* parts) found in the source for its URL; write database: { url, migrations: alembic } by hand (README: Migration safety)`,
+    };
   if (unset([urlEnv]).length > 0)
     return {
-      found: `Alembic (${envPy}) reading ${urlEnv}, which is not set here: set it and run init again for a migrations check`,
+      notWritten: `${NOT_WRITTEN} Alembic (${envPy}) reading ${urlEnv}, which is not set here: set it and run init again`,
     };
   return {
     database: {
