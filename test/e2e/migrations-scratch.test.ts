@@ -15,7 +15,7 @@ import pg from 'pg';
 import type { CheckResult } from '../../src/checks/result.js';
 import { detectAlembic } from '../../src/ecosystem/init/migrations.js';
 import type { RunResult } from '../../src/run/result.js';
-import { EXAMPLE, ROOT, runCli, tempDir } from '../support/cli.js';
+import { EXAMPLE, patchFile, ROOT, runCli, tempDir } from '../support/cli.js';
 import { git } from '../support/git.js';
 import { PG_ADMIN_URL } from '../support/postgres.js';
 
@@ -209,6 +209,46 @@ describe('migrations rehearsal: scratch proven scratch', () => {
       canaryEnv(canary),
     );
     assert.equal(check.migrations?.rehearsal?.status, 'pass', `${check.summary}\n${out}`);
+    assert.equal(dump(canary), before_, 'the canary is byte-for-byte unchanged');
+  });
+
+  test('an env.py with no offline mode: init writes no check and says why; the check names the cause', async () => {
+    const dir = await project();
+    const envPy = path.join(dir, 'app', 'migrations', 'env.py');
+    const sources = async () =>
+      Promise.all(
+        ['app/settings.py', 'app/migrations/env.py'].map(async (file) => ({
+          file,
+          text: await readFile(path.join(dir, file), 'utf8'),
+        })),
+      );
+    const written = await detectAlembic(dir, await sources(), canaryEnv(canary));
+    const database = written.database as { url: string; migrations: Record<string, unknown> } | undefined;
+    assert.ok(database, written.notWritten);
+    // Always online, as some projects' env.py is: `alembic upgrade --sql` cannot render SQL.
+    await patchFile(
+      envPy,
+      /^if context\.is_offline_mode\(\):\n.*\nelse:\n\s+(run_migrations_online\(\))/m,
+      '$1',
+    );
+    assert.doesNotMatch(await readFile(envPy, 'utf8'), /is_offline_mode/);
+    const notWritten = await detectAlembic(dir, await sources(), canaryEnv(canary));
+    assert.equal(notWritten.database, undefined, 'no blocking check that can never run');
+    assert.match(
+      notWritten.notWritten ?? '',
+      /^no migrations check: app\/migrations\/env\.py has no offline mode .*add the offline branch Alembic's env\.py template has/,
+    );
+    const { check, out } = await rehearse(
+      dir,
+      { url: database.url, migrations: { ...database.migrations, python: PYTHON } },
+      canaryEnv(canary),
+    );
+    assert.equal(check.status, 'error', out);
+    assert.equal(check.error?.code, 'MIGRATIONS_OFFLINE_FAILED');
+    assert.match(
+      check.error?.message ?? '',
+      /^app\/migrations\/env\.py has no offline mode \(context\.is_offline_mode\(\)\); preflight renders offline SQL .*add the offline branch/,
+    );
     assert.equal(dump(canary), before_, 'the canary is byte-for-byte unchanged');
   });
 });

@@ -12,6 +12,10 @@ import { detectAlembic } from '../../src/ecosystem/init/migrations.js';
 import { parsePlan } from '../../src/plan/load.js';
 import { tempDir } from '../support/cli.js';
 
+/** The end of Alembic's env.py template: offline SQL, or a connection. */
+const MODES =
+  '\nif context.is_offline_mode():\n    run_migrations_offline()\nelse:\n    run_migrations_online()\n';
+
 async function alembicProject(envPy: string): Promise<string> {
   const dir = await tempDir('preflight-init-alembic-');
   await mkdir(path.join(dir, 'migrations'), { recursive: true });
@@ -25,7 +29,7 @@ const planWith = (database: unknown) =>
 
 describe('init: migrations from alembic.ini', () => {
   test('an env.py reading DATABASE_URL: migrations: alembic on that URL, review off; the plan validates', async () => {
-    const envPy = 'import os\n\nurl = os.environ["DATABASE_URL"]\n';
+    const envPy = `import os\n\nurl = os.environ["DATABASE_URL"]\n${MODES}`;
     const dir = await alembicProject(envPy);
     const sources = [{ file: 'migrations/env.py', text: envPy }];
     const found = await detectAlembic(dir, sources, { DATABASE_URL: 'postgresql://localhost/app' });
@@ -43,9 +47,10 @@ describe('init: migrations from alembic.ini', () => {
   test('POSTGRES_* parts in the settings: the server from the parts, each part mapped to the scratch', async () => {
     const settings =
       'import os\n\nHOST = os.environ["POSTGRES_HOST"]\nUSER = os.environ["POSTGRES_USER"]\nNAME = os.environ["POSTGRES_DB"]\n';
-    const dir = await alembicProject('from app.settings import url\n');
+    const envPy = `from app.settings import url\n${MODES}`;
+    const dir = await alembicProject(envPy);
     const sources = [
-      { file: 'migrations/env.py', text: 'from app.settings import url\n' },
+      { file: 'migrations/env.py', text: envPy },
       { file: 'app/settings.py', text: settings },
     ];
     const env = { POSTGRES_HOST: 'db', POSTGRES_USER: 'app', POSTGRES_DB: 'app' };
@@ -67,6 +72,20 @@ describe('init: migrations from alembic.ini', () => {
     assert.match(partly.notWritten ?? '', /^no migrations check: .*POSTGRES_USER, POSTGRES_DB not set here/);
   });
 
+  test('an env.py with no offline mode (always online): no section, and what to add to env.py', async () => {
+    const envPy =
+      'import os\n\nurl = os.environ["DATABASE_URL"]\n\n# context.is_offline_mode() is never asked\nrun_migrations_online()\n';
+    const dir = await alembicProject(envPy);
+    const found = await detectAlembic(dir, [{ file: 'migrations/env.py', text: envPy }], {
+      DATABASE_URL: 'postgresql://localhost/app',
+    });
+    assert.equal(found.database, undefined, 'the migrations lint could never render its SQL');
+    assert.match(
+      found.notWritten ?? '',
+      /^no migrations check: migrations\/env\.py has no offline mode \(no context\.is_offline_mode\(\) branch.*add the offline branch Alembic's env\.py template has .*run init again$/,
+    );
+  });
+
   test('no alembic.ini, one whose env.py is missing, or no URL variable: no section, and a line saying why', async () => {
     const dir = await tempDir('preflight-init-none-');
     const none = await detectAlembic(dir, [], {});
@@ -76,7 +95,7 @@ describe('init: migrations from alembic.ini', () => {
     const missing = await detectAlembic(dir, [], {});
     assert.equal(missing.database, undefined);
     assert.match(missing.notWritten ?? '', /^no migrations check: .*\(nowhere\) holds no env\.py/);
-    const envPy = 'from app.config import engine_url\n';
+    const envPy = `from app.config import engine_url\n${MODES}`;
     const noUrl = await detectAlembic(
       await alembicProject(envPy),
       [{ file: 'migrations/env.py', text: envPy }],

@@ -164,6 +164,19 @@ export function offlineUrl(dialect: string): string {
     : 'postgresql://preflight@offline.invalid/preflight';
 }
 
+/**
+ * Whether an env.py can render offline SQL: Alembic's template branches on
+ * `context.is_offline_mode()`; an env.py without the branch always connects (to
+ * `offline.invalid`, for preflight's offline URL) and `alembic upgrade --sql` cannot work.
+ */
+export function hasOfflineMode(envPy: string): boolean {
+  return envPy.split('\n').some((line) => /\bis_offline_mode\s*\(/.test(line.replace(/#.*/, '')));
+}
+
+/** What to add to an env.py without an offline mode, for the messages that meet one. */
+export const OFFLINE_MODE_HINT =
+  "preflight renders offline SQL (`alembic upgrade --sql`): add the offline branch Alembic's env.py template has (`if context.is_offline_mode(): run_migrations_offline()` else `run_migrations_online()`)";
+
 /** The offline SQL of each revision, keyed by revision id, from `alembic upgrade ... --sql` output. */
 export function splitOfflineSql(output: string): Map<string, string> {
   const out = new Map<string, string>();

@@ -11,7 +11,15 @@ import { type MigrationsSettings, migrationsSettings } from '../../plan/schema-m
 import { renderString, TemplateError } from '../../plan/template.js';
 import { type CoverageItem, INCOMPLETE_COVERAGE } from '../result.js';
 import type { CheckContext, CheckDefinition, CheckOutcome } from '../types.js';
-import { alembicCommand, alembicRunner, offlineUrl, runAlembic, splitOfflineSql } from './alembic.js';
+import {
+  alembicCommand,
+  alembicRunner,
+  hasOfflineMode,
+  OFFLINE_MODE_HINT,
+  offlineUrl,
+  runAlembic,
+  splitOfflineSql,
+} from './alembic.js';
 import { findUsages, type MigrationBaseline, MigrationsError, readBaseline } from './baseline.js';
 import { lintRevisions } from './lint.js';
 import { rehearseDowngrade } from './rehearse.js';
@@ -72,7 +80,8 @@ async function runMigrationsCheck(
   };
   const linted = new Set<string>();
   if (fresh.length > 0) {
-    const sql = await offlineSql(runner, baseHeads, settings.dialect, ctx);
+    const envPy = path.join(path.dirname(versions), 'env.py');
+    const sql = await offlineSql(runner, { baseHeads, dialect: settings.dialect, envPy }, ctx);
     for (const r of fresh) if (sql.has(r.revision)) linted.add(r.revision);
     const lint = await lintRevisions(
       fresh.map((r) => ({ revision: r.revision, sql: sql.get(r.revision) ?? '' })),
@@ -168,18 +177,24 @@ function noDowngrade(r: RevisionInfo): MigrationFinding[] {
 /** `alembic upgrade BASE:head --sql` in the lint dialect, split per revision. */
 async function offlineSql(
   runner: ReturnType<typeof alembicRunner>,
-  baseHeads: string[],
-  dialect: string,
+  o: { baseHeads: string[]; dialect: string; envPy: string },
   ctx: CheckContext,
 ): Promise<Map<string, string>> {
-  const args = ['upgrade', baseHeads.length > 0 ? `${baseHeads[0]}:heads` : 'heads', '--sql'];
+  const args = ['upgrade', o.baseHeads.length > 0 ? `${o.baseHeads[0]}:heads` : 'heads', '--sql'];
   const stdoutFile = path.join(ctx.runDir, 'migrations-offline.sql');
-  const outcome = await runAlembic(runner, args, offlineUrl(dialect), stdoutFile);
+  const outcome = await runAlembic(runner, args, offlineUrl(o.dialect), stdoutFile);
   if (outcome.exit_code !== 0) {
     const tail = ctx.redactor.redact(outcome.output).trim().split('\n').slice(-8).join('\n');
+    // The likely cause first: an env.py with no offline mode connects to the offline URL's
+    // host (offline.invalid), and the output then ends with a DNS error that says nothing of it.
+    const envPy = await readFile(o.envPy, 'utf8').catch(() => undefined);
+    const cause =
+      envPy !== undefined && !hasOfflineMode(envPy)
+        ? `${path.relative(ctx.loaded.dir, o.envPy)} has no offline mode (context.is_offline_mode()); ${OFFLINE_MODE_HINT}. `
+        : '';
     throw new MigrationsError(
       'MIGRATIONS_OFFLINE_FAILED',
-      `\`${alembicCommand(args)}\` (offline SQL, ${dialect}) exited ${outcome.exit_code ?? outcome.signal}; its output ends with:\n${tail}`,
+      `${cause}\`${alembicCommand(args)}\` (offline SQL, ${o.dialect}) exited ${outcome.exit_code ?? outcome.signal}; its output ends with:\n${tail}`,
     );
   }
   // Parsed from the whole of stdout: a long history's SQL is longer than any tail.

@@ -9,6 +9,7 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { hasOfflineMode, OFFLINE_MODE_HINT } from '../../checks/migrations/alembic.js';
 
 /** The part variables an env.py may read, and the scratch placeholder each one maps to. */
 const PARTS: Record<string, string> = {
@@ -48,6 +49,13 @@ export async function detectAlembic(
   if (!envPy || !existsSync(path.join(dir, envPy)))
     return {
       notWritten: `${NOT_WRITTEN} alembic.ini's script_location (${location ?? 'not set'}) holds no env.py`,
+    };
+  const envText = await readFile(path.join(dir, envPy), 'utf8');
+  // The migrations lint renders offline SQL: an env.py that always connects cannot, and a
+  // blocking check that can never run helps nobody.
+  if (!hasOfflineMode(envText))
+    return {
+      notWritten: `${NOT_WRITTEN} ${envPy} has no offline mode (no context.is_offline_mode() branch: it always runs its migrations online); ${OFFLINE_MODE_HINT}, then run init again`,
     };
   const text = sources.map((s) => s.text).join('\n');
   const parts = new Map<string, string>();
