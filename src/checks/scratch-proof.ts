@@ -109,11 +109,22 @@ export function fillScratchEnv(env: Record<string, string>, scratchUrl: string):
   return out;
 }
 
+/**
+ * Services whose DSN or `_DB` setting names no SQL database a migration could run on: error
+ * trackers (SENTRY_DSN), brokers (CELERY_BROKER_DSN, AMQP_DSN), caches (REDIS_DB, a Redis
+ * index), search (ELASTICSEARCH_DSN). Seen in FastAPI projects' settings next to POSTGRES_*.
+ */
+const NOT_SQL_SERVICE =
+  /(^|_)(SENTRY|GLITCHTIP|RAVEN|BUGSNAG|ROLLBAR|REDIS|VALKEY|MEMCACHED?|AMQP|RABBIT(MQ)?|CELERY|BROKER|KAFKA|NATS|ELASTIC(SEARCH)?|OPENSEARCH|MEILI(SEARCH)?)(_|$)/i;
+
 /** Names of variables that look like database settings (POSTGRES_DB, PGHOST, DB_URL…). */
 export function databaseVariables(env: Record<string, string | undefined>): string[] {
   return Object.keys(env)
     .filter(
-      (k) => env[k] !== undefined && /^(PG|POSTGRES|MYSQL|DB_|DATABASE|SQL)|_(DB|DATABASE|DSN)(_|$)/i.test(k),
+      (k) =>
+        env[k] !== undefined &&
+        /^(PG|POSTGRES|MYSQL|DB_|DATABASE|SQL)|_(DB|DATABASE|DSN)(_|$)/i.test(k) &&
+        !NOT_SQL_SERVICE.test(k),
     )
     .sort();
 }
