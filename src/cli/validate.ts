@@ -1,6 +1,7 @@
 /**
  * `preflight validate`: every problem of a plan at once.
  */
+import { CHECK_KINDS, listCheckIds } from '../checks/registry.js';
 import type { Plan } from '../plan/schema.js';
 import { countScriptTests } from '../plan/script-names.js';
 import { EXIT } from './exit-codes.js';
@@ -14,9 +15,16 @@ export async function validateCommand(opts: { plan: string; color?: boolean }): 
   const checks = Object.keys(loaded.plan.checks ?? {}).length;
   const warnings = loaded.warnings.length;
   process.stdout.write(
-    `${opts.plan}: valid (${checks} command check${checks === 1 ? '' : 's'}, ${paths} critical path${paths === 1 ? '' : 's'}${assertionCounts(loaded.plan)}${warnings ? `, ${warnings} warning${warnings === 1 ? '' : 's'}` : ''})\n`,
+    `${opts.plan}: valid (${checks} command check${checks === 1 ? '' : 's'}, ${paths} critical path${paths === 1 ? '' : 's'}${otherChecks(loaded.plan)}${assertionCounts(loaded.plan)}${warnings ? `, ${warnings} warning${warnings === 1 ? '' : 's'}` : ''})\n`,
   );
   return EXIT.GO;
+}
+
+/** `, migrations check` (`, cache, migrations checks`): the plan's checks besides commands and paths. */
+function otherChecks(plan: Plan): string {
+  const others = CHECK_KINDS.filter((k) => k.section !== 'checks' && k.section !== 'critical_paths');
+  const ids = listCheckIds(plan, others).map((c) => c.id);
+  return ids.length > 0 ? `, ${ids.join(', ')} check${ids.length === 1 ? '' : 's'}` : '';
 }
 
 /** `, 32 steps, 380 named assertions (379 declarative, 1 in scripts)` when the plan has named assertions or scripts. */

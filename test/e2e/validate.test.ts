@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, test } from 'node:test';
-import { ROOT, runCli } from '../support/cli.js';
+import { ROOT, runCli, tempDir } from '../support/cli.js';
 
 const FIXTURES = path.join(ROOT, 'test', 'fixtures', 'plans');
 const BROKEN = ['misspelt-key', 'wrong-type', 'missing-keys', 'unknown-variable', 'yaml-syntax'];
@@ -59,6 +59,18 @@ describe('preflight validate', () => {
     const res = await runCli(['validate', '--plan', 'test/fixtures/plans/valid.yaml']);
     assert.equal(res.code, 0, res.stderr);
     assert.match(res.stdout, /valid \(0 command checks, 1 critical path\)/);
+  });
+
+  test('the summary counts the checks besides commands and paths (a migrations check)', async () => {
+    const dir = await tempDir('preflight-validate-');
+    const plan = await readFile(path.join(FIXTURES, 'valid.yaml'), 'utf8');
+    await writeFile(
+      path.join(dir, 'preflight.yaml'),
+      `${plan}\ndatabase:\n  url: "{{ env.DATABASE_URL }}"\n  capture: false\n  migrations: alembic\n`,
+    );
+    const res = await runCli(['validate'], { cwd: dir });
+    assert.equal(res.code, 0, res.stderr);
+    assert.match(res.stdout, /valid \(0 command checks, 1 critical path, migrations check\)/);
   });
 
   test('a missing plan file exits 2 with a hint', async () => {
