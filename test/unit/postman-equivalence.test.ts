@@ -38,8 +38,9 @@ function response(c: Case): ReceivedResponse {
   });
 }
 
-async function compare(source: string, cases: Case[]): Promise<void> {
-  const converted = convertScript(source, 'test', new VariableMap([]));
+/** `requestBody`: the request's raw body, as the script's pm.request sees it. */
+async function compare(source: string, cases: Case[], requestBody?: string): Promise<void> {
+  const converted = convertScript(source, 'test', { vars: new VariableMap([]), requestRaw: requestBody });
   assert.equal(
     converted.kept,
     undefined,
@@ -52,7 +53,12 @@ async function compare(source: string, cases: Case[]): Promise<void> {
       listen: 'test',
       code: source,
       variables: c.vars ?? {},
-      request: { method: 'GET', url: res.url, headers: [] },
+      request: {
+        method: 'GET',
+        url: res.url,
+        headers: [],
+        ...(requestBody !== undefined ? { body: requestBody } : {}),
+      },
       response: {
         code: res.status,
         reason: '',
@@ -96,8 +102,9 @@ async function compare(source: string, cases: Case[]): Promise<void> {
       const body = res.json();
       const value = allowed && path && body.ok ? queryJsonPath(body.value, path) : undefined;
       const captured = value?.ok ? value.value : undefined;
-      // Postman sets a missing value as undefined (null once through the worker); preflight captures nothing.
-      assert.deepEqual(captured, reply.set[name] ?? undefined, `capture ${name} on ${label}`);
+      // Postman sets a missing value as undefined, null once through the worker (which cannot
+      // tell it from a null it set); preflight captures nothing, or the null.
+      assert.deepEqual(captured ?? undefined, reply.set[name] ?? undefined, `capture ${name} on ${label}`);
     }
   }
 }
@@ -200,6 +207,100 @@ describe('converted scripts against the sandbox', () => {
         { status: 403, body: { detail: 'nope' }, vars: { email: 'a@b.c' } },
         { status: 500, body: { detail: 'boom' }, vars: { email: 'a@b.c' } },
       ],
+    );
+  });
+
+  test('a value returned from a test is ignored: destructured reads, a capture, `in` that throws', async () => {
+    await compare(
+      `
+      pm.test("Has an access token", function () {
+        const {data} = pm.response.json();
+        pm.environment.set('token', data.jwt.accessToken);
+        return 'accessToken' in data.jwt;
+      });
+      pm.test("Has error message", function () {
+        const {error} = pm.response.json();
+        return 'messages' in error.messages;
+      });
+      pm.test("no error", () => { pm.expect(pm.response.json().result.error).to.be.undefined; });
+      `,
+      [
+        { status: 200, body: { data: { jwt: { accessToken: 'abc' } } } },
+        { status: 200, body: { data: { jwt: {} } } },
+        { status: 200, body: { data: { jwt: ['x'] } } },
+        { status: 200, body: { data: { jwt: 'abc' } } },
+        { status: 200, body: { data: { jwt: 5 } } },
+        { status: 200, body: { data: { jwt: null } } },
+        { status: 200, body: { data: {} } },
+        { status: 200, body: { data: null } },
+        { status: 200, body: { data: 'text' } },
+        { status: 200, body: {} },
+        { status: 200, body: [] },
+        { status: 200, body: 'null' },
+        { status: 200, body: '7' },
+        { status: 400, body: { error: { messages: { email: 'bad' } } } },
+        { status: 400, body: { error: { messages: [] } } },
+        { status: 400, body: { error: { messages: 'bad' } } },
+        { status: 400, body: { error: { messages: null } } },
+        { status: 400, body: { error: 'bad' } },
+        { status: 400, body: { error: null } },
+        { status: 200, body: { result: {} } },
+        { status: 200, body: { result: { error: 'x' } } },
+        { status: 200, body: { result: null } },
+        { status: 500, body: '<html>Internal Server Error</html>' },
+      ],
+    );
+  });
+
+  test('a variable set in a test after its expects is set only when they passed', async () => {
+    await compare(
+      `
+      const response = pm.response.json();
+      pm.test("created", () => {
+        pm.expect(response).to.have.property("id");
+        pm.expect(response.message).to.eql("created");
+        pm.collectionVariables.set("user_id", response.id);
+        pm.expect(response.user.name).to.be.a("string");
+        pm.collectionVariables.set("user_name", response.user.name);
+      });
+      `,
+      [
+        { status: 201, body: { id: 7, message: 'created', user: { name: 'Hugh' } } },
+        { status: 201, body: { id: 7, message: 'created', user: { name: 5 } } },
+        { status: 201, body: { id: 7, message: 'created', user: null } },
+        { status: 201, body: { id: 7, message: 'created' } },
+        { status: 201, body: { id: 7, message: 'exists', user: { name: 'Hugh' } } },
+        { status: 201, body: { id: null, message: 'created', user: { name: 'Hugh' } } },
+        { status: 201, body: { message: 'created', user: { name: 'Hugh' } } },
+        { status: 201, body: 'null' },
+        { status: 500, body: '<html>Internal Server Error</html>' },
+      ],
+    );
+  });
+
+  test("values of the request's own JSON body", async () => {
+    await compare(
+      `
+      const response = pm.response.json();
+      const requestBody = JSON.parse(pm.request.body.raw);
+      pm.test("name and email match the request", () => {
+        pm.expect(response.user.name).to.equal(requestBody.name);
+        pm.expect(response.user.email).to.eql(requestBody.email);
+        pm.expect(response.user.tags).to.eql(requestBody.tags);
+        pm.expect(response.user.age).to.equal(requestBody.profile.age);
+      });
+      `,
+      [
+        { status: 200, body: { user: { name: 'Hugh Mann', email: 'h@x.io', tags: ['a'], age: 41 } } },
+        { status: 200, body: { user: { name: 'Hugh', email: 'h@x.io', tags: ['a'], age: 41 } } },
+        { status: 200, body: { user: { name: 'Hugh Mann', email: 'h@x.io', tags: [], age: 41 } } },
+        { status: 200, body: { user: { name: 'Hugh Mann', email: 'h@x.io', tags: ['a'], age: '41' } } },
+        { status: 200, body: { user: { name: 'Hugh Mann' } } },
+        { status: 200, body: { user: null } },
+        { status: 200, body: {} },
+        { status: 500, body: '<html>Internal Server Error</html>' },
+      ],
+      '{\r\n  "name": "Hugh Mann",\r\n  "email": "h@x.io",\r\n  "tags": ["a"],\r\n  "profile": {"age": 41}\r\n}',
     );
   });
 });

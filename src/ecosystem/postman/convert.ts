@@ -25,7 +25,12 @@ import {
   markUnsetSecrets,
   planVariables,
 } from './convert-variables.js';
-import { type ConvertedScript, convertScript, emptyConversion } from './js/convert-script.js';
+import {
+  type ConvertedScript,
+  convertScript,
+  emptyConversion,
+  type ScriptContext,
+} from './js/convert-script.js';
 import { convertRequest, SecretSink } from './request.js';
 import { VariableMap } from './variables.js';
 
@@ -153,8 +158,9 @@ interface StepContext {
 function convertStep(r: Flat, report: RequestReport, ctx: StepContext): Record<string, unknown> {
   const note = (what: string): void => void report.notes.push(what);
   const request = convertRequest(r.item.request, { ...ctx, auth: r.auth, where: report.step, note });
-  const pre = convertAll(r.scripts, 'prerequest', ctx.vars);
-  const test = convertAll(r.scripts, 'test', ctx.vars);
+  const script = { vars: ctx.vars, requestRaw: fixedRawBody(r.item.request) };
+  const pre = convertAll(r.scripts, 'prerequest', script);
+  const test = convertAll(r.scripts, 'test', script);
   const step: Record<string, unknown> = { name: report.step };
   if (Object.keys(pre.set).length > 0) step.set = pre.set;
   step.request = request;
@@ -163,11 +169,11 @@ function convertStep(r: Flat, report: RequestReport, ctx: StepContext): Record<s
   const assertions = [...pre.assertions, ...test.assertions];
   if (assertions.length > 0) step.assertions = assertions;
   if (Object.keys(test.capture).length > 0) step.capture = test.capture;
-  const script: Record<string, string> = {};
-  if (pre.kept) script.prerequest = pre.kept;
-  if (test.kept) script.test = test.kept;
-  if (Object.keys(script).length > 0)
-    step.script = Object.keys(script).length === 1 && script.test ? script.test : script;
+  const kept: Record<string, string> = {};
+  if (pre.kept) kept.prerequest = pre.kept;
+  if (test.kept) kept.test = test.kept;
+  if (Object.keys(kept).length > 0)
+    step.script = Object.keys(kept).length === 1 && kept.test ? kept.test : kept;
   // A DELETE of something a step captured cleans up after the collection: it runs even when
   // the plan is switched to on_failure: stop.
   if (r.item.request.method === 'DELETE' && listReferences(request).length > 0) step.always = true;
@@ -179,19 +185,26 @@ function convertStep(r: Flat, report: RequestReport, ctx: StepContext): Record<s
   ] as const) {
     for (const k of c.reasons) report.kept.push({ listen, ...k });
     for (const i of c.ignored) note(`${listen} script: ${i} is not done`);
+    for (const n of c.notes) note(`${listen} script: ${n}`);
   }
   return step;
+}
+
+/** The request's raw body when scripts can read it as it is sent: fixed text, no `{{variable}}`. */
+function fixedRawBody(request: RequestItem['request']): string | undefined {
+  const raw = request.body?.mode === 'raw' ? request.body.raw : undefined;
+  return raw !== undefined && !raw.includes('{{') ? raw : undefined;
 }
 
 /** Every script of one kind that runs around a request (collection, folders, request), converted. */
 function convertAll(
   scripts: PostmanScript[],
   listen: 'test' | 'prerequest',
-  vars: VariableMap,
+  context: ScriptContext,
 ): ConvertedScript {
   const parts = scripts
     .filter((s) => s.listen === listen && s.lines.join('\n').trim() !== '')
-    .map((s) => convertScript(s.lines.join('\n'), listen, vars));
+    .map((s) => convertScript(s.lines.join('\n'), listen, context));
   const out = emptyConversion();
   const kept: string[] = [];
   for (const p of parts) {
@@ -204,6 +217,7 @@ function convertAll(
     out.counts.converted += p.counts.converted;
     out.reasons.push(...p.reasons);
     out.ignored.push(...p.ignored);
+    out.notes.push(...p.notes);
   }
   // Each script has its own scope in Postman: several kept ones are kept as blocks.
   if (kept.length === 1) out.kept = kept[0];

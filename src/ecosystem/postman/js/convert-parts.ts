@@ -90,6 +90,8 @@ export function captureOf(
   if (name === undefined || !value || value.type === 'SpreadElement' || call.arguments.length !== 2)
     return 'a variable set with a computed name';
   const read = evaluate(value, walk.scope);
+  if (read?.kind === 'literal')
+    return "a variable set after the response to a value known before it (a plan's `set:` happens before the request, whether or not the test's checks hold)";
   if (read?.kind !== 'subject') return 'a variable set to a value that is not read from the response';
   const subject = read.subject;
   const source: Capture | undefined =

@@ -8,13 +8,11 @@
  */
 import type { Expression, Node, Statement } from 'acorn';
 import type { Capture, NamedAssertion, StepExpect } from '../../../plan/schema.js';
-import type { VariableMap } from '../variables.js';
+import { VariableMap } from '../variables.js';
 import { countTests, isPmTest, isTestsAssignment, parseScript } from './ast.js';
-import { assertionChain, chainFacts, expectFail } from './chai.js';
+import { assertionChain, chainFacts } from './chai.js';
 import {
-  addCapture,
   bindDeclaration,
-  captureOf,
   convertSetter,
   describeUnknown,
   firstLine,
@@ -25,7 +23,8 @@ import {
   valueOrCondition,
   type Walk,
 } from './convert-parts.js';
-import { type Fact, toExpect } from './facts.js';
+import { convertPmTest } from './convert-test.js';
+import { toExpect } from './facts.js';
 import { readCondition } from './predicates.js';
 import { type Decision, renderKept } from './residual.js';
 import { dottedName, type Guard, type Scope, stringArgument } from './values.js';
@@ -50,6 +49,15 @@ export interface ConvertedScript {
   reasons: KeptReason[];
   /** What preflight does not do at all (flow control), one line each. */
   ignored: string[];
+  /** What the user should know about a converted test (a returned value Postman ignores). */
+  notes: string[];
+}
+
+/** What a script is converted with: the plan's variables, the request's fixed raw body. */
+export interface ScriptContext {
+  vars: VariableMap;
+  /** `pm.request.body.raw` when the body is raw text without `{{variables}}`. */
+  requestRaw?: string | undefined;
 }
 
 const FLOW = new Set([
@@ -70,6 +78,7 @@ export function emptyConversion(): ConvertedScript {
     counts: { assertions: 0, converted: 0 },
     reasons: [],
     ignored: [],
+    notes: [],
   };
 }
 
@@ -77,8 +86,10 @@ export function emptyConversion(): ConvertedScript {
 export function convertScript(
   source: string,
   listen: 'test' | 'prerequest',
-  vars: VariableMap,
+  context: ScriptContext | VariableMap,
 ): ConvertedScript {
+  const { vars, requestRaw } =
+    context instanceof VariableMap ? { vars: context, requestRaw: undefined } : context;
   const out = emptyConversion();
   if (source.trim() === '') return out;
   const parsed = parseScript(source);
@@ -88,7 +99,7 @@ export function convertScript(
     out.counts.assertions = (source.match(/pm\.test\(|tests\[/g) ?? []).length;
     return out;
   }
-  const scope: Scope = { locals: new Map(), vars, setEarlier: new Set(), tests: new Map() };
+  const scope: Scope = { locals: new Map(), vars, setEarlier: new Set(), tests: new Map(), requestRaw };
   const walk: Walk = { source, listen, scope, out, decisions: new Map(), expectFacts: [], legacy: new Map() };
   walkList(parsed.program.body as Statement[], [], walk);
   const expect = toExpect(walk.expectFacts);
@@ -233,62 +244,6 @@ function walkExpression(
     return;
   }
   keep(describeUnknown(expr));
-}
-
-/** `pm.test("name", function () { ... })`; returns why it was kept, or undefined when converted. */
-function convertPmTest(
-  call: Extract<Expression, { type: 'CallExpression' }>,
-  guards: Guard[],
-  walk: Walk,
-): string | undefined {
-  const name = stringArgument(call.arguments[0]);
-  const fn = call.arguments[1];
-  if (name === undefined) return 'a test whose name is computed';
-  if (!fn || (fn.type !== 'FunctionExpression' && fn.type !== 'ArrowFunctionExpression'))
-    return 'a test without a function';
-  if (fn.async) return 'an async test';
-  const body: Node[] = fn.body.type === 'BlockStatement' ? fn.body.body : [fn.body];
-  const scope: Scope = { ...walk.scope, locals: new Map(walk.scope.locals) };
-  const facts: Fact[] = [];
-  let failMessage: string | undefined;
-  const captures: [string, Capture][] = [];
-  for (const statement of body) {
-    const expr = (
-      statement.type === 'ExpressionStatement'
-        ? (statement as Extract<Statement, { type: 'ExpressionStatement' }>).expression
-        : statement
-    ) as Expression;
-    if (statement.type === 'VariableDeclaration') {
-      bindDeclaration(statement as Extract<Statement, { type: 'VariableDeclaration' }>, scope);
-      continue;
-    }
-    if (statement.type === 'EmptyStatement') continue;
-    const fail = expectFail(expr);
-    if (fail !== undefined) {
-      failMessage ??= fail;
-      continue;
-    }
-    if (expr.type === 'CallExpression' && (dottedName(expr.callee) ?? '').startsWith('console.')) continue;
-    if (
-      expr.type === 'CallExpression' &&
-      (SETTERS.test(dottedName(expr.callee) ?? '') || LEGACY_SETTERS.has(dottedName(expr.callee) ?? ''))
-    ) {
-      const capture = captureOf(expr, guards, { ...walk, scope });
-      if (typeof capture === 'string') return capture;
-      captures.push(capture);
-      continue;
-    }
-    const chain = assertionChain(expr);
-    if (!chain) return `the test "${name}" holds a statement that is not an assertion`;
-    const read = chainFacts(chain, scope);
-    if (!read.ok) return read.why;
-    facts.push(...read.facts);
-  }
-  const assertion = namedAssertion(name, facts, guards, failMessage);
-  if (typeof assertion === 'string') return assertion;
-  walk.out.assertions.push(assertion);
-  for (const [variable, capture] of captures) addCapture(variable, capture, walk);
-  return undefined;
 }
 
 /** `tests["name"] = condition`; returns why it was kept, or undefined when converted. */

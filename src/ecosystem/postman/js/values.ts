@@ -33,6 +33,8 @@ export interface Scope {
   setEarlier: Set<string>;
   /** Legacy tests converted so far (`tests["X"]` read back as a condition). */
   tests: Map<string, Guard[]>;
+  /** The request's raw body when it is fixed text (no `{{variable}}`): `pm.request.body.raw`. */
+  requestRaw?: string | undefined;
 }
 
 const VARIABLE_SCOPES = new Set(['environment', 'globals', 'collectionVariables', 'variables']);
@@ -116,6 +118,8 @@ function member(n: Extract<Expression, { type: 'MemberExpression' }>, scope: Sco
     return { kind: 'subject', subject: { kind: 'status' } };
   if (dotted === 'pm.response.responseTime') return { kind: 'subject', subject: { kind: 'time' } };
   if (dotted === 'pm.response') return { kind: 'response' };
+  if (dotted === 'pm.request.body.raw')
+    return scope.requestRaw === undefined ? undefined : { kind: 'literal', value: scope.requestRaw };
   const key = memberKey(n);
   const object = n.object.type === 'Super' ? undefined : n.object;
   // environment.x, globals["x"]: the legacy variable objects.
@@ -127,6 +131,7 @@ function member(n: Extract<Expression, { type: 'MemberExpression' }>, scope: Sco
     return typeof key === 'string' ? variable(key, scope) : undefined;
   const base = object ? evaluate(object, scope) : undefined;
   if (key === undefined || !base) return undefined;
+  if (base.kind === 'literal') return literalMember(base.value, key);
   if (base.kind !== 'subject') return undefined;
   if (base.subject.kind === 'json')
     return { kind: 'subject', subject: { kind: 'json', path: childPath(base.subject.path, key) } };
@@ -141,6 +146,7 @@ function call(n: Extract<Expression, { type: 'CallExpression' }>, scope: Scope):
     return { kind: 'subject', subject: { kind: 'text' } };
   if (callee === 'JSON.parse' && arg && arg.type !== 'SpreadElement') {
     const inner = evaluate(arg, scope);
+    if (inner?.kind === 'literal' && typeof inner.value === 'string') return parsedLiteral(inner.value);
     return inner?.kind === 'subject' && inner.subject.kind === 'text' ? json() : undefined;
   }
   if (callee === 'pm.response.headers.get' || callee === 'postman.getResponseHeader') {
@@ -178,6 +184,29 @@ function call(n: Extract<Expression, { type: 'CallExpression' }>, scope: Scope):
     return name && n.arguments.length === 1 ? variable(name, scope) : undefined;
   }
   return undefined;
+}
+
+/** `JSON.parse` of a fixed text (the request's own body): its value, or undefined (it throws). */
+function parsedLiteral(text: string): Val | undefined {
+  try {
+    return { kind: 'literal', value: JSON.parse(text) as unknown };
+  } catch {
+    return undefined;
+  }
+}
+
+/** A key a JSON value has as its own data, never one of a prototype's (`length`, `constructor`). */
+export function isDataKey(key: string | number): boolean {
+  const name = String(key);
+  return name !== '__proto__' && ![{}, [], '', 0, false].some((v) => name in Object(v));
+}
+
+/** `requestBody.name` of a literal object: the field's value; undefined for a missing one. */
+function literalMember(value: unknown, key: string | number): Val | undefined {
+  if (value === null || typeof value !== 'object' || !isDataKey(key)) return undefined;
+  return Object.hasOwn(value, key)
+    ? { kind: 'literal', value: (value as Record<string, unknown>)[key] }
+    : undefined;
 }
 
 function json(): Val {
