@@ -1,15 +1,17 @@
 /**
- * Captures: values taken from a response (JSONPath, header, cookie, regex) for later
- * steps. A capture that finds nothing is an assertion failure. Values that are
- * secret (by flag, by name, or by where they came from) are registered for redaction.
+ * Captures: values taken from a response (JSONPath, header, cookie, regex), or a fixed
+ * `value` set once the response is in, for later steps. A capture applies when its
+ * `when`/`unless` conditions allow; one that finds nothing is an assertion failure. Values
+ * that are secret (by flag, by name, or by where they came from) are registered for redaction.
  */
 import type { AssertionFailure } from '../checks/paths/result.js';
-import type { Capture } from '../plan/schema.js';
+import { CAPTURE_SOURCES, type Capture } from '../plan/schema.js';
+import { renderTemplate, TemplateError, type TemplateScope } from '../plan/template.js';
 import { isSecretHeader } from '../secrets/names.js';
-import type { Redactor } from '../secrets/redactor.js';
 import { cookieFromSetCookie, type PathCookies } from './cookies.js';
 import { queryJsonPath } from './json-path.js';
 import { toRegExp } from './matcher.js';
+import { conditionsAllow } from './named-assertions.js';
 import type { ReceivedResponse } from './response.js';
 
 /** What captures read from. */
@@ -18,7 +20,8 @@ export interface CaptureContext {
   cookies: PathCookies;
   /** The request URL, for cookies the jar holds. */
   url: string;
-  redactor: Redactor;
+  /** The step's scope at capture time: a `value` is rendered in it, and conditions read its variables. */
+  scope: TemplateScope;
 }
 
 /** Captured values by name, and the captures that found nothing. */
@@ -29,16 +32,18 @@ export interface CaptureOutcome {
 
 type Found = { ok: true; value: unknown; secret: boolean } | { ok: false; reason: string };
 
-const SOURCES = ['json', 'header', 'cookie', 'regex'] as const;
-
-/** Take every capture from a response; secret values are added to the redactor at once. */
+/**
+ * Take every capture whose conditions allow it, in plan order; secret values are added to the
+ * redactor at once. A `value` sees the captures before it in the same step.
+ */
 export async function captureValues(
   captures: Record<string, Capture>,
   ctx: CaptureContext,
 ): Promise<CaptureOutcome> {
   const outcome: CaptureOutcome = { values: new Map(), failures: [] };
   for (const [name, spec] of Object.entries(captures)) {
-    const found = await findValue(spec, ctx);
+    if (typeof spec === 'object' && !conditionsAllow(spec, ctx.response, ctx.scope.vars)) continue;
+    const found = await findValue(spec, ctx, outcome.values);
     if (!found.ok) {
       const assertion = `capture ${name}`;
       outcome.failures.push({
@@ -50,27 +55,46 @@ export async function captureValues(
       continue;
     }
     const flagged = typeof spec === 'object' && spec.secret === true;
-    if (flagged || found.secret) ctx.redactor.add(found.value);
-    else ctx.redactor.addNamed(name, found.value);
+    if (flagged || found.secret) ctx.scope.redactor.add(found.value);
+    else ctx.scope.redactor.addNamed(name, found.value);
     const text = typeof spec === 'object' && spec.text === true;
     outcome.values.set(name, text ? asText(found.value) : found.value);
   }
   return outcome;
 }
 
-async function findValue(spec: Capture, ctx: CaptureContext): Promise<Found> {
+async function findValue(
+  spec: Capture,
+  ctx: CaptureContext,
+  earlier: ReadonlyMap<string, unknown>,
+): Promise<Found> {
   if (typeof spec === 'string') return fromJson(spec, ctx.response);
-  const given = SOURCES.filter((source) => spec[source] !== undefined);
+  const given = CAPTURE_SOURCES.filter((source) => spec[source] !== undefined);
   if (given.length !== 1) {
     return {
       ok: false,
-      reason: `give exactly one of json, header, cookie, regex (got ${given.join(', ') || 'none'})`,
+      reason: `give exactly one of ${CAPTURE_SOURCES.join(', ')} (got ${given.join(', ') || 'none'})`,
     };
   }
   if (spec.json !== undefined) return fromJson(spec.json, ctx.response);
   if (spec.header !== undefined) return fromHeader(spec.header, ctx.response);
   if (spec.cookie !== undefined) return fromCookie(spec.cookie, ctx);
-  return fromRegex(spec.regex ?? '', ctx.response);
+  if (spec.regex !== undefined) return fromRegex(spec.regex, ctx.response);
+  return fromPlan(spec.value, ctx.scope, earlier);
+}
+
+/**
+ * A fixed value of the plan, rendered once in the step's scope and the captures before it:
+ * whatever it substitutes is data, never rendered again.
+ */
+function fromPlan(value: unknown, scope: TemplateScope, earlier: ReadonlyMap<string, unknown>): Found {
+  const vars = earlier.size > 0 ? new Map([...scope.vars, ...earlier]) : scope.vars;
+  try {
+    return { ok: true, value: renderTemplate(value, { ...scope, vars }), secret: false };
+  } catch (error) {
+    if (!(error instanceof TemplateError)) throw error;
+    return { ok: false, reason: error.message };
+  }
 }
 
 function fromJson(path: string, res: ReceivedResponse): Found {

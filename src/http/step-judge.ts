@@ -4,11 +4,11 @@
  * them), then the test part of its kept script (which sees those captures).
  */
 import type { AssertionFailure, AssertionOutcome } from '../checks/paths/result.js';
-import type { Capture, NamedAssertion, Step, StepExpect } from '../plan/schema.js';
+import type { NamedAssertion, Step, StepExpect } from '../plan/schema.js';
 import { evaluateExpect } from './assert.js';
 import type { Judgement } from './attempt.js';
 import { captureValues } from './capture.js';
-import { conditionsAllow, evaluateNamedAssertions } from './named-assertions.js';
+import { evaluateNamedAssertions } from './named-assertions.js';
 import type { ReceivedResponse } from './response.js';
 import type { StepContext } from './run-step.js';
 import type { PreparedRequest } from './send.js';
@@ -99,10 +99,6 @@ export async function openApiFailures(
 /** The captures whose conditions allow them, taken from the response. */
 async function takeCaptures(step: Step, response: ReceivedResponse, ctx: StepContext) {
   if (!step.capture) return { values: new Map<string, unknown>(), failures: [] };
-  const wanted: Record<string, Capture> = {};
-  for (const [name, spec] of Object.entries(step.capture)) {
-    if (typeof spec === 'string' || conditionsAllow(spec, response, ctx.scope.vars)) wanted[name] = spec;
-  }
-  const captureContext = { response, cookies: ctx.cookies, url: response.url, redactor: ctx.scope.redactor };
-  return captureValues(wanted, captureContext);
+  const { scope, cookies } = ctx;
+  return captureValues(step.capture, { response, cookies, url: response.url, scope });
 }

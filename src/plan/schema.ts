@@ -110,6 +110,10 @@ export const RequestSpec = z.strictObject({
   form: z.record(z.string(), z.string()).optional(),
 });
 
+/** Where a capture's value comes from: exactly one of these per capture mapping (validate checks it). */
+export const CAPTURE_SOURCES = ['json', 'header', 'cookie', 'regex', 'value'] as const;
+
+/** A capture: a JSONPath, or a mapping with one source of CAPTURE_SOURCES. */
 export const CaptureSpec = z.union([
   z.string().min(1).describe('a JSONPath into the response body'),
   z.strictObject({
@@ -117,6 +121,9 @@ export const CaptureSpec = z.union([
     header: z.string().optional(),
     cookie: z.string().optional(),
     regex: z.string().optional().describe('the first group (or the whole match) in the body'),
+    value: Scalar.optional().describe(
+      'a fixed value instead of one read from the response: set after the response (when the conditions allow), templated once with the variables of that moment',
+    ),
     secret: z.boolean().optional().describe('redact the captured value in every output'),
     text: z
       .boolean()

@@ -1,6 +1,6 @@
 /**
  * Checks that the schema cannot express: unique names, templates that refer to
- * names defined earlier, check dependencies that exist.
+ * names defined earlier, captures with one source, check dependencies that exist.
  */
 import { closest, distance } from 'fastest-levenshtein';
 import type { Diagnostic } from './diagnostic.js';
@@ -8,6 +8,7 @@ import { checkJsonPaths } from './json-paths.js';
 import type { Plan, Step } from './schema.js';
 import { scriptSetNames } from './script-names.js';
 import { checkAuthReferences } from './semantics-auth.js';
+import { checkCaptureSources } from './semantics-captures.js';
 import { listReferences, templateProblems } from './template.js';
 import { findTodoPlaceholders } from './todo.js';
 import type { PathKey, YamlSource } from './yaml-source.js';
@@ -69,20 +70,33 @@ export function checkSemantics(plan: Plan, source: YamlSource): Diagnostic[] {
         );
       stepNames.add(step.name);
       for (const name of namesSetBefore(step)) known.add(name);
-      for (const ref of listReferences(step.request)) {
-        const head = ref.split('.')[0] as string;
-        if (ref.includes('.') ? BUILTIN_HEADS.has(head) : known.has(ref)) continue;
-        const guess = known.size ? closest(ref, [...known]) : undefined;
-        const hint =
-          guess && distance(ref, guess) <= 2
-            ? `did you mean "${guess}"?`
-            : 'define it in variables, or capture it in an earlier step';
-        error(
-          [...at, 'request', ...(findKey(step.request, ref) ?? [])],
-          'PLAN_UNKNOWN_VARIABLE',
-          `{{ ${ref} }} is not defined before step "${step.name}" of critical path "${path.name}"`,
-          hint,
-        );
+      const where = `step "${step.name}" of critical path "${path.name}"`;
+      const checkReferences = (value: unknown, valueAt: PathKey[], before: string, names: Set<string>) => {
+        for (const ref of listReferences(value)) {
+          const head = ref.split('.')[0] as string;
+          if (ref.includes('.') ? BUILTIN_HEADS.has(head) : names.has(ref)) continue;
+          const guess = names.size ? closest(ref, [...names]) : undefined;
+          const hint =
+            guess && distance(ref, guess) <= 2
+              ? `did you mean "${guess}"?`
+              : 'define it in variables, or capture it in an earlier step';
+          error(
+            [...valueAt, ...(findKey(value, ref) ?? [])],
+            'PLAN_UNKNOWN_VARIABLE',
+            `{{ ${ref} }} is not defined before ${before}`,
+            hint,
+          );
+        }
+      };
+      checkReferences(step.request, [...at, 'request'], where, known);
+      // A capture's `value` is rendered after the response: it sees the captures before it.
+      const captured = new Set(known);
+      for (const [name, capture] of Object.entries(step.capture ?? {})) {
+        const captureAt = [...at, 'capture', name];
+        out.push(...checkCaptureSources(capture, captureAt, `capture "${name}" of ${where}`, source));
+        if (typeof capture === 'object' && typeof capture.value === 'string')
+          checkReferences(capture.value, [...captureAt, 'value'], `capture "${name}" of ${where}`, captured);
+        captured.add(name);
       }
       const asserts =
         Object.keys(step.expect ?? {}).length > 0 ||

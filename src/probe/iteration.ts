@@ -131,7 +131,7 @@ async function checkStep(
     if (failures.length > 0) return `${name}: ${failures[0]?.message}`;
     if (cs.step.capture && scope) {
       jar.cookies ??= new PathCookies();
-      const context = { response, cookies: jar.cookies, url, redactor: scope.redactor };
+      const context = { response, cookies: jar.cookies, url, scope };
       const captured = await captureValues(cs.step.capture, context);
       if (captured.failures.length > 0) return `${name}: ${captured.failures[0]?.message}`;
       for (const [key, value] of captured.values) scope.vars.set(key, value);

@@ -112,6 +112,10 @@ function convertCaptures(
     } else if (source.header) out[name] = { header: source.header };
     else if (source.cookie) out[name] = { cookie: source.cookie };
     else if (source.regex) out[name] = { regex: source.regex };
+    else if (source.value !== undefined)
+      note(
+        `capture ${name} (a fixed value) is not exported: the k6 script takes captures from responses only`,
+      );
   }
   return out;
 }
