@@ -8,8 +8,9 @@ import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
 import { convertScript } from '../../src/ecosystem/postman/js/convert-script.js';
 import { VariableMap } from '../../src/ecosystem/postman/variables.js';
-import { queryJsonPath } from '../../src/http/json-path.js';
-import { conditionsAllow, evaluateNamedAssertions } from '../../src/http/named-assertions.js';
+import { captureValues } from '../../src/http/capture.js';
+import { PathCookies } from '../../src/http/cookies.js';
+import { evaluateNamedAssertions } from '../../src/http/named-assertions.js';
 import { ReceivedResponse } from '../../src/http/response.js';
 import { ScriptHost } from '../../src/http/script-host.js';
 import { renderTemplate } from '../../src/plan/template.js';
@@ -96,16 +97,17 @@ async function compare(source: string, cases: Case[], requestBody?: string): Pro
         ours.some((o) => o.name === name),
         `${name} is converted`,
       );
-    for (const [name, spec] of Object.entries(converted.capture)) {
-      const allowed = typeof spec === 'string' || conditionsAllow(spec, res, vars);
-      const path = typeof spec === 'string' ? spec : spec.json;
-      const body = res.json();
-      const value = allowed && path && body.ok ? queryJsonPath(body.value, path) : undefined;
-      const captured = value?.ok ? value.value : undefined;
+    // The captures as a step takes them (conditions, then the source: JSONPath or fixed value).
+    const context = { response: res, cookies: new PathCookies(), url: res.url, scope };
+    const captured = await captureValues(converted.capture, context);
+    for (const name of Object.keys(converted.capture)) {
       // Postman sets a missing value as undefined, null once through the worker (which cannot
       // tell it from a null it set); preflight captures nothing, or the null.
-      assert.deepEqual(captured ?? undefined, reply.set[name] ?? undefined, `capture ${name} on ${label}`);
+      const ours = captured.values.get(name);
+      assert.deepEqual(ours ?? undefined, reply.set[name] ?? undefined, `capture ${name} on ${label}`);
     }
+    for (const name of Object.keys(reply.set))
+      assert.ok(Object.hasOwn(converted.capture, name), `${name}, set by the script, is captured`);
   }
 }
 
@@ -275,6 +277,41 @@ describe('converted scripts against the sandbox', () => {
         { status: 201, body: 'null' },
         { status: 500, body: '<html>Internal Server Error</html>' },
       ],
+    );
+  });
+
+  test("a variable set after the expects to a field of the request's own body: set only when they passed", async () => {
+    await compare(
+      `
+      pm.test("Status code is 201", () => {
+          pm.response.to.have.status(201);
+      });
+      const response = pm.response.json();
+      const requestBody = JSON.parse(pm.request.body.raw);
+      pm.test("Response contains correct properties", () => {
+          pm.expect(response).to.have.property("id");
+          pm.expect(response).to.have.property("message");
+
+          pm.collectionVariables.set("user_id", response.id);
+          pm.collectionVariables.set("user_name", requestBody.name);
+          pm.environment.set("user_age", requestBody.age);
+          pm.globals.set("user_admin", requestBody.admin);
+          pm.collectionVariables.set("user_manager", requestBody.manager);
+          postman.setEnvironmentVariable("user_age_text", requestBody.age);
+      });
+      `,
+      [
+        { status: 201, body: { id: 7, message: 'created' } },
+        { status: 201, body: { message: 'created' } },
+        { status: 201, body: { id: 7 } },
+        { status: 201, body: { id: null, message: null } },
+        { status: 201, body: {} },
+        { status: 201, body: 'null' },
+        { status: 201, body: '[1]' },
+        { status: 400, body: { id: 7, message: 'created' } },
+        { status: 500, body: '<html>Internal Server Error</html>' },
+      ],
+      '{\r\n  "name": "Hugh Man",\r\n  "age": 41,\r\n  "admin": false,\r\n  "manager": null\r\n}',
     );
   });
 

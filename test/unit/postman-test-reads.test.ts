@@ -95,6 +95,46 @@ describe('what a test reads', () => {
     assert.equal(test_(source, '{"email": "a@b.c"}').counts.converted, 0);
   });
 
+  test("a field of the request's fixed body set after the expects is a capture of that value, when they held", () => {
+    const source = `
+      const response = pm.response.json();
+      const requestBody = JSON.parse(pm.request.body.raw);
+      pm.test("Response contains correct properties", () => {
+        pm.expect(response).to.have.property("id");
+        pm.expect(response).to.have.property("message");
+        pm.collectionVariables.set("user_id", response.id);
+        pm.collectionVariables.set("user_name", requestBody.name);
+        postman.setEnvironmentVariable("user_age", requestBody.age);
+      });
+    `;
+    const out = test_(source, '{\r\n  "name": "Hugh Man",\r\n  "age": 41\r\n}');
+    assert.equal(out.kept, undefined, out.reasons.map((r) => r.why).join('; '));
+    const when = { json: { '$.id': { exists: true }, '$.message': { exists: true } } };
+    assert.deepEqual(out.capture, {
+      user_id: { json: '$.id', when },
+      user_name: { value: 'Hugh Man', when },
+      user_age: { value: 41, text: true, when },
+    });
+    // Without a fixed body (it has a {{variable}}), requestBody is unknown: the test is kept.
+    assert.equal(test_(source).counts.converted, 0);
+  });
+
+  test('a fixed value is kept when a plan value cannot say it, or outside a pm.test', () => {
+    const why = (source: string, raw = '{"tags": ["a"]}') => test_(source, raw).reasons.map((r) => r.why);
+    const inTest = (value: string) => `
+      const requestBody = JSON.parse(pm.request.body.raw);
+      pm.test("t", () => { pm.response.to.have.status(201); pm.environment.set("x", ${value}); });
+    `;
+    assert.match(why(inTest('requestBody.tags'))[0] ?? '', /a fixed object or array/);
+    assert.match(why(inTest('"{{who}} x"'))[0] ?? '', /with \{\{ in it/);
+    assert.match(why(inTest('undefined'))[0] ?? '', /set to undefined/);
+    const topLevel = `
+      const response = pm.response.json();
+      pm.environment.set("x", "fixed");
+    `;
+    assert.match(why(topLevel)[0] ?? '', /a fixed value outside a pm\.test/);
+  });
+
   test('a test with a done callback is kept (it ends when the callback is called)', () => {
     const out = test_('pm.test("later", function (done) { pm.response.to.have.status(200); done(); });');
     assert.equal(out.counts.converted, 0);

@@ -80,18 +80,38 @@ export function convertSetter(
   return undefined;
 }
 
+/** How a setter may be captured. */
+export interface CaptureOptions {
+  /**
+   * A fixed value (`requestBody.name` of the request's own fixed body) becomes `{ value }`: only
+   * in a pm.test, whose conditions say when the statement is reached (at the top level, an
+   * earlier statement that throws would stop the script first, which preflight does not follow).
+   */
+  fixedValues: boolean;
+}
+
+/** A setter of a test script as a capture, or why it stays script. */
 export function captureOf(
   call: Extract<Expression, { type: 'CallExpression' }>,
   guards: Guard[],
   walk: Walk,
+  options: CaptureOptions = { fixedValues: false },
 ): [string, Capture] | string {
   const name = stringArgument(call.arguments[0]);
   const value = call.arguments[1];
   if (name === undefined || !value || value.type === 'SpreadElement' || call.arguments.length !== 2)
     return 'a variable set with a computed name';
   const read = evaluate(value, walk.scope);
-  if (read?.kind === 'literal')
-    return "a variable set after the response to a value known before it (a plan's `set:` happens before the request, whether or not the test's checks hold)";
+  const legacy = LEGACY_SETTERS.has(dottedName(call.callee) ?? '');
+  if (read?.kind === 'literal') {
+    if (!options.fixedValues)
+      return 'a variable set to a fixed value outside a pm.test (it is set only if no statement before it throws, which preflight does not follow there)';
+    const fixed = fixedValue(read.value);
+    if (typeof fixed === 'string') return fixed;
+    const conditions = guardExpects(guards);
+    if (typeof conditions === 'string') return conditions;
+    return [name, { value: fixed.value, ...(legacy ? { text: true } : {}), ...conditions }];
+  }
   if (read?.kind !== 'subject') return 'a variable set to a value that is not read from the response';
   const subject = read.subject;
   const source: Capture | undefined =
@@ -104,12 +124,22 @@ export function captureOf(
           : undefined;
   if (source === undefined) return 'a variable set to a value that is not read from the response';
   // The legacy setters store text (`postman.setGlobalVariable("id", 1)` stores "1").
-  const legacy = LEGACY_SETTERS.has(dottedName(call.callee) ?? '') && subject.kind === 'json';
-  if (guards.length === 0 && !legacy) return [name, source];
+  const text = legacy && subject.kind === 'json';
+  if (guards.length === 0 && !text) return [name, source];
   const conditions = guardExpects(guards);
   if (typeof conditions === 'string') return conditions;
   const spec = typeof source === 'string' ? { json: source } : source;
-  return [name, { ...spec, ...(legacy ? { text: true } : {}), ...conditions } as Capture];
+  return [name, { ...spec, ...(text ? { text: true } : {}), ...conditions } as Capture];
+}
+
+/** A literal a plan's `value` holds as Postman would store it; else why not. */
+function fixedValue(value: unknown): { value: string | number | boolean | null } | string {
+  if (value === undefined) return 'a variable set to undefined';
+  if (typeof value === 'string' && value.includes('{{'))
+    return 'a variable set to a fixed text with {{ in it (a plan value would be templated)';
+  if (value === null || ['string', 'number', 'boolean'].includes(typeof value))
+    return { value: value as string | number | boolean | null };
+  return 'a variable set to a fixed object or array (a plan value is a string, number, boolean or null)';
 }
 
 export function addCapture(postmanName: string, capture: Capture, walk: Walk): void {

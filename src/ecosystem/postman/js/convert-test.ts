@@ -151,7 +151,7 @@ function setter(
   const before = withReads(state.facts, state.reads, path);
   if (typeof before === 'string') return before;
   const conditions: Guard[] = before.length > 0 ? [...guards, { facts: before, negated: false }] : guards;
-  const capture = captureOf(call, conditions, { ...walk, scope: state.scope });
+  const capture = captureOf(call, conditions, { ...walk, scope: state.scope }, { fixedValues: true });
   if (typeof capture === 'string') return capture;
   state.captures.push(capture);
   if (value && value.type !== 'SpreadElement') addReads(value, state);
