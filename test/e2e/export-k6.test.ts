@@ -13,7 +13,7 @@ import { copyExample, ROOT, runCli, withShop } from '../support/cli.js';
 
 const exec = promisify(execFile);
 const HARNESS = path.join(ROOT, 'test', 'support', 'k6-harness.mjs');
-const K6_MODULES = ['k6', 'k6/http', 'k6/metrics'];
+const K6_MODULES = ['k6', 'k6/execution', 'k6/http', 'k6/metrics'];
 
 interface HarnessOutput {
   imports: string[];

@@ -76,7 +76,9 @@ class Metric {
   }
 }
 const k6metrics = { Trend: Metric, Rate: Metric, Counter: Metric, Gauge: Metric };
+const k6execution = { vu: { idInTest: 1, iterationInInstance: 0 } };
 const STAND_INS = {
+  'k6/execution': { default: k6execution },
   'k6/http': { default: k6http, ...k6http },
   k6: { default: k6, ...k6 },
   'k6/metrics': k6metrics,

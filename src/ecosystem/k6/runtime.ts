@@ -231,9 +231,15 @@ function runStep(step, scope, pathName) {
 /** One critical path, its steps in order; the rest are skipped after a step that failed. */
 function runPath(name) {
   const path = PATHS[name];
-  // RUN_ID_PREFIX keeps ids apart across k6 processes that run at once (execution segments).
+  // Unique across the k6 processes of one test (execution segments, the operator's pods): the
+  // VU's id in the whole test and its iteration (__VU and __ITER restart at 1 and 0 in every
+  // process, so two processes would sign up the same user in the same millisecond).
+  // RUN_ID_PREFIX also keeps apart processes that are separate tests.
   const prefix = __ENV.RUN_ID_PREFIX ? __ENV.RUN_ID_PREFIX + '-' : '';
-  const scope = { runId: prefix + Date.now() + '-' + __VU + '-' + __ITER, vars: {} };
+  const scope = {
+    runId: prefix + Date.now() + '-' + exec.vu.idInTest + '-' + exec.vu.iterationInInstance,
+    vars: {},
+  };
   Object.keys(PLAN_VARIABLES).forEach(function (k) { scope.vars[k] = render(PLAN_VARIABLES[k], scope); });
   Object.keys(path.variables).forEach(function (k) { scope.vars[k] = render(path.variables[k], scope); });
   const started = Date.now();

@@ -56,6 +56,7 @@ export function buildK6Script(plan: Plan, paths: CriticalPath[], options: K6Opti
     "import http from 'k6/http';",
     "import { check, sleep } from 'k6';",
     "import { Rate, Trend } from 'k6/metrics';",
+    "import exec from 'k6/execution';",
     '',
     `const BASE_URL = __ENV.BASE_URL || ${JSON.stringify(baseUrl)};`,
     `const VUS = __ENV.VUS ? Number(__ENV.VUS) : ${options.vus};`,
