@@ -93,9 +93,13 @@ function bodyFailure(error: ErrorObject, body: unknown, where: BodyContext): Ass
     `openapi ${jsonPath}`,
     expected,
     actual,
-    `${what} (rule "${error.keyword}" at ${rule} of ${label}), ${got}`,
+    `${what} (rule "${error.keyword}" at ${rule} of ${label}), ${got}${error.keyword === 'type' && actual === null ? NULL_HINT : ''}`,
   );
 }
+
+/** A null where the document allows none: most often an optional field documented without null. */
+const NULL_HINT =
+  '; the document does not allow null here: if the field is optional, document it so (`nullable: true` in OpenAPI 3.0, a "null" type in 3.1; FastAPI with pydantic v1 leaves this out of Optional fields), or leave `schema: openapi` out of this step';
 
 /** The documented response for a status: exact code, then `2XX`, then `default`. */
 function responseKey(responses: Record<string, unknown>, status: number): string | undefined {

@@ -62,6 +62,7 @@ const bodies: Record<string, { status: number; type: string; body: unknown }> = 
   },
   '/products/2': { status: 200, type: 'application/json', body: { id: 2, name: 'Pen', price_cents: '12' } },
   '/products/3': { status: 200, type: 'text/html', body: '<p>hi</p>' },
+  '/products/5': { status: 200, type: 'application/json', body: { id: 5, name: null, price_cents: 1 } },
   '/products/4': { status: 500, type: 'application/json', body: { detail: 'boom' } },
   '/products/featured': {
     status: 200,
@@ -152,6 +153,16 @@ describe('expect: { schema: openapi }', () => {
     assert.ok(wrong?.failures?.some((f) => f.assertion === 'openapi $.price_cents'));
     // Matched to /products/featured (a Page), not /products/{product_id} (a Product).
     assert.ok(featured?.failures?.some((f) => f.assertion === 'openapi $.items[0].price_cents'));
+  });
+
+  test('a null the document does not allow: the message says how an optional field is documented', async () => {
+    version = '3.0.3';
+    const [wrongType, wrongNull] = await runSteps(['/products/2', '/products/5']);
+    const hint = /does not allow null here: .*nullable: true.*pydantic v1/;
+    const nameFailure = wrongNull?.failures?.find((f) => f.assertion === 'openapi $.name');
+    assert.match(nameFailure?.message ?? '', /must be string .*got null; /);
+    assert.match(nameFailure?.message ?? '', hint);
+    assert.doesNotMatch(wrongType?.failures?.[0]?.message ?? '', hint, 'only for a null');
   });
 
   test('the document is fetched once per validator, and a file source works too', async () => {
