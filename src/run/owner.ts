@@ -47,7 +47,22 @@ export function killOwnedSync(token: string, except: number[] = []): FoundProces
       // It ended meanwhile.
     }
   }
+  awaitEndSync(found.map((p) => p.pid));
   return found;
+}
+
+/** How long a SIGKILLed process may take to be torn down before preflight goes on regardless. */
+const TEARDOWN_WAIT_MS = 2000;
+
+/**
+ * Wait until each process is gone or a zombie: SIGKILL only starts the teardown, and a process
+ * still releasing its memory and files is still running in its directory, holding its port.
+ * Synchronous, since it also runs in the exit hook; polls every 5 ms.
+ */
+function awaitEndSync(pids: number[]): void {
+  const deadline = performance.now() + TEARDOWN_WAIT_MS;
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  while (pids.some((pid) => !isZombie(pid)) && performance.now() < deadline) Atomics.wait(pause, 0, 0, 5);
 }
 
 /** The start time of a process (clock ticks since boot), or null when it does not exist. */
