@@ -117,14 +117,17 @@ export function normalize(text: string): string {
     .replace(new RegExp(`${tmpdir().replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/[^\\s/]+`, 'g'), '<TMP>');
 }
 
-/** Processes whose working directory is inside `dir` (from /proc), as "pid command". */
+/** Processes still running with their working directory inside `dir` (from /proc), as "pid command". */
 export function processesIn(dir: string): string[] {
   const out: string[] = [];
   for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
     try {
       const cwd = readlinkSync(`/proc/${pid}/cwd`);
       if (cwd === dir || cwd.startsWith(`${dir}/`)) {
-        out.push(`${pid} ${readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ').trim()}`);
+        const command = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ').trim();
+        // An empty command line: a SIGKILLed process the kernel is tearing down (its memory
+        // is released before its working directory); it runs nothing any more.
+        if (command !== '') out.push(`${pid} ${command}`);
       }
     } catch {
       // The process ended while we looked.
