@@ -5,9 +5,8 @@
  * name (`--only cache`) whose `when` does not hold could not run: the user wanted it.
  */
 
+import { type Gate, unmetWhen } from '../plan/gate.js';
 import type { Plan } from '../plan/schema.js';
-import { type Gate, unmetWhen } from '../plan/schema-gate.js';
-import { migrationsSettings } from '../plan/schema-migrations.js';
 import type { CheckDefinition, CheckOutcome } from './types.js';
 
 /** The section of the plan a check comes from, as far as its gate goes. */
@@ -24,7 +23,8 @@ export function gateOf(plan: Plan, check: { id: string; kind: string }): Gate | 
     case 'database':
       return plan.database;
     case 'migrations':
-      return plan.database?.migrations ? migrationsSettings(plan.database.migrations) : undefined;
+      // The string form (`migrations: alembic`) takes every default: no gate.
+      return typeof plan.database?.migrations === 'object' ? plan.database.migrations : undefined;
     case 'config':
       return plan.staging?.config;
     case 'rehearsal':

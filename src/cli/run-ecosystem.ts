@@ -167,6 +167,8 @@ export interface CollectionFlags {
  * of the collection are given to this run through the environment (never written).
  */
 export async function planFileFor(file: string, flags: CollectionFlags = {}): Promise<string> {
+  // A YAML file is a plan (a v3 collection is a directory): the Postman loader stays unloaded.
+  if (/\.ya?ml$/.test(file) && (await isFile(file))) return file;
   const { isCollectionSource } = await import('../ecosystem/postman/load.js');
   if (!(await isCollectionSource(file))) return file;
   const { writeFile } = await import('node:fs/promises');
@@ -191,4 +193,12 @@ export async function planFileFor(file: string, flags: CollectionFlags = {}): Pr
     `${file}: ${t.requests} requests, ${t.assertions} assertions (${t.converted} declarative, ${t.kept} kept as script); plan and report in ${path.relative(process.cwd(), path.dirname(out)) || '.'}\n`,
   );
   return out;
+}
+
+async function isFile(file: string): Promise<boolean> {
+  const { stat } = await import('node:fs/promises');
+  return stat(file).then(
+    (s) => s.isFile(),
+    () => false,
+  );
 }

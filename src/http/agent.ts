@@ -6,8 +6,17 @@
  * API (`undici.request` and friends). It is an undici Dispatcher, so `compose` and
  * every undici API work on it.
  */
-import { Agent, Dispatcher } from 'undici';
+import { createRequire } from 'node:module';
+import type { Agent, Dispatcher as UndiciDispatcher } from 'undici';
 import { DEFAULT_IDLE_MS, H1Dispatcher } from './h1-pool.js';
+
+// undici's entry point loads all of undici (fetch, WebSocket, mocks, caches: some 40 modules),
+// a fifth of a one-request run's start-up. The agent needs only the Dispatcher base class at
+// load, and undici's Agent when a request first needs it (HTTPS, a streamed body): both are
+// taken from undici's own files, the ones its entry point exports.
+const require = createRequire(import.meta.url);
+const Dispatcher = require('undici/lib/dispatcher/dispatcher.js') as typeof UndiciDispatcher;
+const loadAgent = (): typeof Agent => require('undici/lib/dispatcher/agent.js') as typeof Agent;
 
 /** How the agent keeps its connections. */
 export interface EngineAgentOptions {
@@ -22,17 +31,27 @@ type Headers = Record<string, string>;
 /** undici's Agent, with plain-http exchanges on the lean transport. */
 export class EngineAgent extends Dispatcher {
   readonly #h1: H1Dispatcher;
-  readonly #agent: Agent;
+  readonly #options: { connections: number; keepAliveTimeout: number };
+  #undici: Agent | null = null;
 
   constructor(options: EngineAgentOptions = {}) {
     super();
     const connections = options.connections ?? 64;
     const keepAliveTimeout = options.keepAliveTimeout ?? DEFAULT_IDLE_MS;
     this.#h1 = new H1Dispatcher(connections, keepAliveTimeout);
-    this.#agent = new Agent({ connections, keepAliveTimeout });
+    this.#options = { connections, keepAliveTimeout };
   }
 
-  override dispatch(options: Dispatcher.DispatchOptions, handler: Dispatcher.DispatchHandler): boolean {
+  /** undici's Agent, made (and its modules loaded) on first use. */
+  get #agent(): Agent {
+    this.#undici ??= new (loadAgent())(this.#options);
+    return this.#undici;
+  }
+
+  override dispatch(
+    options: UndiciDispatcher.DispatchOptions,
+    handler: UndiciDispatcher.DispatchHandler,
+  ): boolean {
     const origin = options.origin === undefined ? '' : String(options.origin);
     const headers = plainHeaders(options.headers);
     if (
@@ -56,7 +75,7 @@ export class EngineAgent extends Dispatcher {
   override close(): Promise<void>;
   override close(callback: () => void): void;
   override close(callback?: () => void): Promise<void> | undefined {
-    const done = Promise.all([this.#h1.close(), this.#agent.close()]).then(() => undefined);
+    const done = Promise.all([this.#h1.close(), this.#undici?.close()]).then(() => undefined);
     if (!callback) return done;
     void done.then(callback, callback);
     return undefined;
@@ -69,7 +88,7 @@ export class EngineAgent extends Dispatcher {
   override destroy(a?: Error | null | (() => void), b?: () => void): Promise<void> | undefined {
     const callback = typeof a === 'function' ? a : b;
     const error = typeof a === 'function' ? null : (a ?? null);
-    const done = Promise.all([this.#h1.close(), this.#agent.destroy(error)]).then(() => undefined);
+    const done = Promise.all([this.#h1.close(), this.#undici?.destroy(error)]).then(() => undefined);
     if (!callback) return done;
     void done.then(callback, callback);
     return undefined;
@@ -77,7 +96,7 @@ export class EngineAgent extends Dispatcher {
 }
 
 /** Headers as a plain record of strings, or null when they need undici (arrays, iterables). */
-function plainHeaders(headers: Dispatcher.DispatchOptions['headers']): Headers | null {
+function plainHeaders(headers: UndiciDispatcher.DispatchOptions['headers']): Headers | null {
   if (headers === undefined || headers === null) return {};
   if (Array.isArray(headers) || typeof headers !== 'object') return null;
   if (typeof (headers as { [Symbol.iterator]?: unknown })[Symbol.iterator] === 'function') return null;

@@ -5,7 +5,8 @@
  * that are secret (by flag, by name, or by where they came from) are registered for redaction.
  */
 import type { AssertionFailure } from '../checks/paths/result.js';
-import { CAPTURE_SOURCES, type Capture } from '../plan/schema.js';
+import { CAPTURE_SOURCES } from '../plan/capture-sources.js';
+import type { Capture } from '../plan/schema.js';
 import { renderTemplate, TemplateError, type TemplateScope } from '../plan/template.js';
 import { isSecretHeader } from '../secrets/names.js';
 import { cookieFromSetCookie, type PathCookies } from './cookies.js';

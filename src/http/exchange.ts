@@ -143,7 +143,7 @@ export class Exchange implements Dispatcher.DispatchHandler {
         ? timeoutError(method, url, this.#o.timeoutMs, this.#ttfbMs !== undefined)
         : classifyError(error, method, url);
     const ttfb = this.#ttfbMs === undefined ? {} : { ttfbMs: this.#ttfbMs };
-    this.#o.resolve({ kind: 'error', error: runError, durationMs, ...ttfb });
+    this.#o.resolve({ kind: 'error', error: runError, durationMs, ...ttfb, cause: error });
   }
 
   /** Mark the exchange settled; false when it already was. */

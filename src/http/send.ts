@@ -34,7 +34,8 @@ export interface SendOptions {
 /** What one exchange ended with. */
 export type SendOutcome =
   | { kind: 'response'; response: ReceivedResponse }
-  | { kind: 'error'; error: RunError; durationMs: number; ttfbMs?: number }
+  /** `cause`: what the transport threw (its `code`, e.g. ECONNREFUSED), never serialised. */
+  | { kind: 'error'; error: RunError; durationMs: number; ttfbMs?: number; cause?: unknown }
   | { kind: 'cancelled'; durationMs: number };
 
 /** Send one request; never throws (and never rejects). */

@@ -9,6 +9,8 @@
  */
 import { z } from 'zod';
 
+export type { Gate } from './gate.js';
+
 const EnvName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name');
 
 export const WhenSpec = z.strictObject({
@@ -31,15 +33,3 @@ export const GateKeys = {
     'run the check only when this holds; otherwise it is skipped as the plan allows',
   ),
 };
-
-/** A section's permission to skip. */
-export interface Gate {
-  optional?: boolean | undefined;
-  when?: { env: string | string[] } | undefined;
-}
-
-/** The environment variables of `when` that are not set (empty: the condition holds). */
-export function unmetWhen(gate: Gate | undefined, env: Record<string, string | undefined>): string[] {
-  const names = gate?.when ? [gate.when.env].flat() : [];
-  return names.filter((n) => !env[n]);
-}

@@ -110,8 +110,7 @@ export const RequestSpec = z.strictObject({
   form: z.record(z.string(), z.string()).optional(),
 });
 
-/** Where a capture's value comes from: exactly one of these per capture mapping (validate checks it). */
-export const CAPTURE_SOURCES = ['json', 'header', 'cookie', 'regex', 'value'] as const;
+export { CAPTURE_SOURCES } from './capture-sources.js';
 
 /** A capture: a JSONPath, or a mapping with one source of CAPTURE_SOURCES. */
 export const CaptureSpec = z.union([

@@ -7,9 +7,8 @@
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { recoverDeadRehearsal } from '../checks/rehearsal/lock.js';
 import type { CheckContext } from '../checks/types.js';
-import { BASELINE_PREFIX, removeStaleWorktrees } from '../metrics/git-baseline.js';
+import { BASELINE_PREFIX } from '../metrics/git-baseline.js';
 import { type FoundProcess, listenersOn } from './owner.js';
 import { sweepEscapedSync } from './process.js';
 
@@ -17,10 +16,16 @@ import { sweepEscapedSync } from './process.js';
 export async function recoverLeftovers(ctx: CheckContext): Promise<string[]> {
   const notes: string[] = [];
   const repo = repositoryOf(ctx.loaded.dir);
-  if (repo && hasBaselineWorktrees(repo.gitDir)) notes.push(...(await removeStaleWorktrees(repo.root)));
+  // The modules that clean up load only when there is something to clean.
+  if (repo && hasBaselineWorktrees(repo.gitDir)) {
+    const { removeStaleWorktrees } = await import('../metrics/git-baseline.js');
+    notes.push(...(await removeStaleWorktrees(repo.root)));
+  }
   const staging = ctx.loaded.plan.staging;
-  if (staging?.deploy && existsSync(path.join(ctx.loaded.dir, '.preflight', 'rehearsal.lock')))
+  if (staging?.deploy && existsSync(path.join(ctx.loaded.dir, '.preflight', 'rehearsal.lock'))) {
+    const { recoverDeadRehearsal } = await import('../checks/rehearsal/lock.js');
     notes.push(...(await recoverDeadRehearsal(staging, ctx)));
+  }
   return notes;
 }
 

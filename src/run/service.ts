@@ -7,7 +7,8 @@ import { STATUS_CODES } from 'node:http';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { type Dispatcher, request } from 'undici';
+import type { Dispatcher } from 'undici';
+import { sendRequest } from '../http/send.js';
 import { toMs } from '../plan/duration.js';
 import type { ServiceConfig } from '../plan/schema.js';
 import { renderTemplate, type TemplateScope } from '../plan/template.js';
@@ -172,24 +173,25 @@ async function waitReady(handle: ServiceHandle, ready: Readiness, o: WaitOptions
       );
     }
     attempts++;
-    try {
-      const res = await request(target, {
-        method: ready.method,
-        dispatcher: o.dispatcher,
-        headersTimeout: 2000,
-        bodyTimeout: 2000,
-      });
-      await res.body.dump();
-      if (isUp(res.statusCode, ready)) return null;
-      last = `status ${res.statusCode}`;
-      if (graceful && res.statusCode >= 500) {
+    // Through the run's dispatcher, as the steps go: a plain-http service is asked on the lean
+    // transport (undici stays unloaded) and the connection is kept for the first step.
+    const sent = await sendRequest(
+      { method: ready.method, url: target, headers: {} },
+      { dispatcher: o.dispatcher, timeoutMs: 2000, bodyLimit: 64 * 1024, signal: o.signal },
+    );
+    if (sent.kind === 'response') {
+      const status = sent.response.status;
+      if (isUp(status, ready)) return null;
+      last = `status ${status}`;
+      if (graceful && status >= 500) {
         firstFiveXx ??= performance.now();
         const left = deadline - performance.now();
         if (performance.now() - firstFiveXx >= FIVE_XX_GRACE_MS || left <= pause)
-          return fiveXxNote(ready, res.statusCode);
+          return fiveXxNote(ready, status);
       }
-    } catch (error) {
-      last = (error as { code?: string }).code ?? (error as Error).message;
+    } else if (sent.kind === 'error') {
+      const code = (sent.cause as { code?: unknown } | undefined)?.code;
+      last = typeof code === 'string' ? code : sent.error.message;
     }
     await sleep(Math.min(pause, Math.max(0, deadline - performance.now())));
     // A service that is starting (refused) is polled often; one that answers 5xx less so.

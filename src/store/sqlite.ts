@@ -82,13 +82,23 @@ async function loadDriver(): Promise<typeof Database> {
 
 function sqliteDb(conn: Database.Database): Db {
   const exclusive = createMutex();
+  // A run is recorded with one statement per step: each SQL text is compiled once.
+  const statements = new Map<string, Database.Statement>();
+  const prepared = (sql: string): Database.Statement => {
+    let statement = statements.get(sql);
+    if (!statement) {
+      statement = conn.prepare(sql);
+      statements.set(sql, statement);
+    }
+    return statement;
+  };
   const db: Db = {
     dialect: 'sqlite',
     async all<T>(sql: string, params: SqlParam[] = []) {
-      return conn.prepare(sql).all(...params) as T[];
+      return prepared(sql).all(...params) as T[];
     },
     async run(sql: string, params: SqlParam[] = []) {
-      conn.prepare(sql).run(...params);
+      prepared(sql).run(...params);
     },
     transaction<T>(fn: (tx: Db) => Promise<T>): Promise<T> {
       return exclusive(async () => {
