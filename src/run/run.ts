@@ -131,6 +131,7 @@ export async function runPlan(options: RunOptions): Promise<RunResult> {
   let graph: GraphResult;
   let servicePort: number | null = null;
   let readyNote: string | undefined;
+  let serviceLogged = false;
   try {
     graph = await runGraph(checks, {
       concurrency: options.concurrency ?? 4,
@@ -143,6 +144,9 @@ export async function runPlan(options: RunOptions): Promise<RunResult> {
     const handle = service ? await (service as Promise<ServiceHandle>).catch(() => null) : null;
     servicePort = handle?.port ?? null;
     readyNote = handle?.readyNote;
+    // A log only of a service preflight started (or tried to): --base-url and service.url have none.
+    serviceLogged =
+      service !== null && (handle ? handle.logFile !== null : !(options.baseUrl || plan.service.url));
     await handle?.stop();
     await dispatcher.close().catch(() => {});
   }
@@ -174,7 +178,7 @@ export async function runPlan(options: RunOptions): Promise<RunResult> {
     checks: results,
     paths: orderPaths(paths, plan.critical_paths?.map((p) => p.name) ?? []),
     assumptions: plan.assumptions ?? [],
-    ...(service ? { service_log: path.relative(process.cwd(), serviceLog) } : {}),
+    ...(serviceLogged ? { service_log: path.relative(process.cwd(), serviceLog) } : {}),
     ...(options.shard ? { shard: options.shard } : {}),
     ...(options.invocation ? { invocation: options.invocation } : {}),
     needs: planNeeds(plan),

@@ -161,6 +161,8 @@ describe('readiness of a running service', () => {
       });
       assert.equal(res.code, 0, `${res.stdout}\n${res.stderr}`);
       assert.match(res.stdout, /\bGO\b/);
+      // preflight started no service here, so it names no log of one.
+      assert.doesNotMatch(res.stdout, /service log:/);
     });
     const log = await readFile(path.join(dir, 'shop-test.log'), 'utf8');
     const polls = log.split('\n').filter((l) => /"GET \/ HTTP\/1\.1" 404/.test(l));

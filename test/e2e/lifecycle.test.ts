@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, test } from 'node:test';
 import { copyExample, processesIn, runCli, serviceUp, waitFor } from '../support/cli.js';
@@ -31,6 +31,10 @@ describe('service lifecycle', () => {
     assert.match(all, /the service exited \(code 1\)/);
     assert.match(all, /fatal: DATABASE_URL points nowhere/);
     assert.match(all, /loading settings/);
+    // The log of the service preflight started is named, even when it never became ready.
+    const json = JSON.parse(await readFile(path.join(dir, 'out.json'), 'utf8'));
+    assert.match(json.service_log, /\.preflight\/runs\/.+\/service\.log$/);
+    assert.match(await readFile(path.join(dir, json.service_log), 'utf8'), /loading settings/);
   });
 
   test('a service that never becomes ready: exit 3 after ready_timeout, with the log tail', async () => {
