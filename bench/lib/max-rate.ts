@@ -9,12 +9,16 @@ import { alternate, medianRatio, medians } from './measure.js';
 import type { BenchServer } from './servers.js';
 import { errorRows, type Row, target } from './table.js';
 
-/** Rate and CPU rows for one server; `minRatio` is the target of probe rate / wrk rate. */
+/**
+ * Rate and CPU rows for one server; `minRatio` is the target of probe rate / wrk rate, `minK6`
+ * that of probe rate / k6 rate (none where the server, not the client, sets the rate).
+ */
 async function benchServer(
   ctx: BenchContext,
   server: BenchServer,
   minRatio: number,
   maxCpuUs: number,
+  minK6: number | null,
 ): Promise<Row[]> {
   const { connections, seconds, rounds } = ctx.options;
   const label = `max rate, ${server.name} (${connections} connections)`;
@@ -40,6 +44,7 @@ async function benchServer(
   const rate = fig((f) => f.rate);
   const cpu = fig((f) => f.cpuUs);
   const ratio = medianRatio(results, 'preflight', 'wrk', (f) => f.rate);
+  const k6Ratio = medianRatio(results, 'preflight', 'k6', (f) => f.rate);
   return [
     {
       label,
@@ -59,13 +64,8 @@ async function benchServer(
       label: `max rate, ${server.name}: preflight / k6`,
       unit: 'x',
       values: {},
-      ratio: medianRatio(results, 'preflight', 'k6', (f) => f.rate),
-      target: target(
-        medianRatio(results, 'preflight', 'k6', (f) => f.rate),
-        '>=',
-        4,
-        '≥ 4x k6',
-      ),
+      ratio: k6Ratio,
+      ...(minK6 === null ? {} : { target: target(k6Ratio, '>=', minK6, `≥ ${minK6}x k6`) }),
     },
   ];
 }
@@ -73,5 +73,10 @@ async function benchServer(
 /** The probe rows for both servers. */
 export async function benchMaxRate(ctx: BenchContext): Promise<Row[]> {
   // Targets of issue 21 on the Node server: ≥ 1.0x wrk -t1, ≥ 4x k6, ≤ 8 µs of client CPU a request.
-  return [...(await benchServer(ctx, ctx.uvicorn, 0.9, 35)), ...(await benchServer(ctx, ctx.node, 1.0, 8))];
+  // One uvicorn worker answers a few thousand requests a second, which every client reaches: its
+  // k6 ratio is shown, without a target (no client can be 4x faster than the server lets it).
+  return [
+    ...(await benchServer(ctx, ctx.uvicorn, 0.9, 35, null)),
+    ...(await benchServer(ctx, ctx.node, 1.0, 8, 4)),
+  ];
 }
