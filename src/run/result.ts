@@ -58,7 +58,7 @@ export interface RunResult {
   checks: CheckResult[];
   paths: PathResult[];
   assumptions: string[];
-  /** Path of the service's captured output for this run, if it was started. */
+  /** The started service's output; absent with --base-url or service.url (preflight started none). */
   service_log?: string;
   record_file?: string;
   shard?: { index: number; total: number };
