@@ -18,13 +18,24 @@ export interface Finding {
   message: string;
   severity: 'error' | 'warning';
   file?: string;
+  /**
+   * @minimum 0
+   * @asType integer
+   */
   line?: number;
+  /**
+   * @minimum 0
+   * @asType integer
+   */
   column?: number;
   /** The category of the finding where the rule alone does not say it, e.g. `cache-leak`. */
   kind?: string;
   /** The lines the finding is about (a log excerpt), redacted. */
   excerpt?: string;
-  /** When a log event was written (its own timestamp or the nearest line's), ISO 8601. */
+  /**
+   * When a log event was written (its own timestamp or the nearest line's), ISO 8601.
+   * @format date-time
+   */
   logged_at?: string;
   /** The log lines just before a traceback (the record it was printed under), redacted. */
   log_context?: string[];
@@ -36,6 +47,7 @@ export interface CommandRun {
   cwd: string;
   exit_code: number | null;
   signal: string | null;
+  /** @minimum 0 */
   duration_ms: number;
   timed_out: boolean;
   /** The last lines of stdout+stderr, redacted. */
@@ -49,10 +61,30 @@ export interface RunError {
 }
 
 export interface TestCounts {
+  /**
+   * @minimum 0
+   * @asType integer
+   */
   total: number;
+  /**
+   * @minimum 0
+   * @asType integer
+   */
   passed: number;
+  /**
+   * @minimum 0
+   * @asType integer
+   */
   failed: number;
+  /**
+   * @minimum 0
+   * @asType integer
+   */
   errors: number;
+  /**
+   * @minimum 0
+   * @asType integer
+   */
   skipped: number;
 }
 
@@ -60,7 +92,15 @@ export interface TestCounts {
 export interface CoverageItem {
   /** What was counted, in words: `steps captured`, `paths measured`, `tables at realistic volume`, `comparisons conclusive`. */
   what: string;
+  /**
+   * @minimum 0
+   * @asType integer
+   */
   covered: number;
+  /**
+   * @minimum 0
+   * @asType integer
+   */
   asked: number;
   /** Why not everything was covered, when it was not (e.g. the paths that failed). */
   detail?: string;
@@ -74,10 +114,13 @@ export interface CoverageItem {
 export const INCOMPLETE_COVERAGE = 'INCOMPLETE_COVERAGE';
 
 export interface CheckResult {
+  /** @minLength 1 */
   id: string;
+  /** @minLength 1 */
   kind: string;
   status: CheckStatus;
   blocking: boolean;
+  /** @minimum 0 */
   duration_ms: number;
   summary: string;
   command?: CommandRun;

@@ -1,6 +1,8 @@
 /**
  * The run-level result: what one run of a plan produced. The JSON result (`--json`) is a
- * serialised `RunResult`; its JSON Schema is in `schema/result.schema.json`.
+ * serialised `RunResult`; its JSON Schema, `schema/result.schema.json`, is generated from these
+ * types and those they reach (scripts/result-schema.mjs, run by `npm run build`): a JSDoc comment
+ * is a description, and `@format`, `@minimum`, `@minLength`, `@asType integer` tags constrain.
  */
 
 import type { MetricsResult } from '../checks/metrics/result.js';
@@ -34,6 +36,7 @@ export interface Invocation {
 export interface RunResult {
   schema_version: 1;
   tool: { name: 'preflight'; version: string };
+  /** @minLength 1 */
   run_id: string;
   plan: { file: string; hash: string };
   service: {
@@ -48,8 +51,11 @@ export interface RunResult {
     ready_note?: string;
   };
   git: GitInfo | null;
+  /** @format date-time */
   started_at: string;
+  /** @format date-time */
   finished_at: string;
+  /** @minimum 0 */
   duration_ms: number;
   verdict: Verdict;
   /** 0 GO, 1 NO-GO, 3 could not run. */
@@ -61,7 +67,18 @@ export interface RunResult {
   /** The started service's output; absent with --base-url or service.url (preflight started none). */
   service_log?: string;
   record_file?: string;
-  shard?: { index: number; total: number };
+  shard?: {
+    /**
+     * @minimum 0
+     * @asType integer
+     */
+    index: number;
+    /**
+     * @minimum 1
+     * @asType integer
+     */
+    total: number;
+  };
   /** The command that made this run, with the flags that shape it (for "How to repeat"). */
   invocation?: Invocation;
   /** The names (never the values) of the environment variables and secrets the plan reads. */

@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import { writeJsonResult } from '../../src/report/json.js';
 import type { RunResult } from '../../src/run/result.js';
 import { Redactor } from '../../src/secrets/redactor.js';
@@ -60,6 +62,14 @@ describe('schema/result.schema.json', () => {
     }
     const schema = JSON.parse(await readFile(schemaFile, 'utf8')) as Record<string, unknown>;
     assert.equal(schema.$schema, 'https://json-schema.org/draft/2020-12/schema');
+  });
+
+  it('is what the result types generate (scripts/result-schema.mjs): not written by hand, not stale', () => {
+    const script = fileURLToPath(new URL('../../scripts/result-schema.mjs', import.meta.url));
+    const check = spawnSync(process.execPath, [script, '--check', fileURLToPath(schemaFile)], {
+      encoding: 'utf8',
+    });
+    assert.equal(check.status, 0, check.stderr);
   });
 
   it('accepts a result without git information', async () => {

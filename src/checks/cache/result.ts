@@ -4,6 +4,7 @@
 export interface CacheRequestObservation {
   /** Who asked: `anonymous`, `user A`, `user B`. */
   as: string;
+  /** @asType integer */
   status: number;
   /** CDN status (`hit`, `miss`, `bypass`, `expired`, `stale`, `revalidated`, `dynamic`, `other`), null when no header said. */
   cdn: string | null;

@@ -10,7 +10,10 @@ export interface ContractFinding {
   code: string;
   /** The failed check in words, e.g. `Server error`. */
   check: string;
-  /** The response status of the failing case, when one came back. */
+  /**
+   * The response status of the failing case, when one came back.
+   * @asType integer
+   */
   status?: number;
   severity: 'error' | 'warning';
   /** A curl command that reproduces the case, redacted. */
@@ -23,8 +26,15 @@ export interface ContractFinding {
 export interface ContractResult {
   schema: string;
   /** Operations tested against the operations selected; from the JUnit report's test cases. */
-  operations: { tested: number; failed: number };
+  operations: {
+    /** @asType integer */
+    tested: number;
+    /** @asType integer */
+    failed: number;
+  };
+  /** @asType integer */
   max_examples: number;
+  /** @asType integer */
   max_time_s: number;
   findings: ContractFinding[];
 }

@@ -1,6 +1,6 @@
 /**
  * The `database` check's part of a result: statements per step, the plan of each
- * statement shape, and the findings (JSON Schema: `databaseReview` in result.schema.json).
+ * statement shape, and the findings (JSON Schema: `DatabaseReview` in result.schema.json, generated from this type).
  */
 import type { CommandRun } from '../result.js';
 
@@ -9,10 +9,22 @@ export interface DatabaseReview {
   dialect: 'postgresql' | 'sqlite';
   /** Whether plans were taken with EXPLAIN ANALYZE. */
   analyze: boolean;
-  /** Statements captured outside any step (start-up, other traffic); not reviewed. */
+  /**
+   * Statements captured outside any step (start-up, other traffic); not reviewed.
+   * @minimum 0
+   * @asType integer
+   */
   outside_steps: number;
   /** Row counts of the tables in `database.realistic`, with their minimums. */
-  tables: { table: string; rows: number | null; minimum: number }[];
+  tables: {
+    table: string;
+    rows: number | null;
+    /**
+     * @minimum 0
+     * @asType integer
+     */
+    minimum: number;
+  }[];
   steps: DatabaseStepStatements[];
   plans: QueryPlanReview[];
   findings: DatabaseFinding[];
@@ -23,7 +35,11 @@ export interface DatabaseReview {
     kind: 'postgresql' | 'sqlite';
     command: CommandRun;
     /** The project's own tool (`alembic current`) read the marker preflight placed in the scratch database. */
-    proof?: { marker: string; duration_ms: number };
+    proof?: {
+      marker: string;
+      /** @minimum 0 */
+      duration_ms: number;
+    };
   };
 }
 
@@ -38,17 +54,33 @@ export interface PlanChange {
 export interface DatabaseStepStatements {
   path: string;
   step: string;
+  /**
+   * @minimum 0
+   * @asType integer
+   */
   statements: number;
-  /** Distinct statement shapes. */
+  /**
+   * Distinct statement shapes.
+   * @minimum 0
+   * @asType integer
+   */
   shapes: number;
-  /** Time spent in the database, as the service measured it. */
+  /**
+   * Time spent in the database, as the service measured it.
+   * @minimum 0
+   */
   ms: number;
 }
 
 /** One statement shape (literals and parameters as `?`) and its plan. */
 export interface QueryPlanReview {
   shape: string;
+  /**
+   * @minimum 1
+   * @asType integer
+   */
   count: number;
+  /** @minimum 0 */
   total_ms: number;
   /** `path / step` of every step that ran it. */
   steps: string[];

@@ -190,7 +190,14 @@ export interface MetricsResult {
     min_blocks: number;
     confidence: number;
     /** Who sent the load, when not the built-in probe: k6 in this many processes. */
-    engine?: { name: 'k6'; segments: number };
+    engine?: {
+      name: 'k6';
+      /**
+       * @minimum 1
+       * @asType integer
+       */
+      segments: number;
+    };
   };
   sequential: SequentialSummary;
   noise: MachineNoise;

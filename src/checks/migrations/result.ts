@@ -21,7 +21,11 @@ export interface MigrationFinding {
   message: string;
   /** The statement the finding is about, when there is one. */
   sql?: string;
-  /** Its line in the revision's offline SQL (1-based). */
+  /**
+   * Its line in the revision's offline SQL (1-based).
+   * @minimum 1
+   * @asType integer
+   */
   line?: number;
   waiver?: MigrationWaiverResult;
 }
@@ -45,6 +49,7 @@ export interface MigrationRehearsalStep {
   name: string;
   command: string;
   exit_code: number | null;
+  /** @minimum 0 */
   duration_ms: number;
   status: 'pass' | 'fail';
   output_tail?: string;

@@ -37,11 +37,16 @@ export interface RequestExcerpt {
 }
 
 export interface ResponseExcerpt {
+  /** @asType integer */
   status: number;
   headers: Record<string, string>;
   /** The first bytes of the body (bounded), redacted. */
   body: string;
-  /** The full body size in bytes, as received (bounded by the capture limit). */
+  /**
+   * The full body size in bytes, as received (bounded by the capture limit).
+   * @minimum 0
+   * @asType integer
+   */
   size: number;
   truncated: boolean;
 }
@@ -49,9 +54,17 @@ export interface ResponseExcerpt {
 export interface StepResult {
   name: string;
   status: StepStatus;
+  /** @minimum 0 */
   duration_ms: number;
-  /** Time to the response headers, of the last attempt. */
+  /**
+   * Time to the response headers, of the last attempt.
+   * @minimum 0
+   */
   ttfb_ms?: number;
+  /**
+   * @minimum 0
+   * @asType integer
+   */
   attempts: number;
   flaky: boolean;
   request?: RequestExcerpt;
@@ -64,7 +77,10 @@ export interface StepResult {
   source?: SourceRef;
   /** Set on the steps of a path's `teardown` list. */
   teardown?: boolean;
-  /** When the step's first request was sent, ISO 8601 (set on steps that did not pass). */
+  /**
+   * When the step's first request was sent, ISO 8601 (set on steps that did not pass).
+   * @format date-time
+   */
   started_at?: string;
   /** The traceback in the logs that this step's request caused (linked after the run). */
   traceback?: StepTraceback;
@@ -74,6 +90,10 @@ export interface StepResult {
 export interface StepTraceback {
   /** The log source, e.g. `service`. */
   source: string;
+  /**
+   * @minimum 0
+   * @asType integer
+   */
   line?: number;
   /** The exception line, redacted. */
   exception: string;
@@ -88,6 +108,7 @@ export interface PathResult {
   rollback: string;
   status: StepStatus;
   flaky: boolean;
+  /** @minimum 0 */
   duration_ms: number;
   steps: StepResult[];
   source?: SourceRef;

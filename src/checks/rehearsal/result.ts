@@ -8,6 +8,7 @@ export interface PhasePathResult {
   name: string;
   owner: string;
   status: StepStatus;
+  /** @minimum 0 */
   duration_ms: number;
   /** The first step that failed, and why. */
   failed_step?: string;
@@ -19,11 +20,15 @@ export interface PhaseResult {
   /** `deploy`, `paths`, `rollback` or `redeploy`. */
   name: string;
   status: StepStatus;
+  /** @minimum 0 */
   duration_ms: number;
   summary: string;
   /** The deploy or rollback command, with its exit code and duration. */
   command?: CommandRun;
-  /** From the start of the command until staging's ready endpoint answered 2xx. */
+  /**
+   * From the start of the command until staging's ready endpoint answered 2xx.
+   * @minimum 0
+   */
   time_to_healthy_ms?: number;
   /** The release staging is on after this phase. */
   release?: string;
