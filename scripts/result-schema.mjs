@@ -3,7 +3,7 @@
  * schema/result.schema.json, generated from the result's TypeScript types (`RunResult` in
  * src/run/result.ts and the types it reaches: each check kind's result beside its kind), as
  * schema/plan.schema.json is from the plan's zod schema. JSDoc comments become descriptions;
- * `@format`, `@minimum`, `@minLength` tags become those keywords. The generator writes draft-07
+ * `@format`, `@minimum`, `@minLength` tags become those keywords, `@asType integer` the type. The generator writes draft-07
  * (`definitions`, tuple `items`); the file is draft 2020-12 (`$defs`, `prefixItems`).
  * Usage: node scripts/result-schema.mjs [--out FILE | --check FILE]  (npm run build writes it)
  */
@@ -15,7 +15,7 @@ import { createGenerator } from 'ts-json-schema-generator';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 /** The result's JSON Schema, as an object. */
-export function generateResultSchema() {
+function generateResultSchema() {
   const config = {
     path: join(root, 'src/run/result.ts'),
     tsconfig: join(root, 'tsconfig.json'),

@@ -3,6 +3,7 @@
  * from the command line), the GitHub Actions reporter, and the `tag` check after the verdict
  * (`--tag [VERSION]`, `--push`).
  */
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { closest, distance } from 'fastest-levenshtein';
 import type { LoadedPlan } from '../plan/load.js';
@@ -195,8 +196,7 @@ export async function planFileFor(file: string, flags: CollectionFlags = {}): Pr
   return out;
 }
 
-async function isFile(file: string): Promise<boolean> {
-  const { stat } = await import('node:fs/promises');
+function isFile(file: string): Promise<boolean> {
   return stat(file).then(
     (s) => s.isFile(),
     () => false,

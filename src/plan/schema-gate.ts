@@ -9,8 +9,6 @@
  */
 import { z } from 'zod';
 
-export type { Gate } from './gate.js';
-
 const EnvName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name');
 
 export const WhenSpec = z.strictObject({

@@ -41,6 +41,7 @@ async function readFacts(cwd: string): Promise<GitFacts | null> {
       cwd,
       timeout: 10_000,
       maxBuffer: 64 * 1024 * 1024,
+      // `status` takes no index lock to refresh stat data: preflight writes nothing into the repository.
       env: { ...process.env, GIT_OPTIONAL_LOCKS: '0' },
     });
     const [status = '', prefix = '', describe = '', lastTag = '', since = ''] = stdout.split('\0');
@@ -71,8 +72,8 @@ export interface GitInfoOptions {
  * Git facts for the directory, or null when it is not in a git work tree. One scope: the
  * commit, `describe`, "dirty" and the uncommitted files are the whole repository's (untracked
  * files that are not ignored count, preflight's own outputs do not); `files_touched` are those
- * under the plan's directory (`plan_dir`, from the repository root). At most six git processes
- * (every run pays for them), run in parallel.
+ * under the plan's directory (`plan_dir`, from the repository root). Every run pays for it: one
+ * shell running six git commands (FACTS_SCRIPT).
  */
 export async function readGitInfo(cwd: string, options: GitInfoOptions = {}): Promise<GitInfo | null> {
   const facts = await readFacts(cwd);

@@ -174,7 +174,7 @@ async function waitReady(handle: ServiceHandle, ready: Readiness, o: WaitOptions
     }
     attempts++;
     // Through the run's dispatcher, as the steps go: a plain-http service is asked on the lean
-    // transport (undici stays unloaded) and the connection is kept for the first step.
+    // transport (undici stays unloaded), in the pool the steps then use.
     const sent = await sendRequest(
       { method: ready.method, url: target, headers: {} },
       { dispatcher: o.dispatcher, timeoutMs: 2000, bodyLimit: 64 * 1024, signal: o.signal },
@@ -190,8 +190,9 @@ async function waitReady(handle: ServiceHandle, ready: Readiness, o: WaitOptions
           return fiveXxNote(ready, status);
       }
     } else if (sent.kind === 'error') {
+      // The transport's own code (ECONNREFUSED), else preflight's (STEP_TIMEOUT): short, and never the URL.
       const code = (sent.cause as { code?: unknown } | undefined)?.code;
-      last = typeof code === 'string' ? code : sent.error.message;
+      last = typeof code === 'string' ? code : sent.error.code;
     }
     await sleep(Math.min(pause, Math.max(0, deadline - performance.now())));
     // A service that is starting (refused) is polled often; one that answers 5xx less so.
