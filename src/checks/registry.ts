@@ -3,7 +3,7 @@
  * check kinds (each kind's folder exports its descriptor from `kind.ts`); listing and building
  * iterate it, so adding a kind touches its folder and this list only.
  */
-import type { Plan } from '../plan/schema.js';
+import type { Plan } from '../plan/spec.js';
 import { cacheCheck } from './cache/kind.js';
 import { commandChecks } from './command/kind.js';
 import { configCheck } from './config/kind.js';
@@ -20,7 +20,7 @@ import type { CheckDefinition } from './types.js';
 export type { CheckSelection } from './kind.js';
 
 /** Every check kind, in the order their checks are listed. */
-export const CHECK_KINDS: readonly CheckKind[] = [
+export const CHECK_KINDS = [
   commandChecks,
   pathsCheck,
   cacheCheck,
@@ -31,7 +31,7 @@ export const CHECK_KINDS: readonly CheckKind[] = [
   configCheck,
   rehearsalCheck,
   logsCheck,
-];
+] as const satisfies readonly CheckKind[];
 
 export class SelectionError extends Error {
   readonly code = 'USAGE_UNKNOWN_CHECK';

@@ -3,7 +3,7 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { planJsonSchema } from '../plan/schema.js';
+import { planJsonSchema } from '../plan/spec.js';
 import { EXIT } from './exit-codes.js';
 
 /** Print or write the plan's JSON Schema. */

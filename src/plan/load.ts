@@ -7,10 +7,10 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Diagnostic } from './diagnostic.js';
 import { PlanError, PlanNotFoundError } from './load-errors.js';
-import { type Plan, PlanSpec } from './schema.js';
 import { issuesToDiagnostics } from './schema-errors.js';
 import { checkSemantics } from './semantics.js';
 import type { SourceRef } from './source-ref.js';
+import { type ComposedPlan, type Plan, registryPlan } from './spec.js';
 import { toPlanData } from './yaml-data.js';
 import { type PathKey, YamlSource } from './yaml-source.js';
 
@@ -40,8 +40,17 @@ export async function loadPlan(file: string, displayName = file): Promise<Loaded
   return parsePlan(text, { file: path.resolve(file), displayName });
 }
 
-/** Validate plan text. `displayName` is the file name shown in diagnostics. */
-export function parsePlan(text: string, options: { file: string; displayName: string }): LoadedPlan {
+export interface ParseOptions {
+  file: string;
+  /** The file name shown in diagnostics. */
+  displayName: string;
+  /** The plan's schema and kinds' semantics (default: those of the registry's kinds). */
+  composed?: ComposedPlan | undefined;
+}
+
+/** Validate plan text. */
+export function parsePlan(text: string, options: ParseOptions): LoadedPlan {
+  const composed = options.composed ?? registryPlan;
   const source = new YamlSource(options.displayName, text);
   const syntax = source.syntaxDiagnostics();
   // Later syntax errors mostly follow from the first; showing hundreds of them hides it.
@@ -69,13 +78,17 @@ export function parsePlan(text: string, options: { file: string; displayName: st
       text,
     );
   }
-  const parsed = PlanSpec.safeParse(data, { reportInput: true });
+  const parsed = composed.spec.safeParse(data, { reportInput: true });
   if (!parsed.success)
-    throw new PlanError(sortDiagnostics(issuesToDiagnostics(parsed.error.issues, source, data)), text);
-  const semantic = sortDiagnostics(checkSemantics(parsed.data, source));
+    throw new PlanError(
+      sortDiagnostics(issuesToDiagnostics(parsed.error.issues, source, data, composed.jsonSchema)),
+      text,
+    );
+  const plan = parsed.data as Plan;
+  const semantic = sortDiagnostics([...checkSemantics(plan, source), ...composed.semantics(plan, source)]);
   if (semantic.some((d) => d.severity === 'error')) throw new PlanError(semantic, text);
   return {
-    plan: parsed.data,
+    plan,
     file: options.file,
     dir: path.dirname(options.file),
     hash: createHash('sha256').update(text).digest('hex').slice(0, 16),

@@ -4,7 +4,6 @@
 import { closest, distance } from 'fastest-levenshtein';
 import type { z } from 'zod';
 import type { Diagnostic } from './diagnostic.js';
-import { planJsonSchema } from './schema.js';
 import type { PathKey, YamlSource } from './yaml-source.js';
 
 type Issue = z.core.$ZodIssue;
@@ -15,13 +14,23 @@ export function issuesToDiagnostics(
   issues: readonly Issue[],
   source: YamlSource,
   data: unknown,
+  planSchema: () => JsonSchema,
 ): Diagnostic[] {
   const out: Diagnostic[] = [];
-  for (const issue of issues) out.push(...issueToDiagnostics(issue, [], source, data));
+  const where = { source, data, planSchema };
+  for (const issue of issues) out.push(...issueToDiagnostics(issue, [], where));
   return out;
 }
 
-function issueToDiagnostics(issue: Issue, base: PathKey[], source: YamlSource, data: unknown): Diagnostic[] {
+/** What an issue is read against: the plan's text and data, and its JSON Schema (for known keys). */
+interface IssueSite {
+  source: YamlSource;
+  data: unknown;
+  planSchema: () => JsonSchema;
+}
+
+function issueToDiagnostics(issue: Issue, base: PathKey[], site: IssueSite): Diagnostic[] {
+  const { source, data } = site;
   const path = [...base, ...(issue.path as PathKey[])];
   const where = describePath(path, data);
   const at = (
@@ -40,7 +49,7 @@ function issueToDiagnostics(issue: Issue, base: PathKey[], source: YamlSource, d
   switch (issue.code) {
     case 'unrecognized_keys':
       return issue.keys.map((key) => {
-        const known = knownKeys(path);
+        const known = knownKeys(site.planSchema(), path);
         const suggestion = suggest(key, known);
         const hint = suggestion
           ? `did you mean "${suggestion}"?`
@@ -71,7 +80,7 @@ function issueToDiagnostics(issue: Issue, base: PathKey[], source: YamlSource, d
       ];
     }
     case 'invalid_union':
-      return unionDiagnostics(issue, path, source, data);
+      return unionDiagnostics(issue, path, site);
     case 'invalid_value':
       return [
         at(
@@ -100,12 +109,12 @@ function issueToDiagnostics(issue: Issue, base: PathKey[], source: YamlSource, d
 function unionDiagnostics(
   issue: Extract<Issue, { code: 'invalid_union' }>,
   path: PathKey[],
-  source: YamlSource,
-  data: unknown,
+  site: IssueSite,
 ): Diagnostic[] {
+  const { source, data } = site;
   const branches = issue.errors.filter((b) => b.length > 0);
   const deep = branches.find((b) => b.every((i) => i.path.length > 0 || i.code === 'unrecognized_keys'));
-  if (deep) return deep.flatMap((i) => issueToDiagnostics(i, path, source, data));
+  if (deep) return deep.flatMap((i) => issueToDiagnostics(i, path, site));
   const expected = [...new Set(branches.flatMap((b) => b.map(describeExpected)))].join(' or ');
   const input = branches[0]?.[0]?.input;
   return [
@@ -140,12 +149,8 @@ function describeExpected(issue: Issue): string {
   return issue.message;
 }
 
-let root: JsonSchema | undefined;
-
-/** The keys allowed in the object at `path`, read from the plan's JSON Schema (made once). */
-export function knownKeys(path: readonly PathKey[]): string[] {
-  root ??= planJsonSchema();
-  const schema = root;
+/** The keys allowed in the object at `path`, read from the plan's JSON Schema. */
+function knownKeys(schema: JsonSchema, path: readonly PathKey[]): string[] {
   const objectBranch = (n: JsonSchema | undefined) => objectBranchOf(schema, n);
   let node: JsonSchema | undefined = schema;
   for (const key of path) {

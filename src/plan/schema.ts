@@ -1,16 +1,14 @@
 /**
- * The plan schema: the single source of truth for `preflight.yaml`.
- * Types, validation and the published JSON Schema are all derived from it.
+ * The plan schema's parts: the plan's own keys (`PlanBase`) and the building blocks the check
+ * kinds' sections use (steps, requests, matchers, durations). src/plan/spec.ts composes them with
+ * each kind's section into the single source of truth for `preflight.yaml`.
  */
 import { z } from 'zod';
 import { AuthRef, authSpec } from './schema-auth.js';
 import { cacheSpec } from './schema-cache.js';
 import { contractSpec } from './schema-contract.js';
-import { DatabaseSpec } from './schema-database.js';
 import { durationSpec } from './schema-duration.js';
 import { GateKeys } from './schema-gate.js';
-import { LogsSpec } from './schema-logs.js';
-import { MetricsSpec } from './schema-metrics.js';
 import { stagingSpec } from './schema-staging.js';
 
 /** A duration: a number of milliseconds, or a string such as `500ms`, `30s`, `2m`. */
@@ -260,7 +258,11 @@ export const StagingSpec = stagingSpec({ duration: DurationSpec, ready: ReadySpe
 /** The `auth` section: named users and how each gets its token (schema-auth.ts). */
 export const AuthSpec = authSpec({ request: RequestSpec });
 
-export const PlanSpec = z.strictObject({
+/**
+ * The plan's own keys: what every plan has whatever checks it asks for. Each check kind adds
+ * its keys (its `plan.ts`); src/plan/spec.ts composes the two into the plan's schema.
+ */
+export const PlanBase = z.strictObject({
   $schema: z.string().optional(),
   version: z.literal(1),
   service: ServiceSpec,
@@ -273,23 +275,12 @@ export const PlanSpec = z.strictObject({
   auth: AuthSpec.optional().describe(
     'users whose bearer tokens the critical paths send (fetched once per pass)',
   ),
-  checks: z.record(z.string().regex(/^[a-z][a-z0-9_-]*$/), CommandCheckSpec).optional(),
-  paths: PathsSettingsSpec.optional(),
-  critical_paths: z.array(CriticalPathSpec).optional(),
   assumptions: z.array(z.string()).optional(),
   release: z.strictObject({ tag: z.string().default('v{version}') }).optional(),
   record: z.strictObject({ dir: z.string().default('launches/') }).optional(),
-  metrics: MetricsSpec.optional().describe('before/after load measurement against a baseline'),
-  cache: CacheSpec.optional().describe('cache behaviour through the CDN, and the cache-leak probe'),
-  contract: ContractSpec.optional().describe('contract fuzzing of the OpenAPI document with Schemathesis'),
-  staging: StagingSpec.optional().describe('deploy and rollback rehearsal on staging, and its configuration'),
-  logs: LogsSpec.optional().describe('logs read by the logs check: the service output, files, commands'),
-  database: DatabaseSpec.optional().describe(
-    'query review on the critical paths, realistic data, migration safety',
-  ),
 });
 
-export type Plan = z.output<typeof PlanSpec>;
+export type { Plan } from './spec.js';
 export type ServiceConfig = z.output<typeof ServiceSpec>;
 export type CriticalPath = z.output<typeof CriticalPathSpec>;
 export type Step = z.output<typeof StepSpec>;
@@ -310,18 +301,3 @@ export type AuthUser = AuthConfig['users'][string];
 export type ContractConfig = z.output<typeof ContractSpec>;
 
 export { toMs } from './duration.js';
-
-/** The JSON Schema of the plan, for editors (`# yaml-language-server: $schema=...`). */
-export function planJsonSchema(): Record<string, unknown> {
-  const schema = z.toJSONSchema(PlanSpec, {
-    io: 'input',
-    // A schema used in several places (a step, a matcher) once, under $defs: 80 KB, not 800.
-    reused: 'ref',
-    unrepresentable: 'any',
-    // A bigint is how a YAML integer beyond 2^53 arrives: an integer to an editor.
-    override: (ctx) => {
-      if (ctx.zodSchema._zod.def.type === 'bigint') ctx.jsonSchema.type = 'integer';
-    },
-  }) as Record<string, unknown>;
-  return { ...schema, $id: 'https://preflight.dev/schema/plan.json', title: 'preflight plan' };
-}

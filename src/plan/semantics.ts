@@ -112,31 +112,12 @@ export function checkSemantics(plan: Plan, source: YamlSource): Diagnostic[] {
       for (const name of namesSetAfter(step)) known.add(name);
     });
   });
-  if (plan.database?.realistic_shortfall === 'warn')
-    error(
-      ['database', 'realistic_shortfall'],
-      'PLAN_UNSUPPORTED',
-      'realistic_shortfall: warn is no longer supported: a query review on less data than database.realistic asks for is not a pass',
-      'fill a scratch database with database.seed (a command that inserts realistic volumes), or lower database.realistic',
-    );
   out.push(...checkAuthReferences(plan, source));
   out.push(...findTodoPlaceholders(plan, source));
   out.push(...checkJsonPaths(plan, source));
   walkPlanStrings(plan, [], (text, at) => {
     for (const problem of templateProblems(text)) error(at, problem.code, problem.message, problem.hint);
   });
-  const checkIds = new Set(Object.keys(plan.checks ?? {}));
-  for (const [id, check] of Object.entries(plan.checks ?? {})) {
-    (check.needs ?? []).forEach((need, i) => {
-      if (need !== 'service' && need !== 'paths' && !checkIds.has(need))
-        error(
-          ['checks', id, 'needs', i],
-          'PLAN_UNKNOWN_CHECK',
-          `check "${id}" needs "${need}", which is not a check`,
-          `known: ${[...checkIds, 'paths', 'service'].join(', ')}`,
-        );
-    });
-  }
   return out;
 }
 

@@ -1,7 +1,8 @@
 /**
  * The check registry is a list of kinds: every kind's folder under src/checks/ has a kind.ts
  * whose descriptor is in the list, and a new kind (a fixture written for this test, one
- * folder) is listed, built and run by adding it to the list, nothing else.
+ * folder) is in the plan's schema, its JSON Schema and its type, is validated, listed, built
+ * and run by adding it to the list, nothing else.
  */
 import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
@@ -10,21 +11,37 @@ import { describe, it } from 'node:test';
 import type { CheckKind } from '../../src/checks/kind.js';
 import { buildChecks, CHECK_KINDS, listCheckIds } from '../../src/checks/registry.js';
 import type { CheckContext } from '../../src/checks/types.js';
-import { parsePlan } from '../../src/plan/load.js';
+import { PlanError, parsePlan } from '../../src/plan/load.js';
+import { type ComposedPlan, composePlan } from '../../src/plan/spec.js';
 import { runGraph } from '../../src/run/scheduler.js';
 import { greetingCheck } from '../fixtures/kinds/greeting/kind.js';
 
-const plan = (greeting: string) =>
-  parsePlan(
-    [
-      'version: 1',
-      'service: { name: demo, owner: team, url: "http://127.0.0.1:9" }',
-      `variables: { greeting: ${JSON.stringify(greeting)} }`,
-      'checks:',
-      '  lint: { run: "true" }',
-    ].join('\n'),
-    { file: 'plan.yaml', displayName: 'plan.yaml' },
-  ).plan;
+const withGreeting = await composePlan([...CHECK_KINDS, greetingCheck]);
+
+const planText = (greeting: string) =>
+  [
+    'version: 1',
+    'service: { name: demo, owner: team, url: "http://127.0.0.1:9" }',
+    `greeting: ${JSON.stringify(greeting)}`,
+    'checks:',
+    '  lint: { run: "true" }',
+  ].join('\n');
+
+const parse = (text: string, composed?: ComposedPlan) =>
+  parsePlan(text, { file: 'plan.yaml', displayName: 'plan.yaml', composed }).plan;
+
+const plan = (greeting: string) => parse(planText(greeting), withGreeting);
+
+/** The diagnostics of a plan that does not load. */
+function problems(text: string, composed?: ComposedPlan) {
+  try {
+    parse(text, composed);
+  } catch (error) {
+    if (error instanceof PlanError) return error.diagnostics;
+    throw error;
+  }
+  assert.fail('the plan loaded');
+}
 
 async function run(kinds: readonly CheckKind[], greeting: string) {
   const checks = await buildChecks(plan(greeting), {}, kinds);
@@ -71,8 +88,34 @@ describe('check kinds', () => {
     assert.equal(empty.results[0]?.findings?.[0]?.rule, 'empty-greeting');
   });
 
+  it("a new kind's plan key is in the schema, the JSON Schema and validation", () => {
+    assert.equal((plan('hello') as { greeting?: unknown }).greeting, 'hello');
+    const properties = withGreeting.jsonSchema().properties as Record<string, { description?: string }>;
+    assert.equal(properties.greeting?.description, 'what the greeting check says');
+    const typo = problems(planText('hello').replace('greeting:', 'greting:'), withGreeting);
+    assert.equal(typo[0]?.code, 'PLAN_UNKNOWN_KEY');
+    assert.equal(typo[0]?.hint, 'did you mean "greeting"?');
+    const wrongType = problems(planText('hello').replace('"hello"', '[1, 2]'), withGreeting);
+    assert.equal(wrongType[0]?.line, 3);
+    const twoLines = problems(planText('hello\nthere'), withGreeting);
+    assert.deepEqual(
+      twoLines.map((d) => [d.code, d.line]),
+      [['GREETING_LINES', 3]],
+    );
+  });
+
+  it('two kinds cannot own the same plan key', async () => {
+    await assert.rejects(composePlan([...CHECK_KINDS, greetingCheck, greetingCheck]), /"greeting".*already/);
+  });
+
   it('a kind not in the list is not there', async () => {
-    assert.deepEqual(listCheckIds(plan('hello')), [{ id: 'lint', kind: 'lint' }]);
+    const unknown = problems(planText('hello'));
+    assert.deepEqual(
+      unknown.map((d) => [d.code, d.message]),
+      [['PLAN_UNKNOWN_KEY', 'unknown key "greeting"']],
+    );
+    const withoutKey = parse(planText('hello').replace(/^greeting:.*$/m, ''));
+    assert.deepEqual(listCheckIds(withoutKey), [{ id: 'lint', kind: 'lint' }]);
     assert.deepEqual((await run(CHECK_KINDS, 'hello')).ids, ['lint']);
   });
 

@@ -10,7 +10,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { parse } from 'yaml';
 import { parsePlan } from '../../src/plan/load.js';
-import { planJsonSchema } from '../../src/plan/schema.js';
+import { planJsonSchema } from '../../src/plan/spec.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const PLANS = [

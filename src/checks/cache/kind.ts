@@ -1,8 +1,10 @@
 /** `cache`: what the CDN or proxy in front of the service caches. */
 import type { CheckKind } from '../kind.js';
+import type { section } from './plan.js';
 
-export const cacheCheck: CheckKind = {
+export const cacheCheck: CheckKind<typeof section> = {
   section: 'cache',
+  plan: () => import('./plan.js').then((m) => m.cachePlan),
   instances: (plan) => (plan.cache ? [{ id: 'cache', kind: 'cache' }] : []),
   define: async (plan, { selection }) => {
     if (!plan.cache) return [];

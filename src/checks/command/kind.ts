@@ -1,6 +1,7 @@
 /** `checks.<id>`: ruff (`lint`), pytest (`unit`) and any other command. */
 import type { CommandCheck } from '../../plan/schema.js';
 import type { CheckKind } from '../kind.js';
+import type { section } from './plan.js';
 
 /** The kind shown for a command check: its id when well known, else by its parser. */
 export function commandKind(id: string, spec: CommandCheck): string {
@@ -10,8 +11,9 @@ export function commandKind(id: string, spec: CommandCheck): string {
   return 'command';
 }
 
-export const commandChecks: CheckKind = {
+export const commandChecks: CheckKind<typeof section> = {
   section: 'checks',
+  plan: () => import('./plan.js').then((m) => m.commandPlan),
   instances: (plan) =>
     Object.entries(plan.checks ?? {}).map(([id, spec]) => ({ id, kind: commandKind(id, spec) })),
   define: async (plan) => {

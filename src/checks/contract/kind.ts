@@ -1,8 +1,10 @@
 /** `contract`: Schemathesis against the OpenAPI document, after the paths and the database review. */
 import type { CheckKind } from '../kind.js';
+import type { section } from './plan.js';
 
-export const contractCheck: CheckKind = {
+export const contractCheck: CheckKind<typeof section> = {
   section: 'contract',
+  plan: () => import('./plan.js').then((m) => m.contractPlan),
   instances: (plan) => (plan.contract ? [{ id: 'contract', kind: 'contract' }] : []),
   define: async (plan, { has }) => {
     if (!plan.contract) return [];

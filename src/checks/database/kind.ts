@@ -1,8 +1,10 @@
 /** `database.capture`: the queries of the critical paths, their plans, on realistic data. */
 import type { CheckKind } from '../kind.js';
+import type { section } from './plan.js';
 
-export const databaseCheck: CheckKind = {
+export const databaseCheck: CheckKind<typeof section> = {
   section: 'database.capture',
+  plan: () => import('./plan.js').then((m) => m.databasePlan),
   instances: (plan) => (plan.database?.capture ? [{ id: 'database', kind: 'database' }] : []),
   define: async (plan) => {
     if (!plan.database?.capture) return [];

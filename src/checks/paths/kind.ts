@@ -1,8 +1,10 @@
 /** `critical_paths`: every path against the running service (`--shard i/n` keeps every n-th). */
 import type { CheckKind } from '../kind.js';
+import type { section } from './plan.js';
 
-export const pathsCheck: CheckKind = {
+export const pathsCheck: CheckKind<typeof section> = {
   section: 'critical_paths',
+  plan: () => import('./plan.js').then((m) => m.pathsPlan),
   instances: (plan) => ((plan.critical_paths?.length ?? 0) > 0 ? [{ id: 'paths', kind: 'paths' }] : []),
   define: async (plan, { selection }) => {
     const paths = (plan.critical_paths ?? []).map((path, index) => ({ path, index }));

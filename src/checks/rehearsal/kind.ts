@@ -4,9 +4,11 @@
  * `staging.every_run`.
  */
 import type { CheckKind } from '../kind.js';
+import type { section } from './plan.js';
 
-export const rehearsalCheck: CheckKind = {
+export const rehearsalCheck: CheckKind<typeof section> = {
   section: 'staging.deploy',
+  plan: () => import('./plan.js').then((m) => m.rehearsalPlan),
   instances: (plan) => (plan.staging?.deploy ? [{ id: 'rehearsal', kind: 'rehearsal' }] : []),
   define: async (plan, { selection }) => {
     const staging = plan.staging;
