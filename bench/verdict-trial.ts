@@ -14,7 +14,7 @@ import { type CriticalPath, CriticalPathSpec } from '../src/plan/schema.js';
 import type { MetricsConfig } from '../src/plan/schema-metrics.js';
 import type { TemplateScope } from '../src/plan/template.js';
 import { createProbeDispatcher } from '../src/probe/dispatcher.js';
-import { ManagedProcess } from '../src/run/process.js';
+import { ManagedProcess } from '../src/process/process.js';
 import { Redactor } from '../src/secrets/redactor.js';
 
 const SERVER = path.join(path.dirname(fileURLToPath(import.meta.url)), 'delay-server.mjs');

@@ -20,8 +20,8 @@ import type { CriticalPath, Duration, Plan } from '../../plan/schema.js';
 import { type MetricsConfig, toRate } from '../../plan/schema-metrics.js';
 import type { TemplateScope } from '../../plan/template.js';
 import { createProbeDispatcher } from '../../probe/dispatcher.js';
-import { passScope } from '../../run/pass.js';
 import { Redactor } from '../../secrets/redactor.js';
+import { passScope } from '../pass.js';
 import type { CheckContext, CheckDefinition, CheckOutcome } from '../types.js';
 import type { MetricComparison, MetricsBlock } from './result.js';
 

@@ -3,7 +3,7 @@
  */
 import { runCriticalPath } from '../../http/run-path.js';
 import type { CriticalPath, PathsSettings } from '../../plan/schema.js';
-import { newPass } from '../../run/pass.js';
+import { newPass } from '../pass.js';
 import type { CoverageItem } from '../result.js';
 import type { CheckContext, CheckDefinition, CheckOutcome } from '../types.js';
 import { listPathNames, type PathResult } from './result.js';
