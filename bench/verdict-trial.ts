@@ -6,8 +6,8 @@
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { decideMetricsOutcome } from '../src/checks/metrics/outcome.js';
 import type { MetricComparison, MetricsResult } from '../src/checks/metrics/result.js';
-import { decideMetricsOutcome } from '../src/metrics/judge.js';
 import { compareSoFar, type LookSettings, measureSequentially } from '../src/metrics/look.js';
 import { buildMetricsResult, confidenceOf, thresholdsOf } from '../src/metrics/result.js';
 import { type CriticalPath, CriticalPathSpec } from '../src/plan/schema.js';

@@ -10,7 +10,6 @@ import { engineFor } from '../../metrics/engine.js';
 import { MetricsError } from '../../metrics/errors.js';
 import { resolveBaseline } from '../../metrics/git-baseline.js';
 import type { InterleaveOptions, MeasureProgress } from '../../metrics/interleave.js';
-import { decideMetricsOutcome } from '../../metrics/judge.js';
 import { compareSoFar, type LookSettings, measureSequentially } from '../../metrics/look.js';
 import { type RecordedBaseline, readRecordedBaseline } from '../../metrics/recorded.js';
 import { buildMetricsResult, confidenceOf, thresholdsOf } from '../../metrics/result.js';
@@ -23,6 +22,7 @@ import { createProbeDispatcher } from '../../probe/dispatcher.js';
 import { Redactor } from '../../secrets/redactor.js';
 import { passScope } from '../pass.js';
 import type { CheckContext, CheckDefinition, CheckOutcome } from '../types.js';
+import { decideMetricsOutcome } from './outcome.js';
 import type { MetricComparison, MetricsBlock } from './result.js';
 
 /** What `preflight compare` (or a caller of the library) changes in `metrics`. */
