@@ -16,8 +16,8 @@ import { runCriticalPath } from '../src/http/run-path.js';
 import { loadPlan } from '../src/plan/load.js';
 import type { CriticalPath } from '../src/plan/schema.js';
 import { renderTemplate, type TemplateScope } from '../src/plan/template.js';
-import { runCommand } from '../src/run/process.js';
-import { type ServiceHandle, startService } from '../src/run/service.js';
+import { runCommand } from '../src/process/process.js';
+import { type ServiceHandle, startService } from '../src/process/service.js';
 import { Redactor } from '../src/secrets/redactor.js';
 
 const rounds = Number(process.argv[2] ?? 30);

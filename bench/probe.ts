@@ -14,7 +14,7 @@ import { createProbeDispatcher } from '../src/probe/dispatcher.js';
 import { runMaxRate } from '../src/probe/max-rate.js';
 import { runProbe } from '../src/probe/probe.js';
 import { summarizeRecords } from '../src/probe/recorder.js';
-import { ManagedProcess, runCommand } from '../src/run/process.js';
+import { ManagedProcess, runCommand } from '../src/process/process.js';
 import { Redactor } from '../src/secrets/redactor.js';
 
 const seconds = Number(process.argv[2] ?? 5);

@@ -11,7 +11,7 @@ import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { killAllGroupsSync } from '../src/run/process.js';
+import { killAllGroupsSync } from '../src/process/process.js';
 import { benchAccuracy } from './lib/accuracy.js';
 import type { BenchContext } from './lib/context.js';
 import { benchFlow } from './lib/flow.js';

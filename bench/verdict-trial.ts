@@ -6,15 +6,15 @@
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { decideMetricsOutcome } from '../src/checks/metrics/outcome.js';
 import type { MetricComparison, MetricsResult } from '../src/checks/metrics/result.js';
-import { decideMetricsOutcome } from '../src/metrics/judge.js';
 import { compareSoFar, type LookSettings, measureSequentially } from '../src/metrics/look.js';
 import { buildMetricsResult, confidenceOf, thresholdsOf } from '../src/metrics/result.js';
 import { type CriticalPath, CriticalPathSpec } from '../src/plan/schema.js';
 import type { MetricsConfig } from '../src/plan/schema-metrics.js';
 import type { TemplateScope } from '../src/plan/template.js';
 import { createProbeDispatcher } from '../src/probe/dispatcher.js';
-import { ManagedProcess } from '../src/run/process.js';
+import { ManagedProcess } from '../src/process/process.js';
 import { Redactor } from '../src/secrets/redactor.js';
 
 const SERVER = path.join(path.dirname(fileURLToPath(import.meta.url)), 'delay-server.mjs');

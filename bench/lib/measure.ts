@@ -5,7 +5,7 @@
  */
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { runCommand } from '../../src/run/process.js';
+import { runCommand } from '../../src/process/process.js';
 import { GNU_TIME } from './tools.js';
 
 export interface Measured {

@@ -13,7 +13,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { ddlTarget, splitStatements } from '../../src/checks/migrations/statements.js';
-import { runCommand } from '../../src/run/process.js';
+import { runCommand } from '../../src/process/process.js';
 import type { BenchContext } from './context.js';
 import { alternate, measureCommand, medianRatio, medians } from './measure.js';
 import { errorRows, type Row, target } from './table.js';

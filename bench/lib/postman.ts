@@ -6,7 +6,7 @@
  */
 import { join } from 'node:path';
 import { Agent } from 'undici';
-import { startService } from '../../src/run/service.js';
+import { startService } from '../../src/process/service.js';
 import { type BenchContext, CLI } from './context.js';
 import { alternate, type Measured, measureCommand, medianRatio, medians } from './measure.js';
 import type { Row } from './table.js';

@@ -1,5 +1,5 @@
 /** The bench's own servers: the trivial Node server and the one-worker uvicorn FastAPI app. */
-import { ManagedProcess, runCommand } from '../../src/run/process.js';
+import { ManagedProcess, runCommand } from '../../src/process/process.js';
 import { VENV_BIN } from './tools.js';
 
 export interface BenchServer {

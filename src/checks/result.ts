@@ -106,13 +106,6 @@ export interface CoverageItem {
   detail?: string;
 }
 
-/**
- * The error code of a blocking check that ran but covered less than the plan asked: the
- * verdict is NO-GO (exit 1), not "could not run" (exit 3). Every other error code of a
- * blocking check means preflight could not run it.
- */
-export const INCOMPLETE_COVERAGE = 'INCOMPLETE_COVERAGE';
-
 export interface CheckResult {
   /** @minLength 1 */
   id: string;

@@ -4,10 +4,10 @@
 import type { Dispatcher } from 'undici';
 import type { LoadedPlan } from '../plan/load.js';
 import type { TemplateScope } from '../plan/template.js';
-import type { RunResult } from '../run/result.js';
-import type { ServiceHandle } from '../run/service.js';
+import type { ServiceHandle } from '../process/service.js';
 import type { Redactor } from '../secrets/redactor.js';
-import type { StepResult } from './paths/result.js';
+import type { MetricsResult } from './metrics/result.js';
+import type { PathResult, StepResult } from './paths/result.js';
 import type { CheckResult, CheckStatus } from './result.js';
 
 /** What a check may use while it runs. */
@@ -31,7 +31,10 @@ export interface CheckContext {
  * The fields of the run-level result a check fills besides its own entry in `checks`: the
  * `paths` check's path results (`paths`), the `metrics` check's comparison (`metrics`).
  */
-export type RunLevelResults = Partial<Pick<RunResult, 'paths' | 'metrics'>>;
+export interface RunLevelResults {
+  paths?: PathResult[];
+  metrics?: MetricsResult;
+}
 
 /** What a check's run returns; the scheduler adds id, kind, blocking and duration. */
 export type CheckOutcome = Omit<CheckResult, 'id' | 'kind' | 'blocking' | 'duration_ms' | 'status'> & {

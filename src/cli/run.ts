@@ -4,8 +4,8 @@
 import path from 'node:path';
 import { SelectionError } from '../checks/registry.js';
 import type { LoadedPlan } from '../plan/load.js';
+import { killAllGroupsSync } from '../process/process.js';
 import type { Reporter } from '../report/reporter.js';
-import { killAllGroupsSync } from '../run/process.js';
 import type { Invocation, RunResult } from '../run/result.js';
 import { runPlan } from '../run/run.js';
 import { Redactor } from '../secrets/redactor.js';

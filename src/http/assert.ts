@@ -4,10 +4,10 @@
  * AssertionFailure with what was expected, what came, and a sentence saying so.
  */
 import type { AssertionFailure } from '../checks/paths/result.js';
+import { queryJsonPath } from '../json/json-path.js';
 import { toResultValue } from '../json/lossless.js';
 import type { Matcher, StepExpect } from '../plan/schema.js';
 import { describeValue } from './describe-value.js';
-import { queryJsonPath } from './json-path.js';
 import { type MatcherFailure, type MatchOptions, matchValue, toRegExp } from './matcher.js';
 import type { ReceivedResponse } from './response.js';
 import { validateSchema, valueAtPointer } from './schema-check.js';

@@ -5,12 +5,12 @@
  * that are secret (by flag, by name, or by where they came from) are registered for redaction.
  */
 import type { AssertionFailure } from '../checks/paths/result.js';
+import { queryJsonPath } from '../json/json-path.js';
 import { CAPTURE_SOURCES } from '../plan/capture-sources.js';
 import type { Capture } from '../plan/schema.js';
 import { renderTemplate, TemplateError, type TemplateScope } from '../plan/template.js';
 import { isSecretHeader } from '../secrets/names.js';
 import { cookieFromSetCookie, type PathCookies } from './cookies.js';
-import { queryJsonPath } from './json-path.js';
 import { toRegExp } from './matcher.js';
 import { conditionsAllow } from './named-assertions.js';
 import type { ReceivedResponse } from './response.js';

@@ -4,11 +4,12 @@
  * `compare --engine k6` does.
  */
 import path from 'node:path';
-import type { CheckContext } from '../checks/types.js';
 import { findK6, K6_INSTALL_HINT } from '../ecosystem/k6/binary.js';
 import { toMs } from '../plan/duration.js';
 import type { CriticalPath, Plan } from '../plan/schema.js';
 import type { MetricsConfig } from '../plan/schema-metrics.js';
+import type { TemplateScope } from '../plan/template.js';
+import type { Redactor } from '../secrets/redactor.js';
 import { MetricsError } from './errors.js';
 import { type BlockEngine, createK6Engine } from './k6-engine.js';
 
@@ -21,8 +22,19 @@ export interface EngineChoice {
   rate: number;
 }
 
+/**
+ * What the engine needs of the run it measures for: the plan's file, the run's directory, the
+ * template scope and the redactor (a check's context has all four).
+ */
+export interface EngineRun {
+  loaded: { dir: string; file: string };
+  runDir: string;
+  scope: (serviceUrl: string) => TemplateScope;
+  redactor: Redactor;
+}
+
 /** The k6 engine when asked for (throws METRICS_K6_MISSING without k6), else undefined. */
-export async function engineFor(c: EngineChoice, ctx: CheckContext): Promise<BlockEngine | undefined> {
+export async function engineFor(c: EngineChoice, ctx: EngineRun): Promise<BlockEngine | undefined> {
   if ((c.overrides.engine ?? c.config.engine) !== 'k6') return undefined;
   const k6 = await findK6(ctx.loaded.dir);
   if (!k6)
@@ -50,7 +62,7 @@ export async function engineFor(c: EngineChoice, ctx: CheckContext): Promise<Blo
  * The environment values the paths' templates read (`{{ env.X }}`, `{{ secrets.X }}`: the
  * k6 runtime reads both from `__ENV`), secrets registered with the run's redactor.
  */
-function templateEnv(paths: CriticalPath[], plan: Plan, ctx: CheckContext): Record<string, string> {
+function templateEnv(paths: CriticalPath[], plan: Plan, ctx: EngineRun): Record<string, string> {
   const text = JSON.stringify([paths, plan.variables ?? {}]);
   const scope = ctx.scope('');
   const out: Record<string, string> = {};

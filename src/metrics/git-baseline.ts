@@ -6,8 +6,8 @@
 import { mkdtemp, readFile, realpath, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { isSameProcess, startTicks } from '../run/owner.js';
-import { runCommand } from '../run/process.js';
+import { isSameProcess, startTicks } from '../process/owner.js';
+import { runCommand } from '../process/process.js';
 import { MetricsError } from './errors.js';
 
 /** What `metrics.baseline` resolved to. */

@@ -21,8 +21,8 @@ import { buildK6Script } from '../ecosystem/k6/script.js';
 import type { CriticalPath, Plan } from '../plan/schema.js';
 import type { ProbeResult } from '../probe/probe.js';
 import { createPathRecords, type PathRecord } from '../probe/recorder.js';
-import { ManagedProcess } from '../run/process.js';
-import { freePort } from '../run/service.js';
+import { ManagedProcess } from '../process/process.js';
+import { freePort } from '../process/service.js';
 import { MetricsError } from './errors.js';
 
 /** What runs one block of load against one side (the built-in probe, or k6). */

@@ -3,7 +3,7 @@
  * `expect`, its named assertions and their conditions, a capture's conditions, `retry.until`)
  * is parsed as a run would, so `$.id[` is a plan error with the character it goes wrong at.
  */
-import { checkJsonPathSyntax } from '../http/json-path.js';
+import { checkJsonPathSyntax } from '../json/json-path.js';
 import type { Diagnostic } from './diagnostic.js';
 import type { Plan, Step } from './schema.js';
 import type { PathKey, YamlSource } from './yaml-source.js';

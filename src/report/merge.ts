@@ -4,8 +4,9 @@
  * at its worst across shards, and the verdict decided again from the merged checks.
  */
 import { randomBytes } from 'node:crypto';
-import { listPathNames, type PathResult } from '../checks/paths/result.js';
+import type { PathResult } from '../checks/paths/result.js';
 import type { CheckResult, CheckStatus } from '../checks/result.js';
+import { listPathNames } from '../plan/path-names.js';
 import type { RunResult } from '../run/result.js';
 import { decideVerdict } from '../run/verdict.js';
 

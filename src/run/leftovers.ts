@@ -9,8 +9,8 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { CheckContext } from '../checks/types.js';
 import { BASELINE_PREFIX } from '../metrics/git-baseline.js';
-import { type FoundProcess, listenersOn } from './owner.js';
-import { sweepEscapedSync } from './process.js';
+import { type FoundProcess, listenersOn } from '../process/owner.js';
+import { sweepEscapedSync } from '../process/process.js';
 
 /** Clean up what an abruptly ended run of this plan left; one sentence per thing done. */
 export async function recoverLeftovers(ctx: CheckContext): Promise<string[]> {

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { linkTracebacks } from '../checks/logs/link.js';
 import type { MetricsOverrides } from '../checks/metrics/check.js';
+import { withPlanVariables } from '../checks/pass.js';
 import type { PathResult } from '../checks/paths/result.js';
 import { buildChecks, type CheckSelection } from '../checks/registry.js';
 import type { CheckContext } from '../checks/types.js';
@@ -15,17 +16,16 @@ import type { LoadedPlan } from '../plan/load.js';
 import { planNeeds } from '../plan/needs.js';
 import { ownDir } from '../plan/own-dir.js';
 import type { TemplateScope } from '../plan/template.js';
+import { renderServiceEnv, type ServiceHandle, startService } from '../process/service.js';
 import type { Reporter } from '../report/reporter.js';
 import { Redactor } from '../secrets/redactor.js';
 import { registerPlanSecrets } from '../secrets/register.js';
 import { VERSION } from '../version.js';
 import { ownOutputs, readGitInfo } from './git.js';
 import { recoverLeftovers, sweepAfterRun } from './leftovers.js';
-import { withPlanVariables } from './pass.js';
 import type { Invocation, RunResult } from './result.js';
 import { type GraphResult, runGraph } from './scheduler.js';
 import { createSecretLookup } from './secrets.js';
-import { renderServiceEnv, type ServiceHandle, startService } from './service.js';
 import { decideVerdict } from './verdict.js';
 
 export interface RunOptions {

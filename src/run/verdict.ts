@@ -5,7 +5,8 @@
  * nothing failed but preflight could not run a blocking check (a service that would not start,
  * a missing tool). Advisory checks only warn.
  */
-import { type CheckResult, INCOMPLETE_COVERAGE } from '../checks/result.js';
+import { INCOMPLETE_COVERAGE } from '../checks/coverage.js';
+import type { CheckResult } from '../checks/result.js';
 import type { Verdict } from './result.js';
 
 export interface VerdictDecision {

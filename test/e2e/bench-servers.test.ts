@@ -11,7 +11,7 @@ import { request } from 'undici';
 import { STEPCI_ENV } from '../../bench/lib/context.js';
 import { writePreflightFlowPlan, writeStepCiFlowWorkflow } from '../../bench/lib/flow.js';
 import { type BenchServer, startFastApi, startNodeServer } from '../../bench/lib/servers.js';
-import { runCommand } from '../../src/run/process.js';
+import { runCommand } from '../../src/process/process.js';
 import { ROOT, runCli } from '../support/cli.js';
 
 async function sh(command: string): Promise<{ code: number | null; output: string }> {

@@ -9,7 +9,7 @@ import { existsSync } from 'node:fs';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, test } from 'node:test';
-import { ManagedProcess } from '../../src/run/process.js';
+import { ManagedProcess } from '../../src/process/process.js';
 import type { RunResult } from '../../src/run/result.js';
 import { copyExample, processesIn, runCli, tempDir, waitFor } from '../support/cli.js';
 

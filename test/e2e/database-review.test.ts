@@ -87,7 +87,7 @@ async function runScript(
   args: string[],
   url: string,
 ): Promise<{ code: number | null; output: string }> {
-  const { runCommand } = await import('../../src/run/process.js');
+  const { runCommand } = await import('../../src/process/process.js');
   const python = path.join(dir, '.venv', 'bin', 'python');
   const outcome = await runCommand([python, ...args].join(' '), {
     cwd: dir,

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { describe, test } from 'node:test';
-import { freePort } from '../../src/run/service.js';
+import { freePort } from '../../src/process/service.js';
 import { copyExample, patchFile } from '../support/cli.js';
 import { addMigration, leftIn, rehearse, runScript, stagingRoot } from '../support/staging.js';
 

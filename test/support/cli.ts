@@ -165,7 +165,7 @@ export async function withShop(
   use: (url: string) => Promise<void>,
   options: { databaseUrl?: string } = {},
 ): Promise<void> {
-  const { startService } = await import('../../src/run/service.js');
+  const { startService } = await import('../../src/process/service.js');
   const { Agent } = await import('undici');
   const dispatcher = new Agent();
   const service = await startService({

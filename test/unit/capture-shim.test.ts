@@ -8,7 +8,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { test } from 'node:test';
 import { captureEnv, readCapture } from '../../src/checks/database/capture.js';
-import { runCommand } from '../../src/run/process.js';
+import { runCommand } from '../../src/process/process.js';
 import { EXAMPLE, tempDir } from '../support/cli.js';
 
 const PYTHON = path.join(EXAMPLE, '.venv', 'bin', 'python');

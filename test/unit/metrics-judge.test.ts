@@ -5,9 +5,9 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { decideMetricsOutcome } from '../../src/checks/metrics/outcome.js';
 import type { MetricComparison, MetricsResult, MetricVerdict } from '../../src/checks/metrics/result.js';
 import { applyContention, contentionPlan } from '../../src/metrics/contention.js';
-import { decideMetricsOutcome } from '../../src/metrics/judge.js';
 import { decideLook } from '../../src/metrics/look.js';
 import { movedStep } from '../../src/metrics/result.js';
 import { CriticalPathSpec } from '../../src/plan/schema.js';

@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { checkJsonPathSyntax } from '../../src/http/json-path.js';
+import { checkJsonPathSyntax } from '../../src/json/json-path.js';
 import { PlanError, parsePlan } from '../../src/plan/load.js';
 import { summarizeTodos, todoKinds } from '../../src/plan/todo.js';
 import { onePathYaml } from '../support/plan-text.js';

@@ -5,11 +5,12 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { INCOMPLETE_COVERAGE } from '../../src/checks/coverage.js';
 import { applyGate } from '../../src/checks/gate.js';
-import { listPathNames } from '../../src/checks/paths/result.js';
-import { type CheckResult, INCOMPLETE_COVERAGE } from '../../src/checks/result.js';
+import type { CheckResult } from '../../src/checks/result.js';
 import type { CheckDefinition } from '../../src/checks/types.js';
 import { tagName, whyNotComplete } from '../../src/ecosystem/release/tag.js';
+import { listPathNames } from '../../src/plan/path-names.js';
 import type { RunResult } from '../../src/run/result.js';
 import { decideVerdict, listSkips, verdictLabel } from '../../src/run/verdict.js';
 

@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseEnv } from 'node:util';
 import type { ConfigSource } from '../../plan/schema-staging.js';
-import { runCommand } from '../../run/process.js';
+import { runCommand } from '../../process/process.js';
 
 /** The settings of one side (staging or production). */
 export interface ConfigValues {

@@ -10,7 +10,7 @@ import { toMs } from '../../plan/duration.js';
 import type { ContractConfig } from '../../plan/schema.js';
 import { DEFAULT_BLOCKING_CODES } from '../../plan/schema-contract.js';
 import { listReferences, renderString } from '../../plan/template.js';
-import { runCommand } from '../../run/process.js';
+import { runCommand } from '../../process/process.js';
 import { isSecretHeader, isSecretName } from '../../secrets/names.js';
 import type { CommandRun, CoverageItem, Finding } from '../result.js';
 import type { CheckContext, CheckDefinition, CheckOutcome } from '../types.js';

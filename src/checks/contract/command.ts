@@ -6,7 +6,7 @@
 import path from 'node:path';
 import { toMs } from '../../plan/duration.js';
 import type { ContractConfig } from '../../plan/schema.js';
-import { isExecutable, searchPath } from '../../run/which.js';
+import { isExecutable, searchPath } from '../../process/which.js';
 
 const REQUIREMENT = "'schemathesis>=4.32,<5'";
 

@@ -3,7 +3,7 @@
  * and this run's, or two runs around a migration), the shapes whose plan changed, appeared or went.
  */
 import { readFile } from 'node:fs/promises';
-import type { RunResult } from '../../run/result.js';
+import type { CheckResult } from '../result.js';
 import type { DatabaseReview, PlanChange } from './result.js';
 
 export type { PlanChange };
@@ -35,9 +35,10 @@ export class BaselineResultError extends Error {
 
 /** The database review in a JSON result written by `preflight run --json`. */
 export async function readBaselineReview(file: string): Promise<DatabaseReview> {
-  let result: RunResult;
+  // A JSON result (RunResult): only its checks are read here.
+  let result: { checks?: CheckResult[] };
   try {
-    result = JSON.parse(await readFile(file, 'utf8')) as RunResult;
+    result = JSON.parse(await readFile(file, 'utf8')) as { checks?: CheckResult[] };
   } catch (error) {
     throw new BaselineResultError(
       `database.baseline ${file} is not a readable JSON result: ${(error as Error).message}`,

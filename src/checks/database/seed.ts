@@ -11,7 +11,7 @@ import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { toMs } from '../../plan/duration.js';
 import { type DatabaseConfig, seedSettings } from '../../plan/schema-database.js';
-import { runCommand } from '../../run/process.js';
+import { runCommand } from '../../process/process.js';
 import type { CommandRun } from '../result.js';
 import { scratchGuardEnv } from '../scratch-guard.js';
 import { createPostgresScratch, type ScratchFailure } from '../scratch-postgres.js';

@@ -3,7 +3,7 @@
  * line, and the findings in the generic form every reporter already shows.
  */
 
-import { listPathNames } from '../paths/result.js';
+import { listPathNames } from '../../plan/path-names.js';
 import type { Finding } from '../result.js';
 import type { CheckOutcome } from '../types.js';
 import type { DatabaseFinding, DatabaseReview } from './result.js';

@@ -7,7 +7,7 @@ import { statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { LogSource } from '../../plan/schema-logs.js';
-import { runCommand } from '../../run/process.js';
+import { runCommand } from '../../process/process.js';
 import type { LogLine } from './scan.js';
 import { linesInWindow, readWindow, type TimeWindow } from './window.js';
 

@@ -10,7 +10,6 @@ import { engineFor } from '../../metrics/engine.js';
 import { MetricsError } from '../../metrics/errors.js';
 import { resolveBaseline } from '../../metrics/git-baseline.js';
 import type { InterleaveOptions, MeasureProgress } from '../../metrics/interleave.js';
-import { decideMetricsOutcome } from '../../metrics/judge.js';
 import { compareSoFar, type LookSettings, measureSequentially } from '../../metrics/look.js';
 import { type RecordedBaseline, readRecordedBaseline } from '../../metrics/recorded.js';
 import { buildMetricsResult, confidenceOf, thresholdsOf } from '../../metrics/result.js';
@@ -20,9 +19,10 @@ import type { CriticalPath, Duration, Plan } from '../../plan/schema.js';
 import { type MetricsConfig, toRate } from '../../plan/schema-metrics.js';
 import type { TemplateScope } from '../../plan/template.js';
 import { createProbeDispatcher } from '../../probe/dispatcher.js';
-import { passScope } from '../../run/pass.js';
 import { Redactor } from '../../secrets/redactor.js';
+import { passScope } from '../pass.js';
 import type { CheckContext, CheckDefinition, CheckOutcome } from '../types.js';
+import { decideMetricsOutcome } from './outcome.js';
 import type { MetricComparison, MetricsBlock } from './result.js';
 
 /** What `preflight compare` (or a caller of the library) changes in `metrics`. */

@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { MigrationsSettings } from '../../plan/schema-migrations.js';
-import { type CommandOutcome, runCommand } from '../../run/process.js';
+import { type CommandOutcome, runCommand } from '../../process/process.js';
 import { scratchGuardEnv } from '../scratch-guard.js';
 import { fillScratchEnv } from '../scratch-proof.js';
 

@@ -9,7 +9,8 @@ import path from 'node:path';
 import type { Plan } from '../../plan/schema.js';
 import { type MigrationsSettings, migrationsSettings } from '../../plan/schema-migrations.js';
 import { renderString, TemplateError } from '../../plan/template.js';
-import { type CoverageItem, INCOMPLETE_COVERAGE } from '../result.js';
+import { INCOMPLETE_COVERAGE } from '../coverage.js';
+import type { CoverageItem } from '../result.js';
 import type { CheckContext, CheckDefinition, CheckOutcome } from '../types.js';
 import {
   alembicCommand,

@@ -2,11 +2,12 @@
  * The `paths` check: every critical path against the running service, a few at a time.
  */
 import { runCriticalPath } from '../../http/run-path.js';
+import { listPathNames } from '../../plan/path-names.js';
 import type { CriticalPath, PathsSettings } from '../../plan/schema.js';
-import { newPass } from '../../run/pass.js';
+import { newPass } from '../pass.js';
 import type { CoverageItem } from '../result.js';
 import type { CheckContext, CheckDefinition, CheckOutcome } from '../types.js';
-import { listPathNames, type PathResult } from './result.js';
+import type { PathResult } from './result.js';
 
 const DEFAULT_SETTINGS: PathsSettings = { blocking: true, concurrency: 4, step_timeout: '10s' };
 

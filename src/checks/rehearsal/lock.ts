@@ -9,7 +9,7 @@ import { readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { makeDir } from '../../plan/own-dir.js';
 import type { StagingConfig } from '../../plan/schema.js';
-import { isSameProcess, startTicks } from '../../run/owner.js';
+import { isSameProcess, startTicks } from '../../process/owner.js';
 import type { CheckContext } from '../types.js';
 import { openStaging, StagingError } from './staging.js';
 import { restoreStaging } from './teardown.js';

@@ -7,7 +7,7 @@ import { Agent } from 'undici';
 import { describeValue } from '../../http/describe-value.js';
 import { runCriticalPath } from '../../http/run-path.js';
 import type { CriticalPath } from '../../plan/schema.js';
-import { newPass } from '../../run/pass.js';
+import { newPass } from '../pass.js';
 import type { PathResult } from '../paths/result.js';
 import type { PhasePathResult, PhaseResult } from './result.js';
 import { currentRelease, lastLine, runStagingCommand, type Staging, waitHealthy } from './staging.js';

@@ -11,7 +11,7 @@ import { Agent, type Dispatcher, request } from 'undici';
 import { DEFAULT_OPENAPI_SOURCE, loadOpenApiDocument, type OpenApiDocument } from '../../openapi/document.js';
 import { listOperations } from '../../openapi/operations.js';
 import { ServiceSpec } from '../../plan/schema.js';
-import { startService } from '../../run/service.js';
+import { startService } from '../../process/service.js';
 import type { ServiceSkeleton } from './skeleton.js';
 
 /** Where `init` reads the document from. */

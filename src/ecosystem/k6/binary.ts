@@ -5,7 +5,7 @@
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { isExecutable, searchPath } from '../../run/which.js';
+import { isExecutable, searchPath } from '../../process/which.js';
 
 /** How to get k6, said wherever it is missing. */
 export const K6_INSTALL_HINT =

@@ -6,8 +6,8 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { CheckResult, CommandRun } from '../../checks/result.js';
+import { runCommand } from '../../process/process.js';
 import { listUncommitted } from '../../run/git.js';
-import { runCommand } from '../../run/process.js';
 import type { RunResult } from '../../run/result.js';
 import { listSkips, verdictLabel } from '../../run/verdict.js';
 

@@ -7,7 +7,6 @@
  * (default /openapi.json) of the service this pass talks to, and the plan's `auth` tokens.
  */
 import type { Dispatcher } from 'undici';
-import type { CheckContext } from '../checks/types.js';
 import { AuthTokens } from '../http/auth.js';
 import {
   createOpenApiValidator,
@@ -17,6 +16,7 @@ import {
 import type { Duration } from '../plan/schema.js';
 import { renderTemplate, type TemplateScope } from '../plan/template.js';
 import type { Redactor } from '../secrets/redactor.js';
+import type { CheckContext } from './types.js';
 
 /** What a pass of the critical paths runs with. */
 export interface Pass {
