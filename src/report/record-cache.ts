@@ -3,8 +3,8 @@
  * `Cache-Control`, `Vary`, and each request's status and hit/miss as the CDN reported it.
  */
 import type { CacheObservation, CacheRequestObservation } from '../checks/cache/result.js';
+import { mdCode, mdTable, mdText } from '../render/markdown.js';
 import type { RunResult } from '../run/result.js';
-import { mdCode, mdTable, mdText } from './markdown.js';
 
 /** "Cache": a table per check that observed the cache; nothing when none did. */
 export function cacheSection(result: RunResult): string[] {

@@ -6,9 +6,9 @@
 
 import type { DatabaseReview, PlanChange } from '../checks/database/result.js';
 import type { CheckResult } from '../checks/result.js';
+import { formatDuration } from '../render/format.js';
+import { mdCode, mdFence, mdTable, mdText } from '../render/markdown.js';
 import type { RunResult } from '../run/result.js';
-import { formatDuration } from './format.js';
-import { mdCode, mdFence, mdTable, mdText } from './markdown.js';
 
 /** At most this many plans are written out in full. */
 const MAX_PLANS = 40;

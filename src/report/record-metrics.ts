@@ -2,8 +2,9 @@
  * The launch record's "Metrics before/after" section: what was compared, the table of
  * changes with intervals and verdicts, and the SLOs checked on the candidate.
  */
+
+import { mdTable, mdText } from '../render/markdown.js';
 import type { RunResult } from '../run/result.js';
-import { mdTable, mdText } from './markdown.js';
 import {
   inconclusiveLines,
   METRICS_HEADERS,

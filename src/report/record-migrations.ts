@@ -6,9 +6,9 @@
 
 import type { MigrationFinding, MigrationRevision, MigrationsResult } from '../checks/migrations/result.js';
 import type { CheckResult } from '../checks/result.js';
+import { formatDuration, tail } from '../render/format.js';
+import { mdCode, mdFence, mdTable, mdText } from '../render/markdown.js';
 import type { RunResult } from '../run/result.js';
-import { formatDuration, tail } from './format.js';
-import { mdCode, mdFence, mdTable, mdText } from './markdown.js';
 
 const TAIL_LINES = 15;
 

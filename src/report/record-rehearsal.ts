@@ -4,9 +4,9 @@
  */
 import type { PhaseResult } from '../checks/rehearsal/result.js';
 import type { CheckResult } from '../checks/result.js';
+import { formatDuration, formatExit, tail } from '../render/format.js';
+import { mdCode, mdFence, mdTable, mdText } from '../render/markdown.js';
 import type { RunResult } from '../run/result.js';
-import { formatDuration, formatExit, tail } from './format.js';
-import { mdCode, mdFence, mdTable, mdText } from './markdown.js';
 
 const TAIL_LINES = 15;
 

@@ -4,11 +4,11 @@
  * to repeat it. Drawn from the result; nothing is recomputed.
  */
 import { join } from 'node:path';
+import { formatDuration } from '../render/format.js';
+import { mdCode, mdText } from '../render/markdown.js';
 import type { RunResult } from '../run/result.js';
 import { verdictLabel } from '../run/verdict.js';
 import type { Redactor } from '../secrets/redactor.js';
-import { formatDuration } from './format.js';
-import { mdCode, mdText } from './markdown.js';
 import { cacheSection } from './record-cache.js';
 import { databaseSection } from './record-database.js';
 import { metricsSection } from './record-metrics.js';

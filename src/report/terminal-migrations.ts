@@ -5,8 +5,8 @@
 
 import type { MigrationsResult } from '../checks/migrations/result.js';
 import type { CheckResult } from '../checks/result.js';
-import { formatDuration } from './format.js';
-import type { Colors } from './terminal-lines.js';
+import { formatDuration } from '../render/format.js';
+import type { Colors } from '../render/terminal-style.js';
 
 /** Lines about the migrations of each check that has some; none when nothing is new. */
 export function migrationLines(checks: CheckResult[], c: Colors): string[] {

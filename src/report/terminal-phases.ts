@@ -4,8 +4,8 @@
  */
 import type { PhaseResult } from '../checks/rehearsal/result.js';
 import type { CheckResult } from '../checks/result.js';
-import { formatDuration, formatExit } from './format.js';
-import { type Colors, paint, statusSymbol } from './terminal-lines.js';
+import { formatDuration, formatExit } from '../render/format.js';
+import { type Colors, paint, statusSymbol } from '../render/terminal-style.js';
 
 /** The phase lines of every check that has phases (a rehearsal), pass or fail. */
 export function phaseLines(checks: CheckResult[], c: Colors): string[] {

@@ -4,8 +4,6 @@
  */
 import type { PathResult, StepResult, StepTraceback } from '../checks/paths/result.js';
 import type { CheckResult } from '../checks/result.js';
-import type { RunResult } from '../run/result.js';
-import { listSkips, verdictLabel } from '../run/verdict.js';
 import {
   excerpt,
   findingLocation,
@@ -14,9 +12,11 @@ import {
   formatFailure,
   plural,
   tail,
-} from './format.js';
+} from '../render/format.js';
+import { type Colors, paint, statusSymbol } from '../render/terminal-style.js';
+import type { RunResult } from '../run/result.js';
+import { listSkips, verdictLabel } from '../run/verdict.js';
 import { inconclusiveLines, metricsHeadline, metricsNotes, metricsTextTable } from './metrics-table.js';
-import { type Colors, paint, statusSymbol } from './terminal-lines.js';
 import { migrationLines } from './terminal-migrations.js';
 import { phaseLines } from './terminal-phases.js';
 

@@ -6,12 +6,13 @@
 import pc from 'picocolors';
 import type { StepResult } from '../checks/paths/result.js';
 import type { CheckResult } from '../checks/result.js';
+import { plural } from '../render/format.js';
+import type { Colors } from '../render/terminal-style.js';
 import type { RunResult } from '../run/result.js';
 import type { Redactor } from '../secrets/redactor.js';
-import { plural } from './format.js';
 import type { CheckRef, Reporter, RunStartInfo } from './reporter.js';
 import { createSink } from './sink.js';
-import { type Colors, formatCheckLine, formatStepLine } from './terminal-lines.js';
+import { formatCheckLine, formatStepLine } from './terminal-lines.js';
 import { renderSummary } from './terminal-summary.js';
 
 /** The part of a `NodeJS.WriteStream` the terminal reporter uses. */

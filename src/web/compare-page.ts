@@ -3,23 +3,14 @@
  * paths (p50/p95/error rate), latency distributions, steps and checks.
  */
 import type { PathResult } from '../checks/paths/result.js';
+import { ChartSet, distributionChart } from '../render/charts.js';
+import { html, type SafeHtml } from '../render/html.js';
+import { changeCell, duration, millis, percent, statusText } from '../render/html-format.js';
 import type { RunResult } from '../run/result.js';
 import { type PathStats, pathStats } from '../store/path-stats.js';
 import type { StoredRun } from '../store/types.js';
-import { ChartSet, distributionChart, latencyCurve } from './charts.js';
-import {
-  changeCell,
-  duration,
-  millis,
-  percent,
-  refText,
-  relativeChange,
-  runHref,
-  statusText,
-  verdictBadge,
-  when,
-} from './format.js';
-import { html, type SafeHtml } from './html.js';
+import { latencyCurve } from './charts.js';
+import { refText, relativeChange, runHref, verdictBadge, when } from './format.js';
 import { metricsSection } from './metrics-section.js';
 
 /** The body of the comparison of `before` and `after`. */

@@ -5,6 +5,9 @@
  */
 
 import type { MetricComparison, MetricsResult, PathHistogramResult } from '../checks/metrics/result.js';
+import { type ChartSet, distributionChart } from '../render/charts.js';
+import { html, type SafeHtml } from '../render/html.js';
+import { changeCell, statusText } from '../render/html-format.js';
 import {
   inconclusiveLines,
   metricsHeadline,
@@ -13,9 +16,7 @@ import {
   verdictText,
 } from '../report/metrics-table.js';
 import type { RunResult } from '../run/result.js';
-import { blocksChart, type ChartSet, distributionChart } from './charts.js';
-import { changeCell, statusText } from './format.js';
-import { html, type SafeHtml } from './html.js';
+import { blocksChart } from './charts.js';
 
 /** The metrics section of a run's page; empty when the run measured no metrics. */
 export function metricsSection(result: RunResult, charts: ChartSet): SafeHtml {

@@ -3,11 +3,11 @@
  * JSON), trends, compare, assets. Pages read the store; nothing here writes to it.
  */
 
+import { html } from '../render/html.js';
 import { verdictLabel } from '../run/verdict.js';
 import type { RunStore } from '../store/types.js';
 import { readAsset } from './assets.js';
 import { renderCompareBody } from './compare-page.js';
-import { html } from './html.js';
 import { renderPage } from './layout.js';
 import { renderRunBody } from './run-page.js';
 import { compareForm, renderRunsBody } from './runs-page.js';

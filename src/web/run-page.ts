@@ -3,11 +3,14 @@
  * metrics before/after when measured, the service log's last lines and the launch record.
  * The dashboard and the self-contained HTML report both draw it from a `StoredRun`.
  */
+
+import { ChartSet } from '../render/charts.js';
+import { html, type SafeHtml } from '../render/html.js';
+import { duration } from '../render/html-format.js';
 import type { RunResult } from '../run/result.js';
 import type { RunSummary, StoredRun } from '../store/types.js';
-import { ChartSet, stepTimingChart } from './charts.js';
-import { duration, runHref, shortCommit, verdictBadge, when } from './format.js';
-import { html, type SafeHtml } from './html.js';
+import { stepTimingChart } from './charts.js';
+import { runHref, shortCommit, verdictBadge, when } from './format.js';
 import { renderMarkdown } from './markdown.js';
 import { metricsSection } from './metrics-section.js';
 import { checksSection, failuresSection, pathsTable } from './run-sections.js';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { Finding } from '../../src/checks/result.js';
-import { mdCell, mdCode, mdFence, mdTable } from '../../src/report/markdown.js';
+import { mdCell, mdCode, mdFence, mdTable } from '../../src/render/markdown.js';
 import { recordFileName, renderRecord, writeRecord } from '../../src/report/record.js';
 import { Redactor } from '../../src/secrets/redactor.js';
 import { COMMIT, goRun, noGoRun } from './report-fixtures.js';

@@ -4,8 +4,8 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { escapeHtml, html, jsonScript, trusted } from '../../src/render/html.js';
 import { renderRecord } from '../../src/report/record.js';
-import { escapeHtml, html, jsonScript, trusted } from '../../src/web/html.js';
 import { renderMarkdown } from '../../src/web/markdown.js';
 import { renderRunBody, summaryOf } from '../../src/web/run-page.js';
 import { noGoRun } from './report-fixtures.js';
