@@ -3,6 +3,8 @@
  * through a Redactor; reporters show results and never recompute them.
  */
 
+export { loadKindReports } from '../checks/registry.js';
+export type { KindReport, KindReports } from '../checks/report.js';
 export { excerpt, formatDuration, formatValue } from '../render/format.js';
 export { isSecretHeader, isSecretName, REDACTED } from '../secrets/names.js';
 export { Redactor } from '../secrets/redactor.js';

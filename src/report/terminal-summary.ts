@@ -3,6 +3,8 @@
  * check, flaky steps as warnings, then the verdict. Drawn from the result; decides nothing.
  */
 import type { PathResult, StepResult, StepTraceback } from '../checks/paths/result.js';
+import type { KindReports } from '../checks/report.js';
+import { kindViews } from '../checks/report.js';
 import type { CheckResult } from '../checks/result.js';
 import {
   excerpt,
@@ -16,7 +18,6 @@ import {
 import { type Colors, paint, statusSymbol } from '../render/terminal-style.js';
 import type { RunResult } from '../run/result.js';
 import { listSkips, verdictLabel } from '../run/verdict.js';
-import { inconclusiveLines, metricsHeadline, metricsNotes, metricsTextTable } from './metrics-table.js';
 import { migrationLines } from './terminal-migrations.js';
 import { phaseLines } from './terminal-phases.js';
 
@@ -25,6 +26,8 @@ export interface SummaryOptions {
   colors: Colors;
   /** Show the output tail of every failed command, not only of errored ones. */
   verbose: boolean;
+  /** The sections of the result's kinds (`loadKindReports`). */
+  kinds: KindReports;
 }
 
 const MAX_FINDINGS = 20;
@@ -44,17 +47,8 @@ export function renderSummary(result: RunResult, options: SummaryOptions): strin
   }
   lines.push(...phaseLines(result.checks, options.colors));
   lines.push(...migrationLines(result.checks, options.colors));
-  if (result.metrics) {
-    const m = result.metrics;
-    lines.push(
-      '',
-      options.colors.bold(metricsHeadline(m)),
-      ...metricsNotes(m).map((l) => options.colors.dim(l)),
-    );
-    lines.push(...metricsTextTable(m));
-    const open = inconclusiveLines(m);
-    if (open.length > 0) lines.push('', ...open.map((l) => options.colors.yellow(`? ${l}`)));
-  }
+  for (const { report, view } of kindViews(options.kinds, result))
+    lines.push(...(report.terminal?.(view, options.colors) ?? []));
   lines.push(...flakyWarnings(result.paths, options.colors));
   if (result.service.ready_note)
     lines.push(`${options.colors.yellow('!')} readiness: ${result.service.ready_note}`);

@@ -5,6 +5,7 @@
  */
 import pc from 'picocolors';
 import type { StepResult } from '../checks/paths/result.js';
+import { loadKindReports } from '../checks/registry.js';
 import type { CheckResult } from '../checks/result.js';
 import { plural } from '../render/format.js';
 import type { Colors } from '../render/terminal-style.js';
@@ -116,12 +117,13 @@ export function createTerminalReporter(options: TerminalOptions): Reporter {
       lastStep = '';
       println([checkLine(redactor.redactValue(result))]);
     },
-    onRunEnd(result: RunResult): void {
+    async onRunEnd(result: RunResult): Promise<void> {
       running.clear();
       // Redact the values before they are cut into excerpts, so no part of a secret survives.
       const safe = redactor.redactValue(result);
+      const kinds = await loadKindReports(safe);
       const missed = safe.checks.filter((check) => !printed.has(check.id)).map(checkLine);
-      println([...missed, ...renderSummary(safe, { colors, verbose })]);
+      println([...missed, ...renderSummary(safe, { colors, verbose, kinds })]);
     },
   };
 }

@@ -2,7 +2,6 @@
  * The pages' charts: a path's step durations, its trend across runs, its latency curve. The
  * chart specification and the set a page collects are in render/charts.ts.
  */
-import type { MetricsResult } from '../checks/metrics/result.js';
 import type { PathResult } from '../checks/paths/result.js';
 import type { ChartSpec } from '../render/charts.js';
 import type { RunResult } from '../run/result.js';
@@ -39,28 +38,6 @@ export function trendChart(path: string, points: PathTrendPoint[]): ChartSpec {
       { label: 'p50', unit: 'ms', values: points.map((p) => p.p50_ms) },
       { label: 'p95', unit: 'ms', values: points.map((p) => p.p95_ms) },
       { label: 'errors', unit: '%', values: points.map((p) => p.error_pct) },
-    ],
-  };
-}
-
-/** One path's p95 in each measured round, before and after (warm-up and `alone` blocks left out). */
-export function blocksChart(path: string, metrics: MetricsResult): ChartSpec {
-  const main = (metrics.blocks ?? []).filter((b) => !b.warmup && b.phase === 'main');
-  const rounds = [...new Set(main.map((b) => b.round))].sort((a, b) => a - b);
-  const p95 = (side: 'baseline' | 'candidate') =>
-    rounds.map(
-      (r) =>
-        main.find((b) => b.round === r && b.side === side)?.paths.find((v) => v.path === path)?.p95 ?? null,
-    );
-  return {
-    kind: 'line',
-    title: `${path}: p95 per round (ms; warm-up left out)`,
-    xLabel: 'round',
-    x: rounds,
-    ticks: rounds.map((r) => `round ${r + 1}`),
-    series: [
-      { label: 'before', unit: 'ms', values: p95('baseline') },
-      { label: 'after', unit: 'ms', values: p95('candidate') },
     ],
   };
 }

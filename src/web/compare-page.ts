@@ -3,19 +3,24 @@
  * paths (p50/p95/error rate), latency distributions, steps and checks.
  */
 import type { PathResult } from '../checks/paths/result.js';
+import type { KindReports } from '../checks/report.js';
 import { ChartSet, distributionChart } from '../render/charts.js';
-import { html, type SafeHtml } from '../render/html.js';
+import { html, join, type SafeHtml } from '../render/html.js';
 import { changeCell, duration, millis, percent, statusText } from '../render/html-format.js';
 import type { RunResult } from '../run/result.js';
 import { type PathStats, pathStats } from '../store/path-stats.js';
 import type { StoredRun } from '../store/types.js';
 import { latencyCurve } from './charts.js';
 import { refText, relativeChange, runHref, verdictBadge, when } from './format.js';
-import { metricsSection } from './metrics-section.js';
+import { kindSections } from './run-page.js';
 
-/** The body of the comparison of `before` and `after`. */
-export function renderCompareBody(before: StoredRun, after: StoredRun): SafeHtml {
+/**
+ * The body of the comparison of `before` and `after`; `afterKinds`: the sections of the after
+ * run's kinds (`loadKindReports`), shown as what it measured.
+ */
+export function renderCompareBody(before: StoredRun, after: StoredRun, afterKinds: KindReports): SafeHtml {
   const charts = new ChartSet();
+  const measured = join(kindSections(after.result, afterKinds, charts));
   const names = pathNames(before.result, after.result);
   const statsA = new Map(pathStats(before.result).map((s) => [s.path, s]));
   const statsB = new Map(pathStats(after.result).map((s) => [s.path, s]));
@@ -31,7 +36,7 @@ ${names.map((n) => charts.slot(distributionChart(n, latencyCurve(before.result, 
 ${names.map((n) => stepsTable(n, before.result, after.result))}
 <h2>Checks</h2>
 ${checksTable(before.result, after.result)}
-${after.result.metrics ? html`<h2>Measured in the after run</h2>${metricsSection(after.result, charts)}` : ''}
+${measured.value !== '' ? html`<h2>Measured in the after run</h2>${measured}` : ''}
 ${charts.data()}`;
 }
 
