@@ -11,10 +11,6 @@ import { mdCode, mdText } from '../render/markdown.js';
 import type { RunResult } from '../run/result.js';
 import { verdictLabel } from '../run/verdict.js';
 import type { Redactor } from '../secrets/redactor.js';
-import { cacheSection } from './record-cache.js';
-import { databaseSection } from './record-database.js';
-import { migrationsSection } from './record-migrations.js';
-import { rehearsalSection } from './record-rehearsal.js';
 import { repeatSection } from './record-repeat.js';
 import {
   checksSection,
@@ -37,12 +33,8 @@ export function renderRecord(result: RunResult, kinds: KindReports): string {
     ...pathsSection(result),
     ...failedPathSections(result),
     ...checksSection(result),
-    ...rehearsalSection(result),
-    ...migrationsSection(result),
     ...commandsSection(result),
     ...findingsSection(result),
-    ...cacheSection(result),
-    ...databaseSection(result),
     ...kindSections(result, kinds),
     ...timingsSection(result),
     ...filesSection(result),
@@ -73,7 +65,7 @@ export async function writeRecord(dir: string, result: RunResult, redactor: Reda
   return file;
 }
 
-/** Each kind's own sections (cache, query plans, metrics …), in the kinds' report order. */
+/** Each kind's own sections (staging rehearsal, migrations, cache, query plans, metrics …), in the kinds' order. */
 function kindSections(result: RunResult, kinds: KindReports): string[] {
   return kindViews(kinds, result).flatMap(({ report, view }) => report.record?.(view) ?? []);
 }

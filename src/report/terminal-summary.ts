@@ -18,8 +18,6 @@ import {
 import { type Colors, paint, statusSymbol } from '../render/terminal-style.js';
 import type { RunResult } from '../run/result.js';
 import { listSkips, verdictLabel } from '../run/verdict.js';
-import { migrationLines } from './terminal-migrations.js';
-import { phaseLines } from './terminal-phases.js';
 
 /** Options of `renderSummary`. */
 export interface SummaryOptions {
@@ -45,8 +43,6 @@ export function renderSummary(result: RunResult, options: SummaryOptions): strin
   for (const check of result.checks) {
     if (check.status === 'fail' || check.status === 'error') lines.push(...checkBlock(check, options));
   }
-  lines.push(...phaseLines(result.checks, options.colors));
-  lines.push(...migrationLines(result.checks, options.colors));
   for (const { report, view } of kindViews(options.kinds, result))
     lines.push(...(report.terminal?.(view, options.colors) ?? []));
   lines.push(...flakyWarnings(result.paths, options.colors));

@@ -20,10 +20,15 @@ import { kindSections } from './run-page.js';
  */
 export function renderCompareBody(before: StoredRun, after: StoredRun, afterKinds: KindReports): SafeHtml {
   const charts = new ChartSet();
-  const measured = join(kindSections(after.result, afterKinds, charts));
+
   const names = pathNames(before.result, after.result);
   const statsA = new Map(pathStats(before.result).map((s) => [s.path, s]));
   const statsB = new Map(pathStats(after.result).map((s) => [s.path, s]));
+  // Charts are numbered in the order their slots are made: the paths' first, then the kinds'.
+  const distributions = names.map((n) =>
+    charts.slot(distributionChart(n, latencyCurve(before.result, n), latencyCurve(after.result, n))),
+  );
+  const measured = join(kindSections(after.result, afterKinds, charts));
   return html`<h1>Compare: before / after</h1>
 ${headerTable(before, after)}
 <h2>Critical paths</h2>
@@ -31,7 +36,7 @@ ${headerTable(before, after)}
 <th>p95 before</th><th>p95 after</th><th>change</th><th>errors before</th><th>errors after</th></tr></thead>
 <tbody>${names.map((n) => pathRow(n, before.result, after.result, statsA.get(n), statsB.get(n)))}</tbody></table>
 ${names.length > 0 ? html`<h2>Latency distributions</h2>` : ''}
-${names.map((n) => charts.slot(distributionChart(n, latencyCurve(before.result, n), latencyCurve(after.result, n))))}
+${distributions}
 <h2>Steps</h2>
 ${names.map((n) => stepsTable(n, before.result, after.result))}
 <h2>Checks</h2>

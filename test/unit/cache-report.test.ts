@@ -5,10 +5,10 @@
 
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { cacheRecord } from '../../src/checks/cache/report.js';
 import { loadKindReports } from '../../src/checks/registry.js';
 import type { CheckResult } from '../../src/checks/result.js';
 import { renderRecord } from '../../src/report/record.js';
-import { cacheSection } from '../../src/report/record-cache.js';
 import type { RunResult } from '../../src/run/result.js';
 import { resultValidator } from '../support/result-schema.js';
 import { goRun } from './report-fixtures.js';
@@ -57,6 +57,11 @@ function withCacheCheck(): RunResult {
   };
   result.checks.push(cache);
   return result;
+}
+
+/** The cache check's record section of a result, as the record draws it (its own checks). */
+function cacheSection(result: RunResult): string[] {
+  return cacheRecord({ checks: result.checks.filter((c) => c.kind === 'cache'), run: result });
 }
 
 describe('the cache check in the result', () => {

@@ -9,4 +9,5 @@ export const cacheCheck: CheckKind = {
     const { defineCacheCheck } = await import('./check.js');
     return [defineCacheCheck(plan.cache, { explicit: selection.only?.includes('cache') ?? false })];
   },
+  report: { kind: 'cache', order: 30, load: async () => (await import('./report.js')).cacheReport },
 };
