@@ -2,13 +2,15 @@
  * A check kind as the registry sees it: how it finds its instances in a plan, and how it
  * defines them for the scheduler. Each kind's folder has a `kind.ts` exporting one; the
  * registry (registry.ts) is the list of them. A descriptor is small and imports its check's
- * module only in `define`, so a run loads little more than the kinds its plan uses.
+ * module only in `define`, and its report sections only in `report.load`, so a run loads little
+ * more than the kinds its plan uses.
  */
 import type { z } from 'zod';
 import type { Diagnostic } from '../plan/diagnostic.js';
 import type { Plan } from '../plan/spec.js';
 import type { YamlSource } from '../plan/yaml-source.js';
 import type { MetricsOverrides } from './metrics/check.js';
+import type { KindReportRef } from './report.js';
 import type { CheckDefinition } from './types.js';
 
 /** The zod shape of the plan keys a kind adds (`{ cache: CacheSpec.optional() }`). */
@@ -73,4 +75,10 @@ export interface CheckKind<S extends SectionShape = NoSection> {
    * for, as the rehearsal does unless `--only rehearsal` or `staging.every_run`).
    */
   define(plan: PlanWith<S>, ctx: DefineContext): Promise<CheckDefinition[]>;
+  /**
+   * The kind's own sections in the launch record, the terminal summary and the HTML page
+   * (report.ts, imported only when a result has the kind's checks); none when the generic
+   * sections (checks, commands, findings) say all of it.
+   */
+  report?: KindReportRef;
 }

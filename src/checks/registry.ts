@@ -15,6 +15,7 @@ import { metricsCheck } from './metrics/kind.js';
 import { migrationsCheck } from './migrations/kind.js';
 import { pathsCheck } from './paths/kind.js';
 import { rehearsalCheck } from './rehearsal/kind.js';
+import type { KindReports } from './report.js';
 import type { CheckDefinition } from './types.js';
 
 export type { CheckSelection } from './kind.js';
@@ -44,6 +45,20 @@ export class SelectionError extends Error {
 /** The ids and kinds of every check the plan defines. */
 export function listCheckIds(plan: Plan, kinds: readonly CheckKind[] = CHECK_KINDS): CheckInstance[] {
   return kinds.flatMap((k) => k.instances(plan));
+}
+
+/**
+ * The report sections of the kinds that have checks in `result`, loaded, in the kinds' report
+ * order: what the record, the terminal summary and the HTML page render synchronously.
+ */
+export async function loadKindReports(
+  result: { checks: readonly { kind: string }[] },
+  kinds: readonly CheckKind[] = CHECK_KINDS,
+): Promise<KindReports> {
+  const present = new Set(result.checks.map((c) => c.kind));
+  const refs = kinds.flatMap((k) => (k.report && present.has(k.report.kind) ? [k.report] : []));
+  refs.sort((a, b) => a.order - b.order);
+  return Promise.all(refs.map(async (ref) => ({ kind: ref.kind, report: await ref.load() })));
 }
 
 /** Build the check definitions for a plan, filtered by the selection. */

@@ -2,7 +2,7 @@
  * `preflight history`: the recorded runs in the terminal, newest first.
  */
 import pc from 'picocolors';
-import { formatDuration } from '../report/format.js';
+import { formatDuration } from '../render/format.js';
 import { verdictLabel } from '../run/verdict.js';
 import { discoverStore } from '../store/discover.js';
 import { describeLocation, openStore } from '../store/open.js';

@@ -7,10 +7,10 @@ import { appendFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { PathResult, StepResult } from '../checks/paths/result.js';
 import type { CheckResult, Finding } from '../checks/result.js';
+import { mdText } from '../render/markdown.js';
 import type { RunResult } from '../run/result.js';
 import { verdictLabel } from '../run/verdict.js';
 import type { Redactor } from '../secrets/redactor.js';
-import { mdText } from './markdown.js';
 import { checksSection, failedPathSections, pathsSection } from './record-sections.js';
 import type { Reporter } from './reporter.js';
 

@@ -3,9 +3,11 @@
  * through a Redactor; reporters show results and never recompute them.
  */
 
+export { loadKindReports } from '../checks/registry.js';
+export type { KindReport, KindReports } from '../checks/report.js';
+export { excerpt, formatDuration, formatValue } from '../render/format.js';
 export { isSecretHeader, isSecretName, REDACTED } from '../secrets/names.js';
 export { Redactor } from '../secrets/redactor.js';
-export { excerpt, formatDuration, formatValue } from './format.js';
 export { renderJson, writeJsonResult } from './json.js';
 export { renderJunit, writeJunit } from './junit.js';
 export { recordFileName, renderRecord, writeRecord } from './record.js';

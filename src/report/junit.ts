@@ -4,9 +4,9 @@
  */
 import type { PathResult, StepResult } from '../checks/paths/result.js';
 import type { CheckResult } from '../checks/result.js';
+import { excerpt, findingLocation, formatExit, formatFailure, formatValue, tail } from '../render/format.js';
 import type { RunResult } from '../run/result.js';
 import type { Redactor } from '../secrets/redactor.js';
-import { excerpt, findingLocation, formatExit, formatFailure, formatValue, tail } from './format.js';
 import { writeFileRedacted } from './sink.js';
 import { renderXml, type XmlNode, xmlElement, xmlText } from './xml.js';
 

@@ -4,8 +4,8 @@
  */
 import { open } from 'node:fs/promises';
 import path from 'node:path';
+import { tail } from '../render/format.js';
 import type { RunResult } from '../run/result.js';
-import { tail } from './format.js';
 
 /** Read at most this much of the end of the log. */
 const MAX_BYTES = 16 * 1024;

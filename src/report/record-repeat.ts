@@ -5,8 +5,8 @@
  * baseline it was compared with.
  */
 import { basename } from 'node:path';
+import { mdCode, mdFence } from '../render/markdown.js';
 import type { RunResult } from '../run/result.js';
-import { mdCode, mdFence } from './markdown.js';
 
 /** The "How to repeat" section of a result. */
 export function repeatSection(result: RunResult): string[] {

@@ -4,10 +4,18 @@
  */
 import type { PathResult, StepResult } from '../checks/paths/result.js';
 import type { CheckResult } from '../checks/result.js';
+import {
+  excerpt,
+  findingLocation,
+  formatDuration,
+  formatExit,
+  formatValue,
+  plural,
+  tail,
+} from '../render/format.js';
+import { mdCode, mdFence, mdTable, mdText } from '../render/markdown.js';
 import type { RunResult } from '../run/result.js';
 import { listSkips } from '../run/verdict.js';
-import { excerpt, findingLocation, formatDuration, formatExit, formatValue, plural, tail } from './format.js';
-import { mdCode, mdFence, mdTable, mdText } from './markdown.js';
 
 const MAX_FINDINGS = 50;
 const TAIL_LINES = 20;

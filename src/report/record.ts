@@ -4,16 +4,13 @@
  * to repeat it. Drawn from the result; nothing is recomputed.
  */
 import { join } from 'node:path';
+import { loadKindReports } from '../checks/registry.js';
+import { type KindReports, kindViews } from '../checks/report.js';
+import { formatDuration } from '../render/format.js';
+import { mdCode, mdText } from '../render/markdown.js';
 import type { RunResult } from '../run/result.js';
 import { verdictLabel } from '../run/verdict.js';
 import type { Redactor } from '../secrets/redactor.js';
-import { formatDuration } from './format.js';
-import { mdCode, mdText } from './markdown.js';
-import { cacheSection } from './record-cache.js';
-import { databaseSection } from './record-database.js';
-import { metricsSection } from './record-metrics.js';
-import { migrationsSection } from './record-migrations.js';
-import { rehearsalSection } from './record-rehearsal.js';
 import { repeatSection } from './record-repeat.js';
 import {
   checksSection,
@@ -25,21 +22,20 @@ import {
 } from './record-sections.js';
 import { writeFileRedacted } from './sink.js';
 
-/** The Markdown launch record of a result. Redact the result first (`writeRecord` does). */
-export function renderRecord(result: RunResult): string {
+/**
+ * The Markdown launch record of a result, with the sections of its kinds (`loadKindReports`).
+ * Redact the result first (`writeRecord` does).
+ */
+export function renderRecord(result: RunResult, kinds: KindReports): string {
   const blocks = [
     ...titleSection(result),
     ...summarySection(result),
     ...pathsSection(result),
     ...failedPathSections(result),
     ...checksSection(result),
-    ...rehearsalSection(result),
-    ...migrationsSection(result),
     ...commandsSection(result),
     ...findingsSection(result),
-    ...cacheSection(result),
-    ...databaseSection(result),
-    ...metricsSection(result),
+    ...kindSections(result, kinds),
     ...timingsSection(result),
     ...filesSection(result),
     ...assumptionsSection(result),
@@ -65,8 +61,13 @@ export async function writeRecord(dir: string, result: RunResult, redactor: Reda
   // Redact the values before they are escaped or cut, so every form of a secret is caught.
   const safe = redactor.redactValue(result);
   const file = join(dir, recordFileName(safe));
-  await writeFileRedacted(file, renderRecord(safe), redactor);
+  await writeFileRedacted(file, renderRecord(safe, await loadKindReports(safe)), redactor);
   return file;
+}
+
+/** Each kind's own sections (staging rehearsal, migrations, cache, query plans, metrics …), in the kinds' order. */
+function kindSections(result: RunResult, kinds: KindReports): string[] {
+  return kindViews(kinds, result).flatMap(({ report, view }) => report.record?.(view) ?? []);
 }
 
 function sanitise(part: string): string {

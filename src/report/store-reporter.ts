@@ -2,6 +2,7 @@
  * The history reporter: at the end of a run, records the (redacted) result, its launch record
  * and the tail of the service log into the store. The store's driver is loaded only here.
  */
+import { loadKindReports } from '../checks/registry.js';
 import type { RunResult } from '../run/result.js';
 import type { Redactor } from '../secrets/redactor.js';
 import type { StoreLocation } from '../store/open.js';
@@ -22,7 +23,7 @@ export async function recordInputOf(result: RunResult, redactor: Redactor): Prom
   const logs = await readServiceLogTail(safe);
   return {
     result: safe,
-    record_md: redactor.redact(renderRecord(safe)),
+    record_md: redactor.redact(renderRecord(safe, await loadKindReports(safe))),
     logs_excerpt: logs === null ? null : redactor.redact(logs),
   };
 }

@@ -1,36 +1,10 @@
 /**
  * One-line terminal forms of a check and of a step, with a symbol and colour per status.
  */
-import type pc from 'picocolors';
 import type { StepResult } from '../checks/paths/result.js';
-import type { CheckResult, CheckStatus } from '../checks/result.js';
-import { formatDuration } from './format.js';
-
-/** The colour functions in use (no-ops when colour is off). */
-export type Colors = ReturnType<typeof pc.createColors>;
-
-const SYMBOLS: Record<CheckStatus, string> = { pass: '✔', fail: '✘', error: '!', warn: '⚠', skip: '-' };
-
-/** The symbol of a check or step status. */
-export function statusSymbol(status: CheckStatus): string {
-  return SYMBOLS[status];
-}
-
-/** Paint `text` in the colour of `status`. */
-export function paint(status: CheckStatus, text: string, c: Colors): string {
-  switch (status) {
-    case 'pass':
-      return c.green(text);
-    case 'fail':
-      return c.red(text);
-    case 'error':
-      return c.red(c.bold(text));
-    case 'warn':
-      return c.yellow(text);
-    case 'skip':
-      return c.dim(text);
-  }
-}
+import type { CheckResult } from '../checks/result.js';
+import { formatDuration } from '../render/format.js';
+import { type Colors, paint, statusSymbol } from '../render/terminal-style.js';
 
 /** `✔ lint   pass   340 ms  no findings`; `idWidth` aligns the columns of a run. */
 export function formatCheckLine(check: CheckResult, idWidth: number, c: Colors): string {

@@ -3,9 +3,9 @@
  * check, flaky steps as warnings, then the verdict. Drawn from the result; decides nothing.
  */
 import type { PathResult, StepResult, StepTraceback } from '../checks/paths/result.js';
+import type { KindReports } from '../checks/report.js';
+import { kindViews } from '../checks/report.js';
 import type { CheckResult } from '../checks/result.js';
-import type { RunResult } from '../run/result.js';
-import { listSkips, verdictLabel } from '../run/verdict.js';
 import {
   excerpt,
   findingLocation,
@@ -14,17 +14,18 @@ import {
   formatFailure,
   plural,
   tail,
-} from './format.js';
-import { inconclusiveLines, metricsHeadline, metricsNotes, metricsTextTable } from './metrics-table.js';
-import { type Colors, paint, statusSymbol } from './terminal-lines.js';
-import { migrationLines } from './terminal-migrations.js';
-import { phaseLines } from './terminal-phases.js';
+} from '../render/format.js';
+import { type Colors, paint, statusSymbol } from '../render/terminal-style.js';
+import type { RunResult } from '../run/result.js';
+import { listSkips, verdictLabel } from '../run/verdict.js';
 
 /** Options of `renderSummary`. */
 export interface SummaryOptions {
   colors: Colors;
   /** Show the output tail of every failed command, not only of errored ones. */
   verbose: boolean;
+  /** The sections of the result's kinds (`loadKindReports`). */
+  kinds: KindReports;
 }
 
 const MAX_FINDINGS = 20;
@@ -42,19 +43,8 @@ export function renderSummary(result: RunResult, options: SummaryOptions): strin
   for (const check of result.checks) {
     if (check.status === 'fail' || check.status === 'error') lines.push(...checkBlock(check, options));
   }
-  lines.push(...phaseLines(result.checks, options.colors));
-  lines.push(...migrationLines(result.checks, options.colors));
-  if (result.metrics) {
-    const m = result.metrics;
-    lines.push(
-      '',
-      options.colors.bold(metricsHeadline(m)),
-      ...metricsNotes(m).map((l) => options.colors.dim(l)),
-    );
-    lines.push(...metricsTextTable(m));
-    const open = inconclusiveLines(m);
-    if (open.length > 0) lines.push('', ...open.map((l) => options.colors.yellow(`? ${l}`)));
-  }
+  for (const { report, view } of kindViews(options.kinds, result))
+    lines.push(...(report.terminal?.(view, options.colors) ?? []));
   lines.push(...flakyWarnings(result.paths, options.colors));
   if (result.service.ready_note)
     lines.push(`${options.colors.yellow('!')} readiness: ${result.service.ready_note}`);

@@ -5,13 +5,15 @@
  */
 import pc from 'picocolors';
 import type { StepResult } from '../checks/paths/result.js';
+import { loadKindReports } from '../checks/registry.js';
 import type { CheckResult } from '../checks/result.js';
+import { plural } from '../render/format.js';
+import type { Colors } from '../render/terminal-style.js';
 import type { RunResult } from '../run/result.js';
 import type { Redactor } from '../secrets/redactor.js';
-import { plural } from './format.js';
 import type { CheckRef, Reporter, RunStartInfo } from './reporter.js';
 import { createSink } from './sink.js';
-import { type Colors, formatCheckLine, formatStepLine } from './terminal-lines.js';
+import { formatCheckLine, formatStepLine } from './terminal-lines.js';
 import { renderSummary } from './terminal-summary.js';
 
 /** The part of a `NodeJS.WriteStream` the terminal reporter uses. */
@@ -115,12 +117,13 @@ export function createTerminalReporter(options: TerminalOptions): Reporter {
       lastStep = '';
       println([checkLine(redactor.redactValue(result))]);
     },
-    onRunEnd(result: RunResult): void {
+    async onRunEnd(result: RunResult): Promise<void> {
       running.clear();
       // Redact the values before they are cut into excerpts, so no part of a secret survives.
       const safe = redactor.redactValue(result);
+      const kinds = await loadKindReports(safe);
       const missed = safe.checks.filter((check) => !printed.has(check.id)).map(checkLine);
-      println([...missed, ...renderSummary(safe, { colors, verbose })]);
+      println([...missed, ...renderSummary(safe, { colors, verbose, kinds })]);
     },
   };
 }

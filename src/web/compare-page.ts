@@ -3,31 +3,32 @@
  * paths (p50/p95/error rate), latency distributions, steps and checks.
  */
 import type { PathResult } from '../checks/paths/result.js';
+import type { KindReports } from '../checks/report.js';
+import { ChartSet, distributionChart } from '../render/charts.js';
+import { html, join, type SafeHtml } from '../render/html.js';
+import { changeCell, duration, millis, percent, statusText } from '../render/html-format.js';
 import type { RunResult } from '../run/result.js';
 import { type PathStats, pathStats } from '../store/path-stats.js';
 import type { StoredRun } from '../store/types.js';
-import { ChartSet, distributionChart, latencyCurve } from './charts.js';
-import {
-  changeCell,
-  duration,
-  millis,
-  percent,
-  refText,
-  relativeChange,
-  runHref,
-  statusText,
-  verdictBadge,
-  when,
-} from './format.js';
-import { html, type SafeHtml } from './html.js';
-import { metricsSection } from './metrics-section.js';
+import { latencyCurve } from './charts.js';
+import { refText, relativeChange, runHref, verdictBadge, when } from './format.js';
+import { kindSections } from './run-page.js';
 
-/** The body of the comparison of `before` and `after`. */
-export function renderCompareBody(before: StoredRun, after: StoredRun): SafeHtml {
+/**
+ * The body of the comparison of `before` and `after`; `afterKinds`: the sections of the after
+ * run's kinds (`loadKindReports`), shown as what it measured.
+ */
+export function renderCompareBody(before: StoredRun, after: StoredRun, afterKinds: KindReports): SafeHtml {
   const charts = new ChartSet();
+
   const names = pathNames(before.result, after.result);
   const statsA = new Map(pathStats(before.result).map((s) => [s.path, s]));
   const statsB = new Map(pathStats(after.result).map((s) => [s.path, s]));
+  // Charts are numbered in the order their slots are made: the paths' first, then the kinds'.
+  const distributions = names.map((n) =>
+    charts.slot(distributionChart(n, latencyCurve(before.result, n), latencyCurve(after.result, n))),
+  );
+  const measured = join(kindSections(after.result, afterKinds, charts));
   return html`<h1>Compare: before / after</h1>
 ${headerTable(before, after)}
 <h2>Critical paths</h2>
@@ -35,12 +36,12 @@ ${headerTable(before, after)}
 <th>p95 before</th><th>p95 after</th><th>change</th><th>errors before</th><th>errors after</th></tr></thead>
 <tbody>${names.map((n) => pathRow(n, before.result, after.result, statsA.get(n), statsB.get(n)))}</tbody></table>
 ${names.length > 0 ? html`<h2>Latency distributions</h2>` : ''}
-${names.map((n) => charts.slot(distributionChart(n, latencyCurve(before.result, n), latencyCurve(after.result, n))))}
+${distributions}
 <h2>Steps</h2>
 ${names.map((n) => stepsTable(n, before.result, after.result))}
 <h2>Checks</h2>
 ${checksTable(before.result, after.result)}
-${after.result.metrics ? html`<h2>Measured in the after run</h2>${metricsSection(after.result, charts)}` : ''}
+${measured.value !== '' ? html`<h2>Measured in the after run</h2>${measured}` : ''}
 ${charts.data()}`;
 }
 

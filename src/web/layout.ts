@@ -5,8 +5,8 @@
  * scripts and styles by hash).
  */
 import { createHash } from 'node:crypto';
+import { html, type SafeHtml, trusted } from '../render/html.js';
 import { SCRIPTS, STYLESHEETS } from './assets.js';
-import { html, type SafeHtml, trusted } from './html.js';
 
 /** The Content-Security-Policy of every dashboard response: our scripts only, no inline code. */
 export const DASHBOARD_CSP = [

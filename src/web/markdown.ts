@@ -4,7 +4,7 @@
  * fenced code, code spans, bold, backslash escapes, `<br>` in table cells) and builds every
  * element itself from escaped text: no HTML in the Markdown ever reaches the page.
  */
-import { type HtmlValue, html, join, type SafeHtml, trusted } from './html.js';
+import { type HtmlValue, html, join, type SafeHtml, trusted } from '../render/html.js';
 
 /** The record's Markdown as safe HTML. */
 export function renderMarkdown(markdown: string): SafeHtml {

@@ -2,6 +2,7 @@
  * `--html FILE`: one run as a self-contained HTML file — the run's page with the chart
  * library, the page script and the styles inlined, readable offline and from a CI artefact.
  */
+import { loadKindReports } from '../checks/registry.js';
 import { readServiceLogTail } from '../report/log-excerpt.js';
 import { renderRecord } from '../report/record.js';
 import type { Reporter } from '../report/reporter.js';
@@ -19,16 +20,17 @@ export async function renderHtmlReport(
   result: RunResult,
   extras: { logs_excerpt: string | null; who: string | null },
 ): Promise<string> {
+  const kinds = await loadKindReports(result);
   const run = {
     summary: summaryOf(result, extras.who),
     result,
-    record_md: renderRecord(result),
+    record_md: renderRecord(result, kinds),
     logs_excerpt: extras.logs_excerpt,
   };
   const verdict = verdictLabel(result);
   return renderPage({
     title: `preflight: ${verdict} ${result.service.name} ${result.run_id}`,
-    body: renderRunBody(run, { dashboard: false }),
+    body: renderRunBody(run, kinds, { dashboard: false }),
     assets: { kind: 'inline', ...(await inlineAssets()) },
   });
 }

@@ -3,11 +3,12 @@
  * JSON), trends, compare, assets. Pages read the store; nothing here writes to it.
  */
 
+import { loadKindReports } from '../checks/registry.js';
+import { html } from '../render/html.js';
 import { verdictLabel } from '../run/verdict.js';
 import type { RunStore } from '../store/types.js';
 import { readAsset } from './assets.js';
 import { renderCompareBody } from './compare-page.js';
-import { html } from './html.js';
 import { renderPage } from './layout.js';
 import { renderRunBody } from './run-page.js';
 import { compareForm, renderRunsBody } from './runs-page.js';
@@ -67,7 +68,7 @@ async function runPage(store: RunStore, runId: string, json: boolean): Promise<R
   const verdict = verdictLabel(run.summary);
   return page(
     `preflight: ${verdict} ${run.summary.service} ${run.summary.run_id}`,
-    renderRunBody(run, { dashboard: true }),
+    renderRunBody(run, await loadKindReports(run.result), { dashboard: true }),
   );
 }
 
@@ -87,7 +88,8 @@ async function comparePage(store: RunStore, url: URL): Promise<Reply> {
   const a = url.searchParams.get('a');
   const b = url.searchParams.get('b');
   const [before, after] = await Promise.all([a ? store.getRun(a) : null, b ? store.getRun(b) : null]);
-  if (before && after) return page('preflight: compare', renderCompareBody(before, after));
+  if (before && after)
+    return page('preflight: compare', renderCompareBody(before, after, await loadKindReports(after.result)));
   const runs = await store.listRuns({ limit: 200 });
   const missing = [a && !before ? a : null, b && !after ? b : null].filter(Boolean);
   const body = html`<h1>Compare two runs</h1>

@@ -3,13 +3,16 @@
  * metrics before/after when measured, the service log's last lines and the launch record.
  * The dashboard and the self-contained HTML report both draw it from a `StoredRun`.
  */
+
+import { type KindReports, kindViews } from '../checks/report.js';
+import { ChartSet } from '../render/charts.js';
+import { html, type SafeHtml } from '../render/html.js';
+import { duration } from '../render/html-format.js';
 import type { RunResult } from '../run/result.js';
 import type { RunSummary, StoredRun } from '../store/types.js';
-import { ChartSet, stepTimingChart } from './charts.js';
-import { duration, runHref, shortCommit, verdictBadge, when } from './format.js';
-import { html, type SafeHtml } from './html.js';
+import { stepTimingChart } from './charts.js';
+import { runHref, shortCommit, verdictBadge, when } from './format.js';
 import { renderMarkdown } from './markdown.js';
-import { metricsSection } from './metrics-section.js';
 import { checksSection, failuresSection, pathsTable } from './run-sections.js';
 
 /** Where the page is shown: the dashboard links to other pages, a report file does not. */
@@ -17,8 +20,8 @@ export interface RunPageOptions {
   dashboard: boolean;
 }
 
-/** The body of a run's page, and the charts it carries. */
-export function renderRunBody(run: StoredRun, options: RunPageOptions): SafeHtml {
+/** The body of a run's page, and the charts it carries; `kinds`: the sections of its kinds (`loadKindReports`). */
+export function renderRunBody(run: StoredRun, kinds: KindReports, options: RunPageOptions): SafeHtml {
   const { summary, result } = run;
   const charts = new ChartSet();
   return html`<h1>${verdictBadge(summary.verdict, summary.exit_code)} ${summary.service}${summary.version ? ` ${summary.version}` : ''}</h1>
@@ -28,11 +31,18 @@ ${pathsTable(result)}
 ${failuresSection(result)}
 ${timingCharts(result, charts)}
 ${checksSection(result)}
-${metricsSection(result, charts)}
+${kindSections(result, kinds, charts)}
 ${logsSection(run.logs_excerpt)}
 ${recordSection(run.record_md)}
 ${!run.record_md && result.assumptions.length > 0 ? html`<h2>Assumptions</h2><ul>${result.assumptions.map((a) => html`<li>${a}</li>`)}</ul>` : ''}
 ${charts.data()}`;
+}
+
+/** Each kind's own section of the page (metrics before/after …), in the kinds' report order. */
+export function kindSections(result: RunResult, kinds: KindReports, charts: ChartSet): SafeHtml[] {
+  return kindViews(kinds, result).flatMap(({ report, view }) =>
+    report.html ? [report.html(view, { charts })] : [],
+  );
 }
 
 /** The summary of a result that was not read from a store (the HTML report of a run). */

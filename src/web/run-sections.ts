@@ -5,11 +5,11 @@
  */
 import type { PathResult, StepResult } from '../checks/paths/result.js';
 import type { CheckResult } from '../checks/result.js';
-import { formatValue } from '../report/format.js';
+import { formatValue } from '../render/format.js';
+import { html, type SafeHtml } from '../render/html.js';
+import { duration, millis, percent, statusText } from '../render/html-format.js';
 import type { RunResult } from '../run/result.js';
 import { pathStats } from '../store/path-stats.js';
-import { duration, millis, percent, statusText } from './format.js';
-import { html, type SafeHtml } from './html.js';
 
 const MAX_FINDINGS = 50;
 

@@ -3,10 +3,11 @@
  * links to trends per service, and a form to compare two runs.
  */
 
+import { html, type SafeHtml } from '../render/html.js';
+import { duration } from '../render/html-format.js';
 import { verdictLabel } from '../run/verdict.js';
 import type { RunSummary } from '../store/types.js';
-import { duration, refText, runHref, verdictBadge, when } from './format.js';
-import { html, type SafeHtml } from './html.js';
+import { refText, runHref, verdictBadge, when } from './format.js';
 
 /** What the runs page shows. */
 export interface RunsPageData {

@@ -2,10 +2,13 @@
  * The trends page: per critical path of a service, p50/p95 and error rate across its last
  * runs (releases), as a chart and as a table.
  */
+
+import { ChartSet } from '../render/charts.js';
+import { html, type SafeHtml } from '../render/html.js';
+import { millis, percent, statusText } from '../render/html-format.js';
 import type { PathTrendPoint } from '../store/types.js';
-import { ChartSet, trendChart } from './charts.js';
-import { millis, percent, runHref, statusText, verdictBadge, when } from './format.js';
-import { html, type SafeHtml } from './html.js';
+import { trendChart } from './charts.js';
+import { runHref, verdictBadge, when } from './format.js';
 
 /** The trend points of each service to show. */
 export interface TrendsPageData {

@@ -5,9 +5,10 @@
 
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { cacheRecord } from '../../src/checks/cache/report.js';
+import { loadKindReports } from '../../src/checks/registry.js';
 import type { CheckResult } from '../../src/checks/result.js';
 import { renderRecord } from '../../src/report/record.js';
-import { cacheSection } from '../../src/report/record-cache.js';
 import type { RunResult } from '../../src/run/result.js';
 import { resultValidator } from '../support/result-schema.js';
 import { goRun } from './report-fixtures.js';
@@ -58,6 +59,11 @@ function withCacheCheck(): RunResult {
   return result;
 }
 
+/** The cache check's record section of a result, as the record draws it (its own checks). */
+function cacheSection(result: RunResult): string[] {
+  return cacheRecord({ checks: result.checks.filter((c) => c.kind === 'cache'), run: result });
+}
+
 describe('the cache check in the result', () => {
   it('fits the published JSON Schema (finding kind, cache observations)', async () => {
     const validate = await resultValidator();
@@ -68,7 +74,7 @@ describe('the cache check in the result', () => {
     assert.ok(!validate(JSON.parse(JSON.stringify(bad))), 'an unknown role is refused');
   });
 
-  it('the record has a Cache section with hit/miss per request', () => {
+  it('the record has a Cache section with hit/miss per request', async () => {
     const lines = cacheSection(withCacheCheck()).join('\n\n');
     assert.match(lines, /^## Cache/);
     assert.match(lines, /Hit\/miss as the CDN reported it in `x-cache-status`\./);
@@ -80,7 +86,11 @@ describe('the cache check in the result', () => {
       lines,
       /\| `\/me` \| private \| `private, no-store` \| `Authorization` \| user A 200 → anonymous 401 \|/,
     );
-    assert.match(renderRecord(withCacheCheck()), /## Findings[\s\S]*`cache-leak`[\s\S]*## Cache/);
+    const result = withCacheCheck();
+    assert.match(
+      renderRecord(result, await loadKindReports(result)),
+      /## Findings[\s\S]*`cache-leak`[\s\S]*## Cache/,
+    );
   });
 
   it('no Cache section without a cache check', () => {

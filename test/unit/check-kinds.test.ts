@@ -1,20 +1,26 @@
 /**
  * The check registry is a list of kinds: every kind's folder under src/checks/ has a kind.ts
  * whose descriptor is in the list, and a new kind (a fixture written for this test, one
- * folder) is in the plan's schema, its JSON Schema and its type, is validated, listed, built
- * and run by adding it to the list, nothing else.
+ * folder) is in the plan's schema, its JSON Schema and its type, is validated, listed, built,
+ * run and reported (its own record section and terminal line) by adding it to the list, nothing
+ * else.
  */
 import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import pc from 'picocolors';
 import type { CheckKind } from '../../src/checks/kind.js';
-import { buildChecks, CHECK_KINDS, listCheckIds } from '../../src/checks/registry.js';
+import { buildChecks, CHECK_KINDS, listCheckIds, loadKindReports } from '../../src/checks/registry.js';
 import type { CheckContext } from '../../src/checks/types.js';
 import { PlanError, parsePlan } from '../../src/plan/load.js';
 import { type ComposedPlan, composePlan } from '../../src/plan/spec.js';
+import { renderRecord } from '../../src/report/record.js';
+import { renderSummary } from '../../src/report/terminal-summary.js';
+import type { RunResult } from '../../src/run/result.js';
 import { runGraph } from '../../src/run/scheduler.js';
 import { greetingCheck } from '../fixtures/kinds/greeting/kind.js';
+import { goRun } from './report-fixtures.js';
 
 const withGreeting = await composePlan([...CHECK_KINDS, greetingCheck]);
 
@@ -106,6 +112,27 @@ describe('check kinds', () => {
 
   it('two kinds cannot own the same plan key', async () => {
     await assert.rejects(composePlan([...CHECK_KINDS, greetingCheck, greetingCheck]), /"greeting".*already/);
+  });
+
+  it("a new kind's report sections show in the record and the terminal summary of its run", async () => {
+    const kinds = [...CHECK_KINDS, greetingCheck];
+    const { results } = await run(kinds, 'hello');
+    const result: RunResult = { ...goRun(), checks: results, paths: [] };
+    const reports = await loadKindReports(result, kinds);
+    assert.deepEqual(
+      reports.map((r) => r.kind),
+      ['greeting'],
+      'only the kinds the result has are loaded',
+    );
+    const record = renderRecord(result, reports);
+    assert.match(record, /\n## Greeting\n\n- `greeting`: greets with "hello"\n/);
+    assert.ok(record.indexOf('## Greeting') < record.indexOf('## Files touched'));
+    const lines = renderSummary(result, { colors: pc.createColors(false), verbose: false, kinds: reports });
+    assert.ok(lines.includes('greeting: greets with "hello"'), lines.join('\n'));
+    // Without the kind in the list, its sections are not loaded, and not shown.
+    const without = await loadKindReports(result);
+    assert.deepEqual(without, []);
+    assert.doesNotMatch(renderRecord(result, without), /## Greeting/);
   });
 
   it('a kind not in the list is not there', async () => {

@@ -12,6 +12,7 @@ import { scanLog } from '../../src/checks/logs/scan.js';
 import { excerptLines } from '../../src/checks/logs/traceback.js';
 import { eventTime } from '../../src/checks/logs/window.js';
 import type { PathResult } from '../../src/checks/paths/result.js';
+import { loadKindReports } from '../../src/checks/registry.js';
 import type { CheckResult } from '../../src/checks/result.js';
 import { parseJunit } from '../../src/python/junit.js';
 import { renderJunit } from '../../src/report/junit.js';
@@ -253,7 +254,7 @@ const tracebackFinding = (message: string, loggedAt: string, context: string[] =
 });
 
 describe('linking a traceback to the step whose request caused it', () => {
-  it('by the time window of the step, and shown under the step in the terminal', () => {
+  it('by the time window of the step, and shown under the step in the terminal', async () => {
     const paths = [failedPath('2026-01-01T12:00:00.200Z')];
     const checks = [
       logsCheck([
@@ -270,7 +271,8 @@ describe('linking a traceback to the step whose request caused it', () => {
     });
     assert.equal(paths[0]?.steps[0]?.traceback, undefined, 'a passed step has none');
     const run: RunResult = { ...goRun(), paths, checks };
-    const text = renderSummary(run, { colors: plainColors(), verbose: false }).join('\n');
+    const kinds = await loadKindReports(run);
+    const text = renderSummary(run, { colors: plainColors(), verbose: false, kinds }).join('\n');
     assert.match(
       text,
       /step pay {2}fail[^\n]*\n(?:.*\n)*? {4}traceback in service\.log:40: RuntimeError: payment provider said no/,

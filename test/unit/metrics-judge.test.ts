@@ -6,13 +6,12 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { decideMetricsOutcome } from '../../src/checks/metrics/outcome.js';
+import { metricsRecord } from '../../src/checks/metrics/report-record.js';
 import type { MetricComparison, MetricsResult, MetricVerdict } from '../../src/checks/metrics/result.js';
 import { applyContention, contentionPlan } from '../../src/metrics/contention.js';
 import { decideLook } from '../../src/metrics/look.js';
 import { movedStep } from '../../src/metrics/result.js';
 import { CriticalPathSpec } from '../../src/plan/schema.js';
-import { metricsSection } from '../../src/report/record-metrics.js';
-import type { RunResult } from '../../src/run/result.js';
 
 function row(
   path: string,
@@ -245,7 +244,7 @@ describe('the launch record', () => {
       interval: [250, 350],
       verdict: 'regressed',
     });
-    const text = metricsSection({ metrics } as unknown as RunResult).join('\n\n');
+    const text = metricsRecord({ checks: [], run: { paths: [], metrics } }).join('\n\n');
     assert.match(text, /slowed the most: browse › detail p50 \+300% \\\[\+250, \+350\\\] regressed/);
     assert.match(text, /\| browse \| \(path\) \| p50 \|/);
     assert.match(text, /\| browse \| detail \| p50 \| 10 ms \| 10 ms \| \+300% \|/);

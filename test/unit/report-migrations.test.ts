@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import pc from 'picocolors';
 import type { MigrationsResult } from '../../src/checks/migrations/result.js';
+import { loadKindReports } from '../../src/checks/registry.js';
 import { renderRecord } from '../../src/report/record.js';
 import { renderSummary } from '../../src/report/terminal-summary.js';
 import type { RunResult } from '../../src/run/result.js';
@@ -111,8 +112,9 @@ describe('migrations in the reports', () => {
     assert.equal(validate(JSON.parse(JSON.stringify(run()))), true, JSON.stringify(validate.errors));
   });
 
-  it('document each revision in the launch record: SQL, findings, waiver, downgrade, rehearsal', () => {
-    const record = renderRecord(run());
+  it('document each revision in the launch record: SQL, findings, waiver, downgrade, rehearsal', async () => {
+    const result = run();
+    const record = renderRecord(result, await loadKindReports(result));
     assert.match(record, /## Migrations/);
     assert.match(record, /\*\*Baseline:\*\* `v1` \(`3f2a9c1e5b7d`\), Alembic head `0002`/);
     assert.match(record, /\| `0004` \| gift \| \*\*no\*\* \| \*\*1 blocking\*\* \|/);
@@ -127,8 +129,10 @@ describe('migrations in the reports', () => {
     assert.match(record, /DuplicateColumn: column "gift" already exists/);
   });
 
-  it('sum up the revisions, the waived findings and the rehearsal in the terminal', () => {
-    const text = renderSummary(run(), { colors: pc.createColors(false), verbose: false }).join('\n');
+  it('sum up the revisions, the waived findings and the rehearsal in the terminal', async () => {
+    const result = run();
+    const kinds = await loadKindReports(result);
+    const text = renderSummary(result, { colors: pc.createColors(false), verbose: false, kinds }).join('\n');
     assert.match(text, /migrations since v1/);
     assert.match(text, /0004 {9}gift {2}\(downgrade: none; 1 blocking, 0 warnings\)/);
     assert.match(text, /⚠ require-concurrent-index waived by carol: orders has 2k rows/);

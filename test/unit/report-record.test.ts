@@ -3,11 +3,15 @@ import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { loadKindReports } from '../../src/checks/registry.js';
 import type { Finding } from '../../src/checks/result.js';
-import { mdCell, mdCode, mdFence, mdTable } from '../../src/report/markdown.js';
+import { mdCell, mdCode, mdFence, mdTable } from '../../src/render/markdown.js';
 import { recordFileName, renderRecord, writeRecord } from '../../src/report/record.js';
 import { Redactor } from '../../src/secrets/redactor.js';
 import { COMMIT, goRun, noGoRun } from './report-fixtures.js';
+
+/** The report sections of the kinds the sample runs have. */
+const KINDS = await loadKindReports({ checks: [...goRun().checks, ...noGoRun().checks] });
 
 /** The lines of the Markdown section that starts with `heading`, up to the next heading of its level. */
 function section(markdown: string, heading: string): string {
@@ -20,7 +24,7 @@ function section(markdown: string, heading: string): string {
 }
 
 describe('renderRecord', () => {
-  const record = renderRecord(noGoRun());
+  const record = renderRecord(noGoRun(), KINDS);
 
   it('has a title with service, version and verdict, and a summary', () => {
     assert.ok(record.startsWith('# Launch record: shop 1.4.0 — NO-GO\n'));
@@ -96,7 +100,7 @@ describe('renderRecord', () => {
     assert.ok(migrations?.error);
     migrations.summary = message;
     migrations.error.message = message;
-    const checks = section(renderRecord(run), '## Checks');
+    const checks = section(renderRecord(run, KINDS), '## Checks');
     assert.equal(checks.split('OSError: boom').length - 1, 1, checks);
     assert.ok(checks.includes('`COMMAND_NOT_FOUND` offline SQL exited 1'), checks);
   });
@@ -124,7 +128,7 @@ describe('renderRecord', () => {
     assert.ok(result.git);
     result.git.last_tag = null;
     result.git.dirty = true;
-    const markdown = renderRecord(result);
+    const markdown = renderRecord(result, KINDS);
     assert.ok(markdown.startsWith('# Launch record: shop 1.4.0 — GO\n'));
     assert.ok(
       section(markdown, '## Files touched').includes('No tag yet: all tracked files since the first commit.'),
@@ -140,7 +144,7 @@ describe('renderRecord', () => {
     result.plan.file = 'backend/preflight.yaml';
     result.invocation = { command: 'run', args: ['--only', 'paths,database'] };
     result.needs = { env: ['POSTGRES_USER'], env_optional: ['DATABASE_URL'], secrets: ['ADMIN_PASSWORD'] };
-    const repeat = section(renderRecord(result), '## How to repeat');
+    const repeat = section(renderRecord(result, KINDS), '## How to repeat');
     assert.ok(
       repeat.includes(
         `From the root of the repository:\n\n\`\`\`sh\ngit checkout ${COMMIT}\ncd backend\nnpx preflight run --plan preflight.yaml --only paths,database\n\`\`\``,
@@ -161,12 +165,12 @@ describe('renderRecord', () => {
     const result = goRun();
     result.invocation = { command: 'compare', args: ['v1.3.0', '--rate', '20/s'] };
     assert.match(
-      section(renderRecord(result), '## How to repeat'),
+      section(renderRecord(result, KINDS), '## How to repeat'),
       /\nnpx preflight compare --plan preflight\.yaml v1\.3\.0 --rate 20\/s\n/,
     );
     result.invocation = { command: 'rehearse', args: ['--baseline', 'v1.3.0'] };
     assert.match(
-      section(renderRecord(result), '## How to repeat'),
+      section(renderRecord(result, KINDS), '## How to repeat'),
       /\nnpx preflight rehearse --plan preflight\.yaml --baseline v1\.3\.0\n/,
     );
   });
@@ -185,7 +189,7 @@ describe('renderRecord', () => {
         line: i + 1,
       }),
     );
-    const findings = section(renderRecord(result), '## Findings');
+    const findings = section(renderRecord(result, KINDS), '## Findings');
     assert.ok(findings.includes('long line 49'));
     assert.ok(!findings.includes('long line 50'));
     assert.ok(findings.includes('- … and 10 more (60 in all)'));
@@ -196,7 +200,7 @@ describe('renderRecord', () => {
     const pay = result.paths[0]?.steps[2];
     assert.ok(pay?.response);
     pay.response.body = 'before\n````\ninside\n````\nafter';
-    const markdown = renderRecord(result);
+    const markdown = renderRecord(result, KINDS);
     assert.ok(markdown.includes('`````\nbefore\n````\ninside\n````\nafter\n`````'));
   });
 });
@@ -231,6 +235,6 @@ describe('recordFileName and writeRecord', () => {
     const dir = join(await mkdtemp(join(tmpdir(), 'preflight-record-')), 'launches');
     const file = await writeRecord(dir, noGoRun(), new Redactor());
     assert.equal(file, join(dir, '2025-03-14-shop-1.4.0-101500-3f2a9c.md'));
-    assert.equal(await readFile(file, 'utf8'), renderRecord(noGoRun()));
+    assert.equal(await readFile(file, 'utf8'), renderRecord(noGoRun(), KINDS));
   });
 });

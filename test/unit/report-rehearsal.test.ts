@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import pc from 'picocolors';
+import { loadKindReports } from '../../src/checks/registry.js';
 import type { PhaseResult } from '../../src/checks/rehearsal/result.js';
 import type { CheckResult } from '../../src/checks/result.js';
 import { renderRecord } from '../../src/report/record.js';
@@ -112,8 +113,10 @@ describe('rehearsal phases and log excerpts in the reports', () => {
     assert.equal(validate(JSON.parse(JSON.stringify(run()))), true, JSON.stringify(validate.errors));
   });
 
-  it('show in the terminal summary: each phase with its timing, command and exit code', () => {
-    const text = renderSummary(run(), { colors: pc.createColors(false), verbose: false }).join('\n');
+  it('show in the terminal summary: each phase with its timing, command and exit code', async () => {
+    const result = run();
+    const kinds = await loadKindReports(result);
+    const text = renderSummary(result, { colors: pc.createColors(false), verbose: false, kinds }).join('\n');
     assert.match(text, /staging rehearsal \(rehearsal\)/);
     assert.match(
       text,
@@ -126,8 +129,9 @@ describe('rehearsal phases and log excerpts in the reports', () => {
     assert.match(text, /│ Traceback \(most recent call last\):/);
   });
 
-  it('show in the launch record: the phase table and the excerpts', () => {
-    const md = renderRecord(run());
+  it('show in the launch record: the phase table and the excerpts', async () => {
+    const result = run();
+    const md = renderRecord(result, await loadKindReports(result));
     assert.match(md, /## Staging rehearsal/);
     assert.match(
       md,

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Finding } from '../../src/checks/result.js';
-import { formatDuration } from '../../src/report/format.js';
+import { formatDuration } from '../../src/render/format.js';
 import { createTerminalReporter, detectTerminalMode, helpers } from '../../src/report/terminal.js';
 import type { RunResult } from '../../src/run/result.js';
 import { Redactor } from '../../src/secrets/redactor.js';

@@ -4,8 +4,9 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { loadKindReports } from '../../src/checks/registry.js';
+import { escapeHtml, html, jsonScript, trusted } from '../../src/render/html.js';
 import { renderRecord } from '../../src/report/record.js';
-import { escapeHtml, html, jsonScript, trusted } from '../../src/web/html.js';
 import { renderMarkdown } from '../../src/web/markdown.js';
 import { renderRunBody, summaryOf } from '../../src/web/run-page.js';
 import { noGoRun } from './report-fixtures.js';
@@ -54,7 +55,7 @@ describe('web: escaping', () => {
     assert.doesNotMatch(out, DANGEROUS);
   });
 
-  test('a run page with a hostile response body, log line, step name and rollback shows them as text', () => {
+  test('a run page with a hostile response body, log line, step name and rollback shows them as text', async () => {
     const result = noGoRun();
     const path = result.paths[0];
     assert.ok(path);
@@ -64,13 +65,15 @@ describe('web: escaping', () => {
     step.name = `pay ${PAYLOAD}`;
     step.response.body = PAYLOAD;
     step.response.headers['x-evil'] = PAYLOAD;
+    const kinds = await loadKindReports(result);
     const body = renderRunBody(
       {
         summary: summaryOf(result, PAYLOAD),
         result,
-        record_md: renderRecord(result),
+        record_md: renderRecord(result, kinds),
         logs_excerpt: `log ${PAYLOAD}`,
       },
+      kinds,
       { dashboard: true },
     ).value;
     assert.doesNotMatch(body, DANGEROUS);

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { describe, test } from 'node:test';
 import type { PathHistogramResult } from '../../src/checks/metrics/result.js';
+import { loadKindReports } from '../../src/checks/registry.js';
 import type { RunResult } from '../../src/run/result.js';
 import { openSqliteStore } from '../../src/store/sqlite.js';
 import { renderCompareBody } from '../../src/web/compare-page.js';
@@ -43,6 +44,15 @@ function histogram(p50: number, errorRate: number): PathHistogramResult {
 function measured(runId: string): RunResult {
   const result = goRun();
   result.run_id = runId;
+  // The metrics check hands its comparison up to the run (`result.metrics`).
+  result.checks.push({
+    id: 'metrics',
+    kind: 'metrics',
+    status: 'fail',
+    blocking: true,
+    duration_ms: 16000,
+    summary: 'browse p95 regressed',
+  });
   result.metrics = {
     baseline: { ref: 'v1.3.0', resolved: 'abc1234', source: 'git', blocks: 4 },
     candidate: { ref: 'work tree', resolved: null, source: 'work-tree', blocks: 4 },
@@ -125,7 +135,7 @@ describe('web: metrics before/after', () => {
       );
       const run = await store.getRun('m-1');
       assert.ok(run);
-      const body = renderRunBody(run, { dashboard: true }).value;
+      const body = renderRunBody(run, await loadKindReports(run.result), { dashboard: true }).value;
       assert.match(body, /Metrics: before \/ after/);
       assert.match(
         body,
@@ -142,6 +152,7 @@ describe('web: metrics before/after', () => {
       const compare = renderCompareBody(
         { summary: summaryOf(other, null), result: other, record_md: null, logs_excerpt: null },
         run,
+        await loadKindReports(run.result),
       ).value;
       assert.match(compare, /Measured in the after run/);
       // Before: the step timings by rank (p100 of one step); after: the load probe's percentiles.

@@ -11,4 +11,5 @@ export const cacheCheck: CheckKind<typeof section> = {
     const { defineCacheCheck } = await import('./check.js');
     return [defineCacheCheck(plan.cache, { explicit: selection.only?.includes('cache') ?? false })];
   },
+  report: { kind: 'cache', order: 30, load: async () => (await import('./report.js')).cacheReport },
 };

@@ -11,4 +11,5 @@ export const databaseCheck: CheckKind<typeof section> = {
     const { defineDatabaseCheck } = await import('./check.js');
     return [defineDatabaseCheck(plan, plan.database)];
   },
+  report: { kind: 'database', order: 40, load: async () => (await import('./report.js')).databaseReport },
 };

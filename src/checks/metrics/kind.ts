@@ -11,4 +11,5 @@ export const metricsCheck: CheckKind<typeof section> = {
     const { defineMetricsCheck } = await import('./check.js');
     return [defineMetricsCheck(plan, plan.metrics, selection.metrics ?? {})];
   },
+  report: { kind: 'metrics', order: 50, load: async () => (await import('./report.js')).metricsReport },
 };

@@ -9,4 +9,5 @@ export const migrationsCheck: CheckKind = {
     const { defineMigrationsCheck } = await import('./check.js');
     return [defineMigrationsCheck(plan)];
   },
+  report: { kind: 'migrations', order: 20, load: async () => (await import('./report.js')).migrationsReport },
 };

@@ -17,4 +17,5 @@ export const rehearsalCheck: CheckKind<typeof section> = {
     const { defineRehearsalCheck } = await import('./check.js');
     return [defineRehearsalCheck(staging)];
   },
+  report: { kind: 'rehearsal', order: 10, load: async () => (await import('./report.js')).rehearsalReport },
 };

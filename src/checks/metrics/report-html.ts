@@ -4,22 +4,22 @@
  * run measured them. The run page, `run --html`, `compare --html` and the dashboard show it.
  */
 
-import type { MetricComparison, MetricsResult, PathHistogramResult } from '../checks/metrics/result.js';
+import { type ChartSet, type ChartSpec, distributionChart } from '../../render/charts.js';
+import { html, type SafeHtml } from '../../render/html.js';
+import { changeCell, statusText } from '../../render/html-format.js';
+import type { HtmlPage, KindView } from '../report.js';
+import type { MetricComparison, MetricsResult, PathHistogramResult } from './result.js';
 import {
   inconclusiveLines,
   metricsHeadline,
   metricsNotes,
   orderedComparisons,
   verdictText,
-} from '../report/metrics-table.js';
-import type { RunResult } from '../run/result.js';
-import { blocksChart, type ChartSet, distributionChart } from './charts.js';
-import { changeCell, statusText } from './format.js';
-import { html, type SafeHtml } from './html.js';
+} from './table.js';
 
 /** The metrics section of a run's page; empty when the run measured no metrics. */
-export function metricsSection(result: RunResult, charts: ChartSet): SafeHtml {
-  const metrics = result.metrics;
+export function metricsHtml(view: KindView, { charts }: HtmlPage): SafeHtml {
+  const metrics = view.run.metrics;
   if (!metrics) return html``;
   const rows = orderedComparisons(metrics)
     .filter((c) => !(c.step !== null && c.metric === 'p99' && c.before === null && c.after === null))
@@ -76,4 +76,26 @@ function rounds(metrics: MetricsResult, charts: ChartSet): SafeHtml {
   if (!metrics.blocks || metrics.blocks.length === 0) return html``;
   const paths = [...new Set(metrics.comparisons.map((c) => c.path))];
   return html`<h3>Per round</h3>${paths.map((p) => charts.slot(blocksChart(p, metrics)))}`;
+}
+
+/** One path's p95 in each measured round, before and after (warm-up and `alone` blocks left out). */
+function blocksChart(path: string, metrics: MetricsResult): ChartSpec {
+  const main = (metrics.blocks ?? []).filter((b) => !b.warmup && b.phase === 'main');
+  const rounds = [...new Set(main.map((b) => b.round))].sort((a, b) => a - b);
+  const p95 = (side: 'baseline' | 'candidate') =>
+    rounds.map(
+      (r) =>
+        main.find((b) => b.round === r && b.side === side)?.paths.find((v) => v.path === path)?.p95 ?? null,
+    );
+  return {
+    kind: 'line',
+    title: `${path}: p95 per round (ms; warm-up left out)`,
+    xLabel: 'round',
+    x: rounds,
+    ticks: rounds.map((r) => `round ${r + 1}`),
+    series: [
+      { label: 'before', unit: 'ms', values: p95('baseline') },
+      { label: 'after', unit: 'ms', values: p95('candidate') },
+    ],
+  };
 }

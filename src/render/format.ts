@@ -1,9 +1,24 @@
 /**
- * Formatting shared by the reporters: durations, asserted values, excerpts, finding locations.
- * Pure functions of what the result already says; nothing here decides a status.
+ * Formatting shared by the reporters and the kinds' report sections: durations, asserted
+ * values, excerpts, finding locations. Pure functions of what the result already says; nothing
+ * here decides a status. The shapes are structural, so this room imports no result type.
  */
-import type { AssertionFailure } from '../checks/paths/result.js';
-import type { Finding } from '../checks/result.js';
+
+/** What `formatFailure` reads of an assertion failure (`AssertionFailure` in checks/paths/result.ts). */
+export interface FailureText {
+  assertion: string;
+  expected: unknown;
+  actual: unknown;
+  message: string;
+  name?: string | undefined;
+}
+
+/** What `findingLocation` reads of a finding (`Finding` in checks/result.ts). */
+export interface FindingPlace {
+  file?: string | undefined;
+  line?: number | undefined;
+  column?: number | undefined;
+}
 
 /** A duration for people: `340 ms` under a second, `1.24 s` above, `2 min 05 s` past a minute. */
 export function formatDuration(ms: number): string {
@@ -34,7 +49,7 @@ export function formatValue(value: unknown): string {
  * stand in only for a failure without a message.
  */
 export function formatFailure(
-  failure: AssertionFailure,
+  failure: FailureText,
   paint: { expected: (s: string) => string; actual: (s: string) => string } = {
     expected: String,
     actual: String,
@@ -71,7 +86,7 @@ export function tail(text: string, maxLines: number): Excerpt {
 }
 
 /** `file:line:col` (or as much of it as is known) for a finding; empty when it has no file. */
-export function findingLocation(finding: Finding, withColumn = true): string {
+export function findingLocation(finding: FindingPlace, withColumn = true): string {
   if (!finding.file) return '';
   let location = finding.file;
   if (finding.line !== undefined) {

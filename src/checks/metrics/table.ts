@@ -1,10 +1,10 @@
 /**
- * The before/after table of the `metrics` check, as rows of text cells, shared by the
- * terminal summary, the launch record and the HTML report, and the lines around it (what was
+ * The before/after table of the `metrics` check, as rows of text cells, shared by its
+ * sections of the terminal summary, the launch record and the HTML page, and the lines around it (what was
  * compared, how the measurement stopped, the machine's noise, the step that moved the most).
  * Drawn from the result.
  */
-import type { MetricComparison, MetricsResult } from '../checks/metrics/result.js';
+import type { MetricComparison, MetricsResult } from './result.js';
 
 /** Column headers of the before/after table. */
 export const METRICS_HEADERS = ['path', 'step', 'metric', 'before', 'after', 'change', 'interval', 'verdict'];

@@ -1,15 +1,16 @@
 /**
- * The launch record's "Cache" section: per path of the plan's `cache` section, its role,
+ * The `cache` check's section of the launch record, "Cache": per path of the plan's `cache` section, its role,
  * `Cache-Control`, `Vary`, and each request's status and hit/miss as the CDN reported it.
  */
-import type { CacheObservation, CacheRequestObservation } from '../checks/cache/result.js';
-import type { RunResult } from '../run/result.js';
-import { mdCode, mdTable, mdText } from './markdown.js';
+
+import { mdCode, mdTable, mdText } from '../../render/markdown.js';
+import type { KindReport, KindView } from '../report.js';
+import type { CacheObservation, CacheRequestObservation } from './result.js';
 
 /** "Cache": a table per check that observed the cache; nothing when none did. */
-export function cacheSection(result: RunResult): string[] {
+export function cacheRecord(view: KindView): string[] {
   const blocks: string[] = [];
-  for (const check of result.checks) {
+  for (const check of view.checks) {
     const observations = check.cache ?? [];
     if (observations.length === 0) continue;
     const header = observations.find((o) => o.cdn_header)?.cdn_header;
@@ -36,8 +37,10 @@ function row(observation: CacheObservation): string[] {
 }
 
 /** e.g. `user B 200 hit`, `anonymous 401`. */
-export function describeRequest(request: CacheRequestObservation): string {
+function describeRequest(request: CacheRequestObservation): string {
   const cdn = request.cdn === null ? '' : ` **${request.cdn}**`;
   const age = request.age === null ? '' : ` (age ${request.age} s)`;
   return `${mdText(request.as)} ${request.status}${cdn}${age}`;
 }
+
+export const cacheReport: KindReport = { record: cacheRecord };

@@ -2,17 +2,18 @@
  * The "Staging rehearsal" section of the launch record: each phase with its command, exit
  * code, duration and time to healthy; the release staging was on before and is on now.
  */
-import type { PhaseResult } from '../checks/rehearsal/result.js';
-import type { CheckResult } from '../checks/result.js';
-import type { RunResult } from '../run/result.js';
-import { formatDuration, formatExit, tail } from './format.js';
-import { mdCode, mdFence, mdTable, mdText } from './markdown.js';
+
+import { formatDuration, formatExit, tail } from '../../render/format.js';
+import { mdCode, mdFence, mdTable, mdText } from '../../render/markdown.js';
+import type { KindView } from '../report.js';
+import type { CheckResult } from '../result.js';
+import type { PhaseResult } from './result.js';
 
 const TAIL_LINES = 15;
 
 /** "Staging rehearsal": one block per check that has phases. */
-export function rehearsalSection(result: RunResult): string[] {
-  const checks = result.checks.filter((c) => c.phases && c.phases.length > 0);
+export function rehearsalRecord(view: KindView): string[] {
+  const checks = view.checks.filter((c) => c.phases && c.phases.length > 0);
   if (checks.length === 0) return [];
   return ['## Staging rehearsal', ...checks.flatMap(rehearsalBlocks)];
 }

@@ -3,15 +3,15 @@
  * findings (a failing check already lists its findings above), and the downgrade rehearsal.
  */
 
-import type { MigrationsResult } from '../checks/migrations/result.js';
-import type { CheckResult } from '../checks/result.js';
-import { formatDuration } from './format.js';
-import type { Colors } from './terminal-lines.js';
+import { formatDuration } from '../../render/format.js';
+import type { Colors } from '../../render/terminal-style.js';
+import type { KindView } from '../report.js';
+import type { MigrationsResult } from './result.js';
 
 /** Lines about the migrations of each check that has some; none when nothing is new. */
-export function migrationLines(checks: CheckResult[], c: Colors): string[] {
+export function migrationsTerminal(view: KindView, c: Colors): string[] {
   const lines: string[] = [];
-  for (const check of checks) {
+  for (const check of view.checks) {
     const m = check.migrations;
     if (!m || m.revisions.length === 0) continue;
     lines.push(

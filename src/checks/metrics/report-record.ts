@@ -2,19 +2,14 @@
  * The launch record's "Metrics before/after" section: what was compared, the table of
  * changes with intervals and verdicts, and the SLOs checked on the candidate.
  */
-import type { RunResult } from '../run/result.js';
-import { mdTable, mdText } from './markdown.js';
-import {
-  inconclusiveLines,
-  METRICS_HEADERS,
-  metricsHeadline,
-  metricsNotes,
-  metricsRows,
-} from './metrics-table.js';
+
+import { mdTable, mdText } from '../../render/markdown.js';
+import type { KindView } from '../report.js';
+import { inconclusiveLines, METRICS_HEADERS, metricsHeadline, metricsNotes, metricsRows } from './table.js';
 
 /** "Metrics before/after": empty when the run did not measure metrics. */
-export function metricsSection(result: RunResult): string[] {
-  const metrics = result.metrics;
+export function metricsRecord(view: KindView): string[] {
+  const metrics = view.run.metrics;
   if (!metrics) return [];
   const blocks = ['## Metrics before/after', mdText(metricsHeadline(metrics))];
   blocks.push(

@@ -4,17 +4,17 @@
  * SQL in a collapsible block, and the downgrade rehearsal step by step.
  */
 
-import type { MigrationFinding, MigrationRevision, MigrationsResult } from '../checks/migrations/result.js';
-import type { CheckResult } from '../checks/result.js';
-import type { RunResult } from '../run/result.js';
-import { formatDuration, tail } from './format.js';
-import { mdCode, mdFence, mdTable, mdText } from './markdown.js';
+import { formatDuration, tail } from '../../render/format.js';
+import { mdCode, mdFence, mdTable, mdText } from '../../render/markdown.js';
+import type { KindView } from '../report.js';
+import type { CheckResult } from '../result.js';
+import type { MigrationFinding, MigrationRevision, MigrationsResult } from './result.js';
 
 const TAIL_LINES = 15;
 
 /** "Migrations": one block per check that reports migrations. */
-export function migrationsSection(result: RunResult): string[] {
-  const checks = result.checks.filter(
+export function migrationsRecord(view: KindView): string[] {
+  const checks = view.checks.filter(
     (c): c is CheckResult & { migrations: MigrationsResult } => !!c.migrations,
   );
   if (checks.length === 0) return [];

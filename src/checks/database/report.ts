@@ -1,22 +1,22 @@
 /**
- * The launch record's "Query plans" section: per `database` check, the realistic-data
+ * The `database` check's section of the launch record, "Query plans": per `database` check, the realistic-data
  * counts, the statements each step caused, the findings with their suggestions, and
  * the plan of each statement shape.
  */
 
-import type { DatabaseReview, PlanChange } from '../checks/database/result.js';
-import type { CheckResult } from '../checks/result.js';
-import type { RunResult } from '../run/result.js';
-import { formatDuration } from './format.js';
-import { mdCode, mdFence, mdTable, mdText } from './markdown.js';
+import { formatDuration } from '../../render/format.js';
+import { mdCode, mdFence, mdTable, mdText } from '../../render/markdown.js';
+import type { KindReport, KindView } from '../report.js';
+import type { CheckResult } from '../result.js';
+import type { DatabaseReview, PlanChange } from './result.js';
 
 /** At most this many plans are written out in full. */
 const MAX_PLANS = 40;
 
 /** "Query plans": nothing when no check reviewed the database. */
-export function databaseSection(result: RunResult): string[] {
+export function databaseRecord(view: KindView): string[] {
   const blocks: string[] = [];
-  for (const check of result.checks) if (check.database) blocks.push(...reviewBlocks(check, check.database));
+  for (const check of view.checks) if (check.database) blocks.push(...reviewBlocks(check, check.database));
   return blocks.length > 0 ? ['## Query plans', ...blocks] : [];
 }
 
@@ -93,3 +93,5 @@ function changeBlocks(changes: PlanChange[]): string[] {
   }
   return blocks;
 }
+
+export const databaseReport: KindReport = { record: databaseRecord };

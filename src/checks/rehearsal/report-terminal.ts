@@ -2,15 +2,16 @@
  * The staging rehearsal in the terminal summary: one line per phase (status, duration,
  * time to healthy, release, command and exit code), then where staging is now.
  */
-import type { PhaseResult } from '../checks/rehearsal/result.js';
-import type { CheckResult } from '../checks/result.js';
-import { formatDuration, formatExit } from './format.js';
-import { type Colors, paint, statusSymbol } from './terminal-lines.js';
+
+import { formatDuration, formatExit } from '../../render/format.js';
+import { type Colors, paint, statusSymbol } from '../../render/terminal-style.js';
+import type { KindView } from '../report.js';
+import type { PhaseResult } from './result.js';
 
 /** The phase lines of every check that has phases (a rehearsal), pass or fail. */
-export function phaseLines(checks: CheckResult[], c: Colors): string[] {
+export function rehearsalTerminal(view: KindView, c: Colors): string[] {
   const lines: string[] = [];
-  for (const check of checks) {
+  for (const check of view.checks) {
     if (!check.phases || check.phases.length === 0) continue;
     lines.push('', c.bold(`staging rehearsal (${check.id})`));
     const baseline = check.staging?.baseline;
