@@ -140,7 +140,7 @@ async function assertNoScriptRan(page: Page, seen: { dialogs: string[]; problems
 describe('dashboard and HTML report in Chromium', () => {
   test('runs, a NO-GO run, trends and compare; XSS payloads shown as text, never run', {
     timeout: 240_000,
-  }, async () => {
+  }, async (t) => {
     mkdirSync(SHOTS, { recursive: true });
     const dir = await copyExample();
     await writeFile(path.join(dir, 'good.yaml'), plan(false));
@@ -151,52 +151,51 @@ describe('dashboard and HTML report in Chromium', () => {
     assert.equal(bad.code, 1, `${bad.stdout}\n${bad.stderr}`);
 
     const served = await startServe(['--port', '0'], dir);
+    // Stopped whatever happens next, a browser that does not start included: a server left
+    // running would keep this test file (and the suite) waiting for ever.
+    t.after(() => served.stop());
     const browser = await launch();
-    try {
-      const { page } = browser;
-      const seen = watch(page);
-      await page.goto(served.url);
-      assert.equal(await page.locator('table.runs tbody tr').count(), 2);
-      await page.screenshot({ path: path.join(SHOTS, 'dashboard-runs.png'), fullPage: true });
+    t.after(() => browser.cleanup());
+    const { page } = browser;
+    const seen = watch(page);
+    await page.goto(served.url);
+    assert.equal(await page.locator('table.runs tbody tr').count(), 2);
+    await page.screenshot({ path: path.join(SHOTS, 'dashboard-runs.png'), fullPage: true });
 
-      await page.locator('tr[data-verdict="no-go"] td a').first().click();
-      await page.waitForSelector('h1 .verdict.no-go');
-      const failed = page.locator('[data-failed-path="support"]');
-      assert.equal(await failed.locator('.rollback-note').textContent(), ROLLBACK);
-      const step = failed.locator('[data-step="file a ticket"]');
-      assert.match((await step.locator('h4').textContent()) ?? '', /file a ticket: fail/);
-      assert.deepEqual((await step.locator('table.assertions td').allTextContents()).slice(0, 3), [
-        'status',
-        '200',
-        '201',
-      ]);
-      assert.ok(
-        ((await step.locator('pre.response-body').textContent()) ?? '').includes(BODY_PAYLOAD),
-        'body shown as text',
-      );
-      assert.ok(
-        ((await page.locator('pre.logs').textContent()) ?? '').includes(LOG_PAYLOAD),
-        'log line shown as text',
-      );
-      assert.ok((await chartPixels(page)) > 500, 'the step timing chart has pixels');
-      await page.screenshot({ path: path.join(SHOTS, 'dashboard-run-nogo.png'), fullPage: true });
-      await assertNoScriptRan(page, seen);
+    await page.locator('tr[data-verdict="no-go"] td a').first().click();
+    await page.waitForSelector('h1 .verdict.no-go');
+    const failed = page.locator('[data-failed-path="support"]');
+    assert.equal(await failed.locator('.rollback-note').textContent(), ROLLBACK);
+    const step = failed.locator('[data-step="file a ticket"]');
+    assert.match((await step.locator('h4').textContent()) ?? '', /file a ticket: fail/);
+    assert.deepEqual((await step.locator('table.assertions td').allTextContents()).slice(0, 3), [
+      'status',
+      '200',
+      '201',
+    ]);
+    assert.ok(
+      ((await step.locator('pre.response-body').textContent()) ?? '').includes(BODY_PAYLOAD),
+      'body shown as text',
+    );
+    assert.ok(
+      ((await page.locator('pre.logs').textContent()) ?? '').includes(LOG_PAYLOAD),
+      'log line shown as text',
+    );
+    assert.ok((await chartPixels(page)) > 500, 'the step timing chart has pixels');
+    await page.screenshot({ path: path.join(SHOTS, 'dashboard-run-nogo.png'), fullPage: true });
+    await assertNoScriptRan(page, seen);
 
-      await page.goto(`${served.url}trends`);
-      assert.ok((await chartPixels(page)) > 500, 'the trend chart has pixels');
-      assert.ok(await page.locator('figcaption', { hasText: 'support: p50 / p95' }).count());
-      await page.screenshot({ path: path.join(SHOTS, 'dashboard-trends.png'), fullPage: true });
+    await page.goto(`${served.url}trends`);
+    assert.ok((await chartPixels(page)) > 500, 'the trend chart has pixels');
+    assert.ok(await page.locator('figcaption', { hasText: 'support: p50 / p95' }).count());
+    await page.screenshot({ path: path.join(SHOTS, 'dashboard-trends.png'), fullPage: true });
 
-      await page.goto(served.url);
-      await page.locator('form.compare button').click();
-      await page.waitForSelector('table.compare-paths');
-      assert.ok((await chartPixels(page)) > 500, 'the distribution chart has pixels');
-      await page.screenshot({ path: path.join(SHOTS, 'dashboard-compare.png'), fullPage: true });
-      await assertNoScriptRan(page, seen);
-    } finally {
-      await browser.cleanup();
-      await served.stop();
-    }
+    await page.goto(served.url);
+    await page.locator('form.compare button').click();
+    await page.waitForSelector('table.compare-paths');
+    assert.ok((await chartPixels(page)) > 500, 'the distribution chart has pixels');
+    await page.screenshot({ path: path.join(SHOTS, 'dashboard-compare.png'), fullPage: true });
+    await assertNoScriptRan(page, seen);
 
     const report = await launch();
     try {
