@@ -15,7 +15,7 @@ import { metricsCheck } from './metrics/kind.js';
 import { migrationsCheck } from './migrations/kind.js';
 import { pathsCheck } from './paths/kind.js';
 import { rehearsalCheck } from './rehearsal/kind.js';
-import type { KindReports } from './report.js';
+import { absentReport, type KindReports } from './report.js';
 import type { CheckDefinition } from './types.js';
 
 export type { CheckSelection } from './kind.js';
@@ -49,16 +49,24 @@ export function listCheckIds(plan: Plan, kinds: readonly CheckKind[] = CHECK_KIN
 
 /**
  * The report sections of the kinds that have checks in `result`, loaded, in the kinds' report
- * order: what the record, the terminal summary and the HTML page render synchronously.
+ * order: what the record, the terminal summary and the HTML page render synchronously. A kind
+ * the result has no check of, with an `absent` note, stands in its order with that note only.
  */
 export async function loadKindReports(
   result: { checks: readonly { kind: string }[] },
   kinds: readonly CheckKind[] = CHECK_KINDS,
 ): Promise<KindReports> {
   const present = new Set(result.checks.map((c) => c.kind));
-  const refs = kinds.flatMap((k) => (k.report && present.has(k.report.kind) ? [k.report] : []));
+  const refs = kinds.flatMap((k) =>
+    k.report && (present.has(k.report.kind) || k.report.absent) ? [k.report] : [],
+  );
   refs.sort((a, b) => a.order - b.order);
-  return Promise.all(refs.map(async (ref) => ({ kind: ref.kind, report: await ref.load() })));
+  return Promise.all(
+    refs.map(async (ref) => ({
+      kind: ref.kind,
+      report: present.has(ref.kind) || !ref.absent ? await ref.load() : absentReport(ref.absent),
+    })),
+  );
 }
 
 /** Build the check definitions for a plan, filtered by the selection. */

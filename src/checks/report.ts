@@ -41,14 +41,34 @@ export interface HtmlPage {
   charts: ChartSet;
 }
 
-/** A kind's sections; each returns nothing (an empty list, empty HTML) when it has nothing to show. */
-export interface KindReport {
-  /** Markdown blocks of the launch record, its `## ` heading first (joined by blank lines). */
+/** A kind's sections in one place of the reporters; each returns nothing (an empty list, empty HTML) when it has nothing to show. */
+export interface KindSections {
+  /** Markdown blocks of the launch record, a block with its heading first (joined by blank lines). */
   record?: (view: KindView) => string[];
-  /** Lines of the terminal summary, after the failed checks (a block starts with an empty line). */
+  /** Lines of the terminal summary (a block starts with an empty line). */
   terminal?: (view: KindView, colors: Colors) => string[];
   /** The kind's section of the run's HTML page (the dashboard, `--html`, `compare --html`). */
   html?: (view: KindView, page: HtmlPage) => SafeHtml;
+}
+
+/**
+ * A kind's sections. Its own members stand in the kinds' place: the record's after Findings, the
+ * terminal's after the failed checks, the page's after Checks. A kind whose results lead the
+ * run (the critical paths) puts sections in `lead`, before the generic ones (the record's after
+ * the Summary, the terminal's before the failed checks, the page's before Checks), and what
+ * closes them in `tail` (the record's before Files touched, the terminal's before the verdict).
+ */
+export interface KindReport extends KindSections {
+  lead?: KindSections;
+  tail?: KindSections;
+}
+
+/** Where a kind's sections stand in a reporter: `lead`, the kinds' own place (`main`), `tail`. */
+export type KindPlace = 'lead' | 'main' | 'tail';
+
+/** The sections of `report` for `place`. */
+export function sectionsAt(report: KindReport, place: KindPlace): KindSections {
+  return place === 'main' ? report : (report[place] ?? {});
 }
 
 /** A descriptor's pointer to its kind's sections. */
@@ -62,10 +82,20 @@ export interface KindReportRef {
   order: number;
   /** Imports the sections; only the kinds a result has are loaded. */
   load: () => Promise<KindReport>;
+  /**
+   * What the record says in the kind's `lead` place when the result has none of its checks
+   * (its sections are not loaded then): a `## title` and a note.
+   */
+  absent?: { title: string; note: string };
 }
 
-/** The loaded sections of the kinds a result has, in their order. */
+/** The loaded sections of the kinds a result has, in their order (with what an absent kind says). */
 export type KindReports = readonly { kind: string; report: KindReport }[];
+
+/** What a kind the result does not have says in its `lead` place (its `absent`): loads nothing. */
+export function absentReport(absent: { title: string; note: string }): KindReport {
+  return { lead: { record: () => [`## ${absent.title}`, absent.note] } };
+}
 
 /** Each loaded kind's sections with its view of `result`, in order. */
 export function kindViews(

@@ -42,3 +42,9 @@ function longestRun(text: string, char: string): number {
   }
   return longest;
 }
+
+/** A status in a table cell: `pass`, else bold (`**fail**`), with ` (flaky)` when it passed on a retry. */
+export function mdStatus(status: string, flaky: boolean): string {
+  const text = status === 'pass' ? 'pass' : `**${status}**`;
+  return flaky ? `${text} (flaky)` : text;
+}

@@ -32,3 +32,10 @@ export function paint(status: Status, text: string, c: Colors): string {
       return c.dim(text);
   }
 }
+
+/** `text` quoted under a dim bar, `indent` spaces in; `(empty)` for no text. */
+export function quoteLines(text: string, c: Colors, indent = 6): string[] {
+  const bar = c.dim(`${' '.repeat(indent)}│`);
+  if (text === '') return [`${bar} ${c.dim('(empty)')}`];
+  return text.split('\n').map((line) => `${bar} ${line}`);
+}

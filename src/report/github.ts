@@ -5,13 +5,14 @@
  */
 import { appendFile } from 'node:fs/promises';
 import path from 'node:path';
+import { failedPathSections, pathsSection } from '../checks/paths/report-record.js';
 import type { PathResult, StepResult } from '../checks/paths/result.js';
 import type { CheckResult, Finding } from '../checks/result.js';
 import { mdText } from '../render/markdown.js';
 import type { RunResult } from '../run/result.js';
 import { verdictLabel } from '../run/verdict.js';
 import type { Redactor } from '../secrets/redactor.js';
-import { checksSection, failedPathSections, pathsSection } from './record-sections.js';
+import { checksSection } from './record-sections.js';
 import type { Reporter } from './reporter.js';
 
 /** Where the GitHub reporter writes, and what it knows of the job. */

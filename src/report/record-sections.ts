@@ -1,101 +1,23 @@
 /**
- * The sections of the launch record about what ran: critical paths, failed steps, checks,
- * commands, findings and step timings. Each returns Markdown blocks drawn from the result.
+ * The sections of the launch record about what ran: checks, commands and findings (the
+ * critical paths' sections are the `paths` kind's, src/checks/paths/report-record.ts). Each
+ * returns Markdown blocks drawn from the result.
  */
-import type { PathResult, StepResult } from '../checks/paths/result.js';
 import type { CheckResult } from '../checks/result.js';
-import {
-  excerpt,
-  findingLocation,
-  formatDuration,
-  formatExit,
-  formatValue,
-  plural,
-  tail,
-} from '../render/format.js';
-import { mdCode, mdFence, mdTable, mdText } from '../render/markdown.js';
+import { findingLocation, formatDuration, formatExit, plural, tail } from '../render/format.js';
+import { mdCode, mdFence, mdStatus, mdTable, mdText } from '../render/markdown.js';
 import type { RunResult } from '../run/result.js';
 import { listSkips } from '../run/verdict.js';
 
 const MAX_FINDINGS = 50;
 const TAIL_LINES = 20;
 
-/** "Critical paths": name | owner | status | expect | rollback. */
-export function pathsSection(result: RunResult): string[] {
-  if (result.paths.length === 0) return ['## Critical paths', 'No critical path ran.'];
-  const rows = result.paths.map((path) => [
-    mdText(path.name),
-    mdText(path.owner),
-    statusCell(path.status, path.flaky),
-    mdText(path.expect),
-    mdText(path.rollback),
-  ]);
-  return ['## Critical paths', mdTable(['name', 'owner', 'status', 'expect', 'rollback'], rows)];
-}
-
-/** A section per failed critical path: its failed steps, requests, assertions and responses. */
-export function failedPathSections(result: RunResult): string[] {
-  const blocks: string[] = [];
-  for (const path of result.paths) {
-    if (path.status !== 'fail' && path.status !== 'error') continue;
-    blocks.push(
-      `### Critical path ${mdCode(path.name)}: ${path.status}`,
-      [
-        `- **Owner:** ${mdText(path.owner)}`,
-        `- **Expect:** ${mdText(path.expect)}`,
-        `- **Rollback:** ${mdText(path.rollback)}`,
-      ].join('\n'),
-    );
-    for (const step of path.steps) {
-      if (step.status === 'fail' || step.status === 'error') blocks.push(...failedStep(step));
-    }
-  }
-  return blocks;
-}
-
-function failedStep(step: StepResult): string[] {
-  const blocks = [`#### Step ${mdCode(step.name)}: ${step.status} after ${formatDuration(step.duration_ms)}`];
-  const facts: string[] = [];
-  if (step.request) facts.push(`- **Request:** ${mdCode(`${step.request.method} ${step.request.url}`)}`);
-  if (step.attempts > 1) facts.push(`- **Attempts:** ${step.attempts}`);
-  if (step.source)
-    facts.push(
-      `- **Defined at:** ${mdCode(`${step.source.file}:${step.source.line}:${step.source.column}`)}`,
-    );
-  if (step.error) facts.push(`- **Error:** ${mdCode(step.error.code)} ${mdText(step.error.message)}`);
-  if (step.traceback) {
-    const t = step.traceback;
-    const file = t.source === 'service' ? 'service.log' : t.source;
-    const how = t.by === 'request-id' ? 'by its request id' : 'by the time of the request';
-    facts.push(
-      `- **Traceback:** ${mdCode(`${file}${t.line !== undefined ? `:${t.line}` : ''}`)} ${mdText(t.exception)} (linked ${how})`,
-    );
-  }
-  if (facts.length > 0) blocks.push(facts.join('\n'));
-  const failures = step.failures ?? [];
-  if (failures.length > 0) {
-    const rows = failures.map((f) => [
-      mdText(f.assertion),
-      mdCode(formatValue(f.expected)),
-      mdCode(formatValue(f.actual)),
-      mdText(f.message),
-    ]);
-    blocks.push(mdTable(['assertion', 'expected', 'actual', 'message'], rows));
-  }
-  if (step.response) {
-    const body = excerpt(step.response.body);
-    const cut = body.cut || step.response.truncated ? ', first lines' : '';
-    blocks.push(`Response ${step.response.status} (${step.response.size} bytes${cut}):`, mdFence(body.text));
-  }
-  return blocks;
-}
-
 /** "Checks": check | kind | status | blocking | duration | summary (with the error or skip reason). */
 export function checksSection(result: RunResult): string[] {
   const rows = result.checks.map((check) => [
     mdText(check.id),
     mdText(check.kind),
-    statusCell(check.status, false),
+    mdStatus(check.status, false),
     check.blocking ? 'blocking' : 'advisory',
     formatDuration(check.duration_ms),
     summaryCell(check),
@@ -210,28 +132,4 @@ function testsLine(check: CheckResult): string {
   const t = check.tests;
   if (!t) return '';
   return `Tests: ${t.total} in all, ${t.passed} passed, ${t.failed} failed, ${t.errors} errors, ${t.skipped} skipped.`;
-}
-
-/** "Step timings": a table per critical path (step, status, ms, attempts, flaky). */
-export function timingsSection(result: RunResult): string[] {
-  if (result.paths.length === 0) return [];
-  const blocks = ['## Step timings'];
-  for (const path of result.paths) blocks.push(`### ${mdText(path.name)}`, stepTable(path));
-  return blocks;
-}
-
-function stepTable(path: PathResult): string {
-  const rows = path.steps.map((step) => [
-    mdText(step.name),
-    step.status,
-    String(Math.round(step.duration_ms)),
-    String(step.attempts),
-    step.flaky ? 'flaky' : '',
-  ]);
-  return mdTable(['step', 'status', 'ms', 'attempts', 'flaky'], rows);
-}
-
-function statusCell(status: string, flaky: boolean): string {
-  const text = status === 'pass' ? 'pass' : `**${status}**`;
-  return flaky ? `${text} (flaky)` : text;
 }

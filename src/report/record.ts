@@ -5,21 +5,14 @@
  */
 import { join } from 'node:path';
 import { loadKindReports } from '../checks/registry.js';
-import { type KindReports, kindViews } from '../checks/report.js';
+import { type KindPlace, type KindReports, kindViews, sectionsAt } from '../checks/report.js';
 import { formatDuration } from '../render/format.js';
 import { mdCode, mdText } from '../render/markdown.js';
 import type { RunResult } from '../run/result.js';
 import { verdictLabel } from '../run/verdict.js';
 import type { Redactor } from '../secrets/redactor.js';
 import { repeatSection } from './record-repeat.js';
-import {
-  checksSection,
-  commandsSection,
-  failedPathSections,
-  findingsSection,
-  pathsSection,
-  timingsSection,
-} from './record-sections.js';
+import { checksSection, commandsSection, findingsSection } from './record-sections.js';
 import { writeFileRedacted } from './sink.js';
 
 /**
@@ -30,13 +23,12 @@ export function renderRecord(result: RunResult, kinds: KindReports): string {
   const blocks = [
     ...titleSection(result),
     ...summarySection(result),
-    ...pathsSection(result),
-    ...failedPathSections(result),
+    ...kindSections(result, kinds, 'lead'),
     ...checksSection(result),
     ...commandsSection(result),
     ...findingsSection(result),
-    ...kindSections(result, kinds),
-    ...timingsSection(result),
+    ...kindSections(result, kinds, 'main'),
+    ...kindSections(result, kinds, 'tail'),
     ...filesSection(result),
     ...assumptionsSection(result),
     ...cleanupSection(result),
@@ -65,9 +57,15 @@ export async function writeRecord(dir: string, result: RunResult, redactor: Reda
   return file;
 }
 
-/** Each kind's own sections (staging rehearsal, migrations, cache, query plans, metrics …), in the kinds' order. */
-function kindSections(result: RunResult, kinds: KindReports): string[] {
-  return kindViews(kinds, result).flatMap(({ report, view }) => report.record?.(view) ?? []);
+/**
+ * The kinds' sections for `place`, in the kinds' order: `lead` (the critical paths, the failed
+ * paths), their own (staging rehearsal, migrations, cache, query plans, metrics …), `tail` (the
+ * step timings).
+ */
+function kindSections(result: RunResult, kinds: KindReports, place: KindPlace): string[] {
+  return kindViews(kinds, result).flatMap(
+    ({ report, view }) => sectionsAt(report, place).record?.(view) ?? [],
+  );
 }
 
 function sanitise(part: string): string {

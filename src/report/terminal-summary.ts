@@ -1,21 +1,13 @@
 /**
- * The end-of-run terminal summary: a block per failed critical path, a block per failed
- * check, flaky steps as warnings, then the verdict. Drawn from the result; decides nothing.
+ * The end-of-run terminal summary: the kinds' leading lines (a block per failed critical path),
+ * a block per failed check, the kinds' own lines and closing ones (flaky steps as warnings),
+ * then the verdict. Drawn from the result; decides nothing.
  */
-import type { PathResult, StepResult, StepTraceback } from '../checks/paths/result.js';
-import type { KindReports } from '../checks/report.js';
-import { kindViews } from '../checks/report.js';
+import type { KindPlace, KindReports } from '../checks/report.js';
+import { kindViews, sectionsAt } from '../checks/report.js';
 import type { CheckResult } from '../checks/result.js';
-import {
-  excerpt,
-  findingLocation,
-  formatDuration,
-  formatExit,
-  formatFailure,
-  plural,
-  tail,
-} from '../render/format.js';
-import { type Colors, paint, statusSymbol } from '../render/terminal-style.js';
+import { findingLocation, formatDuration, formatExit, tail } from '../render/format.js';
+import { type Colors, paint, quoteLines, statusSymbol } from '../render/terminal-style.js';
 import type { RunResult } from '../run/result.js';
 import { listSkips, verdictLabel } from '../run/verdict.js';
 
@@ -36,16 +28,11 @@ const RULE_WIDTH = 60;
 
 /** The summary lines printed at the end of a run (without trailing newlines). */
 export function renderSummary(result: RunResult, options: SummaryOptions): string[] {
-  const lines: string[] = [];
-  for (const path of result.paths) {
-    if (path.status === 'fail' || path.status === 'error') lines.push('', ...pathBlock(path, options.colors));
-  }
+  const lines = kindLines(result, options, 'lead');
   for (const check of result.checks) {
     if (check.status === 'fail' || check.status === 'error') lines.push(...checkBlock(check, options));
   }
-  for (const { report, view } of kindViews(options.kinds, result))
-    lines.push(...(report.terminal?.(view, options.colors) ?? []));
-  lines.push(...flakyWarnings(result.paths, options.colors));
+  lines.push(...kindLines(result, options, 'main'), ...kindLines(result, options, 'tail'));
   if (result.service.ready_note)
     lines.push(`${options.colors.yellow('!')} readiness: ${result.service.ready_note}`);
   for (const note of result.cleanup ?? []) lines.push(`${options.colors.yellow('!')} cleaned up: ${note}`);
@@ -53,43 +40,11 @@ export function renderSummary(result: RunResult, options: SummaryOptions): strin
   return lines;
 }
 
-function pathBlock(path: PathResult, c: Colors): string[] {
-  const lines = [
-    `${paint(path.status, `${statusSymbol(path.status)} critical path ${path.name}  ${path.status}`, c)}  ${c.dim(formatDuration(path.duration_ms))}`,
-    `  owner     ${path.owner}`,
-    `  expect    ${path.expect}`,
-    `  rollback  ${path.rollback}`,
-  ];
-  for (const step of path.steps) {
-    if (step.status === 'fail' || step.status === 'error') lines.push(...stepBlock(step, c));
-  }
-  return lines;
-}
-
-function stepBlock(step: StepResult, c: Colors): string[] {
-  const attempts = step.attempts > 1 ? `, ${step.attempts} attempts` : '';
-  const lines = [
-    `  ${paint(step.status, `step ${step.name}  ${step.status}`, c)}  ${c.dim(`${formatDuration(step.duration_ms)}${attempts}`)}`,
-  ];
-  if (step.source) lines.push(c.dim(`    --> ${step.source.file}:${step.source.line}:${step.source.column}`));
-  if (step.request) lines.push(`    ${c.bold(step.request.method)} ${step.request.url}`);
-  for (const failure of step.failures ?? [])
-    lines.push(`    ${c.red('✘')} ${formatFailure(failure, { expected: c.green, actual: c.red })}`);
-  if (step.error) lines.push(`    ${c.red(`error[${step.error.code}]`)}: ${step.error.message}`);
-  if (step.traceback) lines.push(`    ${c.red('traceback')} ${tracebackLink(step.traceback)}`);
-  if (step.response) {
-    const body = excerpt(step.response.body);
-    const size = `${step.response.size} bytes${step.response.truncated ? ', truncated' : ''}`;
-    lines.push(`    response ${step.response.status} (${size})`);
-    lines.push(...quote(body.text, c), ...(body.cut ? [c.dim('      │ …')] : []));
-  }
-  return lines;
-}
-
-/** `in service.log:12: RuntimeError: boom` — where the step's traceback is and what it raised. */
-export function tracebackLink(t: StepTraceback): string {
-  const file = t.source === 'service' ? 'service.log' : t.source;
-  return `in ${file}${t.line !== undefined ? `:${t.line}` : ''}: ${t.exception}`;
+/** The kinds' lines for `place`, in the kinds' order. */
+function kindLines(result: RunResult, options: SummaryOptions, place: KindPlace): string[] {
+  return kindViews(options.kinds, result).flatMap(
+    ({ report, view }) => sectionsAt(report, place).terminal?.(view, options.colors) ?? [],
+  );
 }
 
 function checkBlock(check: CheckResult, options: SummaryOptions): string[] {
@@ -108,7 +63,7 @@ function checkBlock(check: CheckResult, options: SummaryOptions): string[] {
     const [headline, ...more] = finding.message.split('\n');
     body.push(`  ${location ? `${location} ` : ''}${c.bold(finding.rule)} ${headline}`);
     for (const line of more.slice(0, TAIL_LINES)) body.push(c.dim(`    ${line}`));
-    if (finding.excerpt) body.push(...quote(tail(finding.excerpt, EXCERPT_LINES).text, c, 4));
+    if (finding.excerpt) body.push(...quoteLines(tail(finding.excerpt, EXCERPT_LINES).text, c, 4));
   }
   if (findings.length > MAX_FINDINGS) body.push(c.dim(`  … and ${findings.length - MAX_FINDINGS} more`));
   if (check.tests) {
@@ -131,7 +86,7 @@ function checkBlock(check: CheckResult, options: SummaryOptions): string[] {
   const quoted = output !== undefined && output !== '' && check.error?.message.includes(output) === true;
   if (check.command?.output_tail && wanted && !tailShown && !quoted) {
     const out = tail(check.command.output_tail, TAIL_LINES);
-    body.push(`  output${out.cut ? ` (last ${TAIL_LINES} lines)` : ''}:`, ...quote(out.text, c, 4));
+    body.push(`  output${out.cut ? ` (last ${TAIL_LINES} lines)` : ''}:`, ...quoteLines(out.text, c, 4));
   }
   // A check with nothing more to say was already shown by its one-line form.
   if (body.length === 0) return [];
@@ -143,20 +98,6 @@ function checkBlock(check: CheckResult, options: SummaryOptions): string[] {
     said ? paint(check.status, head, c) : `${paint(check.status, head, c)}  ${check.summary}`,
     ...body,
   ];
-}
-
-function flakyWarnings(paths: PathResult[], c: Colors): string[] {
-  const lines: string[] = [];
-  for (const path of paths) {
-    for (const step of path.steps) {
-      if (!step.flaky) continue;
-      const outcome = step.status === 'pass' ? 'passed' : step.status;
-      lines.push(
-        c.yellow(`⚠ flaky: ${path.name} › ${step.name} ${outcome} after ${plural(step.attempts, 'attempt')}`),
-      );
-    }
-  }
-  return lines.length > 0 ? ['', ...lines] : [];
 }
 
 function verdictBlock(result: RunResult, c: Colors): string[] {
@@ -179,10 +120,4 @@ function verdictBlock(result: RunResult, c: Colors): string[] {
   if (result.record_file) lines.push(`launch record: ${result.record_file}`);
   if (result.service_log) lines.push(c.dim(`service log:   ${result.service_log}`));
   return lines;
-}
-
-function quote(text: string, c: Colors, indent = 6): string[] {
-  const bar = c.dim(`${' '.repeat(indent)}│`);
-  if (text === '') return [`${bar} ${c.dim('(empty)')}`];
-  return text.split('\n').map((line) => `${bar} ${line}`);
 }

@@ -1,30 +1,11 @@
 /**
- * The pages' charts: a path's step durations, its trend across runs, its latency curve. The
- * chart specification and the set a page collects are in render/charts.ts.
+ * The pages' charts: a path's trend across runs, its latency curve (a path's step durations are
+ * the paths kind's, checks/paths/report-html.ts). The chart specification and the set a page
+ * collects are in render/charts.ts.
  */
-import type { PathResult } from '../checks/paths/result.js';
 import type { ChartSpec } from '../render/charts.js';
 import type { RunResult } from '../run/result.js';
 import type { PathTrendPoint } from '../store/types.js';
-
-/** A bar chart of the step durations of one critical path in one run. */
-export function stepTimingChart(path: PathResult): ChartSpec {
-  const steps = path.steps;
-  return {
-    kind: 'bars',
-    title: `${path.name}: step durations (ms)`,
-    xLabel: 'step',
-    x: steps.map((_, i) => i),
-    ticks: steps.map((s) => s.name),
-    series: [
-      {
-        label: 'duration',
-        unit: 'ms',
-        values: steps.map((s) => (s.status === 'skip' ? null : s.duration_ms)),
-      },
-    ],
-  };
-}
 
 /** p50, p95 and error rate of one critical path across runs (oldest first). */
 export function trendChart(path: string, points: PathTrendPoint[]): ChartSpec {

@@ -4,16 +4,15 @@
  * The dashboard and the self-contained HTML report both draw it from a `StoredRun`.
  */
 
-import { type KindReports, kindViews } from '../checks/report.js';
+import { type KindPlace, type KindReports, kindViews, sectionsAt } from '../checks/report.js';
 import { ChartSet } from '../render/charts.js';
 import { html, type SafeHtml } from '../render/html.js';
 import { duration } from '../render/html-format.js';
 import type { RunResult } from '../run/result.js';
 import type { RunSummary, StoredRun } from '../store/types.js';
-import { stepTimingChart } from './charts.js';
 import { runHref, shortCommit, verdictBadge, when } from './format.js';
 import { renderMarkdown } from './markdown.js';
-import { checksSection, failuresSection, pathsTable } from './run-sections.js';
+import { checksSection, pathsTable } from './run-sections.js';
 
 /** Where the page is shown: the dashboard links to other pages, a report file does not. */
 export interface RunPageOptions {
@@ -28,21 +27,29 @@ export function renderRunBody(run: StoredRun, kinds: KindReports, options: RunPa
 <p class="reason">${summary.reason}</p>
 ${factsList(summary, result, options)}
 ${pathsTable(result)}
-${failuresSection(result)}
-${timingCharts(result, charts)}
+${kindSections(result, kinds, charts, 'lead')}
 ${checksSection(result)}
-${kindSections(result, kinds, charts)}
+${[...kindSections(result, kinds, charts), ...kindSections(result, kinds, charts, 'tail')]}
 ${logsSection(run.logs_excerpt)}
 ${recordSection(run.record_md)}
 ${!run.record_md && result.assumptions.length > 0 ? html`<h2>Assumptions</h2><ul>${result.assumptions.map((a) => html`<li>${a}</li>`)}</ul>` : ''}
 ${charts.data()}`;
 }
 
-/** Each kind's own section of the page (metrics before/after …), in the kinds' report order. */
-export function kindSections(result: RunResult, kinds: KindReports, charts: ChartSet): SafeHtml[] {
-  return kindViews(kinds, result).flatMap(({ report, view }) =>
-    report.html ? [report.html(view, { charts })] : [],
-  );
+/**
+ * Each kind's section of the page for `place` (its own place: metrics before/after …; `lead`:
+ * the failed paths and step timings), in the kinds' report order.
+ */
+export function kindSections(
+  result: RunResult,
+  kinds: KindReports,
+  charts: ChartSet,
+  place: KindPlace = 'main',
+): SafeHtml[] {
+  return kindViews(kinds, result).flatMap(({ report, view }) => {
+    const section = sectionsAt(report, place).html;
+    return section ? [section(view, { charts })] : [];
+  });
 }
 
 /** The summary of a result that was not read from a store (the HTML report of a run). */
@@ -80,12 +87,6 @@ function factsList(summary: RunSummary, result: RunResult, options: RunPageOptio
 <dt>plan</dt><dd><code>${summary.plan_file}</code> <span class="muted">${summary.plan_hash}</span></dd>
 ${links}
 </dl>`;
-}
-
-function timingCharts(result: RunResult, charts: ChartSet): SafeHtml {
-  const paths = result.paths.filter((p) => p.steps.length > 0);
-  if (paths.length === 0) return html``;
-  return html`<h2>Step timings</h2>${paths.map((p) => charts.slot(stepTimingChart(p)))}`;
 }
 
 function logsSection(logs: string | null): SafeHtml {

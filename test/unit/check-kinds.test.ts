@@ -121,9 +121,15 @@ describe('check kinds', () => {
     const reports = await loadKindReports(result, kinds);
     assert.deepEqual(
       reports.map((r) => r.kind),
-      ['greeting'],
-      'only the kinds the result has are loaded',
+      ['paths', 'greeting'],
+      'only the kinds the result has are loaded, and the paths kind, absent, with its note only',
     );
+    const absent = reports[0]?.report;
+    assert.deepEqual(absent?.lead?.record?.({ checks: [], run: result }), [
+      '## Critical paths',
+      'No critical path ran.',
+    ]);
+    assert.equal(absent?.lead?.terminal ?? absent?.lead?.html ?? absent?.tail, undefined, 'nothing loaded');
     const record = renderRecord(result, reports);
     assert.match(record, /\n## Greeting\n\n- `greeting`: greets with "hello"\n/);
     assert.ok(record.indexOf('## Greeting') < record.indexOf('## Files touched'));
@@ -131,7 +137,10 @@ describe('check kinds', () => {
     assert.ok(lines.includes('greeting: greets with "hello"'), lines.join('\n'));
     // Without the kind in the list, its sections are not loaded, and not shown.
     const without = await loadKindReports(result);
-    assert.deepEqual(without, []);
+    assert.deepEqual(
+      without.map((r) => r.kind),
+      ['paths'],
+    );
     assert.doesNotMatch(renderRecord(result, without), /## Greeting/);
   });
 

@@ -270,7 +270,16 @@ describe('linking a traceback to the step whose request caused it', () => {
       by: 'time',
     });
     assert.equal(paths[0]?.steps[0]?.traceback, undefined, 'a passed step has none');
-    const run: RunResult = { ...goRun(), paths, checks };
+    // A run with critical paths has the paths check, whose sections show the steps.
+    const pathsCheck: CheckResult = {
+      id: 'paths',
+      kind: 'paths',
+      status: 'fail',
+      blocking: true,
+      duration_ms: 1,
+      summary: '',
+    };
+    const run: RunResult = { ...goRun(), paths, checks: [pathsCheck, ...checks] };
     const kinds = await loadKindReports(run);
     const text = renderSummary(run, { colors: plainColors(), verbose: false, kinds }).join('\n');
     assert.match(

@@ -14,4 +14,10 @@ export const pathsCheck: CheckKind<typeof section> = {
     const { definePathsCheck } = await import('./check.js');
     return [definePathsCheck(chosen, plan.paths)];
   },
+  report: {
+    kind: 'paths',
+    order: 0,
+    load: async () => (await import('./report.js')).pathsReport,
+    absent: { title: 'Critical paths', note: 'No critical path ran.' },
+  },
 };
