@@ -8,7 +8,7 @@
  * The plan room's one import from src/checks/: the registry's list.
  */
 import { z } from 'zod';
-import type { CheckKind, KindPlan, SectionShape } from '../checks/kind.js';
+import type { CheckKind, SectionShape } from '../checks/kind.js';
 import { CHECK_KINDS } from '../checks/registry.js';
 import type { Diagnostic } from './diagnostic.js';
 import { PlanBase } from './schema.js';
@@ -32,19 +32,18 @@ export interface ComposedPlan<Spec extends z.ZodType = z.ZodType> {
 
 /** Compose the plan's schema from the base and the sections of `kinds` (each key owned once). */
 export async function composePlan(kinds: readonly CheckKind[]): Promise<ComposedPlan> {
-  const parts = (await Promise.all(kinds.map((k) => k.plan?.()))).filter(
-    (p): p is KindPlan => p !== undefined,
-  );
+  const loaded = await Promise.all(kinds.map(async (kind) => ({ kind, part: await kind.plan?.() })));
+  const parts = loaded.flatMap(({ part }) => (part ? [part] : []));
   const owner = new Map<string, string>(Object.keys(PlanBase.shape).map((key) => [key, 'the plan']));
   const shape: Record<string, z.core.$ZodType> = {};
-  parts.forEach((part, i) => {
-    for (const [key, schema] of Object.entries(part.section as SectionShape)) {
+  for (const { kind, part } of loaded) {
+    for (const [key, schema] of Object.entries((part?.section ?? {}) as SectionShape)) {
       const taken = owner.get(key);
-      if (taken) throw new Error(`plan key "${key}" of kind ${kinds[i]?.section} is already ${taken}'s`);
-      owner.set(key, `kind ${kinds[i]?.section}`);
+      if (taken) throw new Error(`plan key "${key}" of kind ${kind.section} is already ${taken}'s`);
+      owner.set(key, `kind ${kind.section}`);
       shape[key] = schema;
     }
-  });
+  }
   const spec = PlanBase.extend(shape);
   let json: Record<string, unknown> | undefined;
   return {
