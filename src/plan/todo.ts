@@ -53,13 +53,22 @@ function kindOf(at: PathKey[]): string {
   return typeof last === 'string' ? last : 'values';
 }
 
+/** Visit every TODO string with its key path (a copy: `at` is one stack, pushed and popped). */
 function walk(value: unknown, at: PathKey[], visit: (at: PathKey[], text: string) => void): void {
   if (typeof value === 'string') {
-    if (PLACEHOLDER.test(value)) visit(at, value);
+    if (PLACEHOLDER.test(value)) visit([...at], value);
   } else if (Array.isArray(value)) {
-    for (const [i, v] of value.entries()) walk(v, [...at, i], visit);
+    for (let i = 0; i < value.length; i++) {
+      at.push(i);
+      walk(value[i], at, visit);
+      at.pop();
+    }
   } else if (value && typeof value === 'object') {
-    for (const [k, v] of Object.entries(value)) walk(v, [...at, k], visit);
+    for (const k of Object.keys(value)) {
+      at.push(k);
+      walk((value as Record<string, unknown>)[k], at, visit);
+      at.pop();
+    }
   }
 }
 

@@ -36,6 +36,8 @@ function maskUserinfo(userinfo: string): string {
  * lone token that is not a plain user name. Empty when the URL has none (or is not a URL).
  */
 export function urlCredentials(url: string): string[] {
+  // Most plan strings are no URL with userinfo: skip the pattern (a 200-path plan has thousands).
+  if (!url.includes('@')) return [];
   const out = new Set<string>();
   for (const m of url.matchAll(URL_USERINFO)) {
     const userinfo = m[2] as string;
