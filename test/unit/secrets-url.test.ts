@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { registerPlanSecrets } from '../../src/secrets/register.js';
 import { Redactor } from '../../src/secrets/redactor.js';
+import { registerPlanSecrets } from '../../src/secrets/register.js';
 import { maskUrlCredentials, urlCredentials } from '../../src/secrets/url.js';
 
 test('urlCredentials takes the password or a lone token of every URL, as written and decoded', () => {
