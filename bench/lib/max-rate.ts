@@ -9,15 +9,19 @@ import { alternate, medianRatio, medians } from './measure.js';
 import type { BenchServer } from './servers.js';
 import { errorRows, type Row, target } from './table.js';
 
+/** The client CPU target, as a ratio to wrk's (issue 21: 8 µs over wrk's 5.5 µs when filed). */
+const CPU_VS_WRK = 1.45;
+
 /**
- * Rate and CPU rows for one server; `minRatio` is the target of probe rate / wrk rate, `minK6`
- * that of probe rate / k6 rate (none where the server, not the client, sets the rate).
+ * Rate and CPU rows for one server; `minRatio` is the target of probe rate / wrk rate,
+ * `maxCpuRatio` that of the probe's CPU per request / wrk's, `minK6` that of probe rate / k6
+ * rate (none where the server, not the client, sets the rate).
  */
 async function benchServer(
   ctx: BenchContext,
   server: BenchServer,
   minRatio: number,
-  maxCpuUs: number,
+  maxCpuRatio: number,
   minK6: number | null,
 ): Promise<Row[]> {
   const { connections, seconds, rounds } = ctx.options;
@@ -44,6 +48,7 @@ async function benchServer(
   const rate = fig((f) => f.rate);
   const cpu = fig((f) => f.cpuUs);
   const ratio = medianRatio(results, 'preflight', 'wrk', (f) => f.rate);
+  const cpuRatio = medianRatio(results, 'preflight', 'wrk', (f) => f.cpuUs);
   const k6Ratio = medianRatio(results, 'preflight', 'k6', (f) => f.rate);
   return [
     {
@@ -57,8 +62,8 @@ async function benchServer(
       label: cpuLabel,
       unit: 'µs',
       values: cpu,
-      ratio: medianRatio(results, 'preflight', 'wrk', (f) => f.cpuUs),
-      target: target(cpu.preflight, '<=', maxCpuUs, `≤ ${maxCpuUs} µs`),
+      ratio: cpuRatio,
+      target: target(cpuRatio, '<=', maxCpuRatio, `≤ ${maxCpuRatio}x wrk`),
     },
     {
       label: `max rate, ${server.name}: preflight / k6`,
@@ -72,11 +77,13 @@ async function benchServer(
 
 /** The probe rows for both servers. */
 export async function benchMaxRate(ctx: BenchContext): Promise<Row[]> {
-  // Targets of issue 21 on the Node server: ≥ 1.0x wrk -t1, ≥ 4x k6, ≤ 8 µs of client CPU a request.
+  // Targets of issue 21 on the Node server: ≥ 1.0x wrk -t1, ≥ 4x k6, and client CPU per request
+  // ≤ 8 µs when filed, on a machine where wrk took 5.3-5.9 µs: ≤ 1.45x wrk's, measured in the same
+  // run (an absolute figure moves with the machine: wrk itself took 9.8-10.7 µs on 2026-12-07).
   // One uvicorn worker answers a few thousand requests a second, which every client reaches: its
   // k6 ratio is shown, without a target (no client can be 4x faster than the server lets it).
   return [
-    ...(await benchServer(ctx, ctx.uvicorn, 0.9, 35, null)),
-    ...(await benchServer(ctx, ctx.node, 1.0, 8, 4)),
+    ...(await benchServer(ctx, ctx.uvicorn, 0.9, CPU_VS_WRK, null)),
+    ...(await benchServer(ctx, ctx.node, 1.0, CPU_VS_WRK, 4)),
   ];
 }
