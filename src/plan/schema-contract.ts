@@ -9,9 +9,11 @@
  *       max_time: 30s                    # for the whole run
  *       rate_limit: 50/s
  *       headers: { X-Api-Key: "{{ secrets.SHOP_API_KEY }}" }
+ *       auth: admin                      # a user of auth.users (default: auth.default), or none
  *       severity: { ST103: error }       # per Schemathesis check code; the defaults are below
  */
 import { z } from 'zod';
+import { AuthRef } from './schema-auth.js';
 import type { durationSpec } from './schema-duration.js';
 import { GateKeys } from './schema-gate.js';
 
@@ -54,6 +56,9 @@ export function contractSpec(options: { duration: ReturnType<typeof durationSpec
       .regex(/^\d+\/(s|m|h)$/, 'requests per duration, such as "50/s" or "600/m"')
       .optional()
       .describe('at most this many requests, e.g. "50/s"'),
+    auth: AuthRef.optional().describe(
+      'the user of auth.users Schemathesis runs as (its token on every request), or none; default: auth.default',
+    ),
     headers: z
       .record(
         z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'an HTTP header name (letters, digits, - _ .)'),

@@ -9,25 +9,9 @@ import type { PathKey, YamlSource } from './yaml-source.js';
 
 /** An error for every `auth:` that names no user of `auth.users`. */
 export function checkAuthReferences(plan: Plan, source: YamlSource): Diagnostic[] {
-  const users = Object.keys(plan.auth?.users ?? {});
   const out: Diagnostic[] = [];
   const check = (name: string | undefined, at: PathKey[], what: string): void => {
-    if (name === undefined || name === 'none' || users.includes(name)) return;
-    const guess = users.length ? closest(name, users) : undefined;
-    const hint =
-      users.length === 0
-        ? 'define it under auth.users (oauth2_password, client_credentials or login)'
-        : guess && distance(name, guess) <= 2
-          ? `did you mean "${guess}"?`
-          : `known users: ${users.join(', ')}, or none`;
-    out.push({
-      code: 'PLAN_UNKNOWN_AUTH',
-      severity: 'error',
-      message: `${what} uses auth "${name}", which is not a user of auth.users`,
-      file: source.file,
-      ...source.spanOf(at),
-      hint,
-    });
+    out.push(...checkAuthReference(plan, source, name, at, what));
   };
   check(plan.auth?.default, ['auth', 'default'], 'auth.default');
   (plan.critical_paths ?? []).forEach((path, p) => {
@@ -38,4 +22,33 @@ export function checkAuthReferences(plan: Plan, source: YamlSource): Diagnostic[
       });
   });
   return out;
+}
+
+/** The error, if any, of one `auth:` reference at `at` (a check kind's key may name a user too). */
+export function checkAuthReference(
+  plan: Plan,
+  source: YamlSource,
+  name: string | undefined,
+  at: PathKey[],
+  what: string,
+): Diagnostic[] {
+  const users = Object.keys(plan.auth?.users ?? {});
+  if (name === undefined || name === 'none' || users.includes(name)) return [];
+  const guess = users.length ? closest(name, users) : undefined;
+  const hint =
+    users.length === 0
+      ? 'define it under auth.users (oauth2_password, client_credentials or login)'
+      : guess && distance(name, guess) <= 2
+        ? `did you mean "${guess}"?`
+        : `known users: ${users.join(', ')}, or none`;
+  return [
+    {
+      code: 'PLAN_UNKNOWN_AUTH',
+      severity: 'error',
+      message: `${what} uses auth "${name}", which is not a user of auth.users`,
+      file: source.file,
+      ...source.spanOf(at),
+      hint,
+    },
+  ];
 }

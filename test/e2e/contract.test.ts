@@ -97,9 +97,60 @@ describe('the contract check (Schemathesis)', () => {
     assert.equal(check?.status, 'pass', out);
     assert.deepEqual(
       check?.coverage?.map((c) => [c.what, c.covered, c.asked]),
-      [['operations tested', 2, 2]],
+      [
+        ['operations tested', 2, 2],
+        ['operations past authorization (not only 401/403)', 2, 2],
+      ],
     );
     assert.ok(!out.includes(SECRET));
+  });
+
+  test("protected operations: fuzzed as the plan's auth user, GO; anonymous, only 401s: not a pass (NO-GO)", async () => {
+    const protectedOps = `contract:
+  schema: /openapi.json
+  operations: { include: ["GET /me", "GET /cart"] }
+  max_examples: 5
+  max_time: 90s
+  phases: [examples, coverage, fuzzing]
+  rate_limit: 500/s
+  seed: 3
+`;
+    // As the buyer the checkout path signs up: every case gets past authorization.
+    const dir = await shopWith(`${protectedOps}  auth: buyer\n`);
+    const as = await runCli(['run', '--only', 'paths,contract', '--json', 'out.json'], {
+      cwd: dir,
+      timeoutMs: 240_000,
+    });
+    const json = JSON.parse(await readFile(path.join(dir, 'out.json'), 'utf8')) as RunResult;
+    const check = json.checks.find((c) => c.kind === 'contract');
+    assert.equal(as.code, 0, as.stdout + as.stderr);
+    assert.equal(check?.status, 'pass');
+    assert.match(check?.summary ?? '', /2 operations as "buyer"/);
+    assert.deepEqual(
+      check?.coverage?.map((c) => [c.what, c.covered, c.asked]),
+      [
+        ['operations tested', 2, 2],
+        ['operations past authorization (not only 401/403)', 2, 2],
+      ],
+    );
+    // Anonymous: Schemathesis tested both, but every answer was 401, so nothing behind it ran.
+    const anon = await shopWith(`${protectedOps}  auth: none\n`);
+    const { code, out, json: anonJson } = await runContract(anon);
+    assert.equal(code, 1, out);
+    const refused = anonJson.checks.find((c) => c.kind === 'contract');
+    assert.equal(refused?.status, 'error');
+    assert.equal(refused?.error?.code, 'INCOMPLETE_COVERAGE');
+    assert.match(refused?.summary ?? '', /2 of 2 operations answered only 401\/403 .*without a token/);
+    assert.match(out, /NO-GO/);
+  });
+
+  test('contract.auth whose login fails (the user is signed up by a path that did not run): could not run', async () => {
+    const dir = await shopWith(`${SECTION}  auth: buyer\n`);
+    const { code, out, json } = await runContract(dir);
+    assert.equal(code, 3, out);
+    const check = json.checks.find((c) => c.kind === 'contract');
+    assert.equal(check?.error?.code, 'CONTRACT_AUTH_FAILED');
+    assert.match(check?.summary ?? '', /to run as "buyer".*answered 401/);
   });
 
   test('Schemathesis missing: could not run (exit 3) with how to install it', async () => {

@@ -263,6 +263,7 @@ describe('plan-level auth in a run', () => {
       'auth: { default: usr, users: { user: { oauth2_password: { token_url: /token, username: a, password: b } } } }',
       'critical_paths:',
       '  - { name: p, owner: o, expect: e, rollback: r, auth: admin, steps: [{ name: s, auth: nobody, request: { url: /me }, expect: { status: 200 } }] }',
+      'contract: { auth: uesr }',
     ].join('\n');
     let found: Diagnostic[] = [];
     try {
@@ -277,8 +278,11 @@ describe('plan-level auth in a run', () => {
         'auth.default uses auth "usr", which is not a user of auth.users',
         'critical path "p" uses auth "admin", which is not a user of auth.users',
         'step "s" of "p" uses auth "nobody", which is not a user of auth.users',
+        // A kind's key names a user too: checked by the contract kind's own semantics.
+        'contract uses auth "uesr", which is not a user of auth.users',
       ],
     );
     assert.equal(found[0]?.hint, 'did you mean "user"?');
+    assert.deepEqual([found[3]?.line, found[3]?.column, found[3]?.hint], [6, 19, 'did you mean "user"?']);
   });
 });

@@ -12,6 +12,8 @@ import { DEFAULT_BLOCKING_CODES } from '../../plan/schema-contract.js';
 import { listReferences, renderString } from '../../plan/template.js';
 import { runCommand } from '../../process/process.js';
 import { isSecretHeader, isSecretName } from '../../secrets/names.js';
+import { INCOMPLETE_COVERAGE } from '../coverage.js';
+import { newPass } from '../pass.js';
 import type { CommandRun, CoverageItem, Finding } from '../result.js';
 import type { CheckContext, CheckDefinition, CheckOutcome } from '../types.js';
 import { buildStCommand, findSchemathesis, installHint, maxTimeSeconds, schemaLocation } from './command.js';
@@ -29,6 +31,11 @@ export type ContractHeadersProvider = (
 
 export interface ContractCheckOptions {
   headers?: ContractHeadersProvider | undefined;
+  /**
+   * The user of the plan's `auth.users` Schemathesis runs as: its token goes on every request,
+   * fetched as the critical paths fetch it (same run id, so a user they signed up is there).
+   */
+  runAs?: string | undefined;
   /** Checks to let finish first: fuzzing writes (carts, orders) that critical paths must not see. */
   after?: string[] | undefined;
 }
@@ -65,7 +72,15 @@ async function runContractCheck(
     return { status: 'error', summary: message, error: { code: 'CONTRACT_TOOL_MISSING', message } };
   }
   const service = await ctx.service();
+  const auth = options.runAs ? await authHeader(options.runAs, ctx, service.url) : {};
+  if ('error' in auth) {
+    const message =
+      `Schemathesis was to run as "${options.runAs}" (contract.auth or auth.default), but ${auth.error}` +
+      ' (a user that a critical path signs up exists only once the paths check has run)';
+    return { status: 'error', summary: message, error: { code: 'CONTRACT_AUTH_FAILED', message } };
+  }
   const headers = {
+    ...auth,
     ...renderHeaders(spec, ctx, service.url),
     ...(await options.headers?.(ctx, service.url)),
   };
@@ -102,11 +117,23 @@ async function runContractCheck(
         `Schemathesis exited with ${outcome.exit_code ?? outcome.signal}; its output ends with: ${lastLine(run.output_tail)}`,
       );
     }
-    return await summarize(spec, ctx, run, reportDir);
+    return await summarize(spec, ctx, run, reportDir, options.runAs);
   } finally {
     // The reports hold every request Schemathesis sent, headers included: not kept unredacted.
     await rm(reportDir, { recursive: true, force: true });
   }
+}
+
+/** The token header of `user` (registered as a secret when fetched), or why there is none. */
+async function authHeader(
+  user: string,
+  ctx: CheckContext,
+  serviceUrl: string,
+): Promise<Record<string, string> | { error: string }> {
+  const timeout = ctx.loaded.plan.paths?.step_timeout ?? '10s';
+  const pass = newPass(ctx, { serviceUrl, signal: ctx.signal, timeout });
+  const header = await pass.auth.header(user);
+  return header.ok ? { [header.name]: header.value } : { error: header.message };
 }
 
 /** The plan's headers, rendered; a value that is (or comes from) a secret is registered for redaction. */
@@ -132,6 +159,7 @@ async function summarize(
   ctx: CheckContext,
   run: CommandRun,
   reportDir: string,
+  runAs: string | undefined,
 ): Promise<CheckOutcome> {
   let xml: string;
   try {
@@ -159,6 +187,7 @@ async function summarize(
     max_time_s: maxTimeSeconds(spec),
     findings,
   };
+  const refused = (totals?.refused ?? []).map((o) => ctx.redactor.redact(o));
   const coverage: CoverageItem[] = [
     {
       what: 'operations tested',
@@ -166,6 +195,13 @@ async function summarize(
       asked: totals?.selected ?? parsed.cases,
     },
   ];
+  if (totals) {
+    coverage.push({
+      what: 'operations past authorization (not only 401/403)',
+      covered: Math.max(0, totals.tested - refused.length),
+      asked: totals.selected,
+    });
+  }
   const common = { command: run, contract, coverage, findings: findings.map(toFinding) };
   const blocking = findings.filter((f) => f.severity === 'error');
   if (blocking.length > 0)
@@ -177,25 +213,55 @@ async function summarize(
   if (totals && totals.selected === 0) {
     return { status: 'fail', summary: 'no operation of the OpenAPI document was selected', ...common };
   }
+  if (refused.length > 0) {
+    // Fuzzed, but only up to the 401: a pass would claim what was never tried.
+    const who = runAs ? `as "${runAs}"` : 'without a token (no contract.auth, no auth.default)';
+    const message =
+      `${refused.length} of ${totals?.selected ?? refused.length} operations answered only 401/403 to Schemathesis ${who}, ` +
+      `so their cases never got past authorization: ${listOperations(refused)}; run it as a user allowed to use them ` +
+      '(contract.auth: a user of auth.users) or leave them out (contract.operations.exclude)';
+    return { status: 'error', summary: message, error: { code: INCOMPLETE_COVERAGE, message }, ...common };
+  }
   const warned = findings.length > 0 ? `; ${findings.length} warning${findings.length === 1 ? '' : 's'}` : '';
+  const as = runAs ? ` as "${runAs}"` : '';
   return {
     status: 'pass',
-    summary: `${contract.operations.tested} operations, no blocking failure${warned}`,
+    summary: `${contract.operations.tested} operations${as}, no blocking failure${warned}`,
     ...common,
   };
 }
 
-/** Operations selected and tested, from Schemathesis' JSON run report (absent in older 4.x). */
-async function readOperationTotals(file: string): Promise<{ selected: number; tested: number } | null> {
+/** What Schemathesis' JSON run report says was covered (absent in older 4.x). */
+interface OperationTotals {
+  selected: number;
+  tested: number;
+  /**
+   * Operations whose cases were (nearly) all answered 401/403: Schemathesis' `missing_auth`
+   * warning. Their cases never reached the code behind the authorization.
+   */
+  refused: string[];
+}
+
+async function readOperationTotals(file: string): Promise<OperationTotals | null> {
   try {
     const report = JSON.parse(await readFile(file, 'utf8')) as {
       operations?: { selected?: unknown; tested?: unknown };
+      warnings?: { missing_auth?: unknown };
     };
     const { selected, tested } = report.operations ?? {};
-    return typeof selected === 'number' && typeof tested === 'number' ? { selected, tested } : null;
+    if (typeof selected !== 'number' || typeof tested !== 'number') return null;
+    const missing = report.warnings?.missing_auth;
+    const refused = Array.isArray(missing) ? missing.filter((o): o is string => typeof o === 'string') : [];
+    return { selected, tested, refused };
   } catch {
     return null;
   }
+}
+
+/** e.g. `GET /me, GET /cart and 3 more`. */
+function listOperations(operations: string[], shown = 4): string {
+  const head = operations.slice(0, shown).join(', ');
+  return operations.length > shown ? `${head} and ${operations.length - shown} more` : head;
 }
 
 function redactFinding(f: RawContractFinding, ctx: CheckContext): RawContractFinding {

@@ -11,6 +11,9 @@ export const contractCheck: CheckKind<typeof section> = {
     const { defineContractCheck } = await import('./check.js');
     // Its fuzzing writes carts and orders that the critical paths must not see.
     const after = ['paths', 'database'].filter(has);
-    return [defineContractCheck(plan.contract, { after })];
+    // Authenticated as the plan's auth says: anonymous cases of a protected operation only reach its 401.
+    const user = plan.contract.auth ?? plan.auth?.default;
+    const runAs = user === 'none' ? undefined : user;
+    return [defineContractCheck(plan.contract, { after, runAs })];
   },
 };
