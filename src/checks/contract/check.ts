@@ -117,10 +117,47 @@ async function runContractCheck(
         `Schemathesis exited with ${outcome.exit_code ?? outcome.signal}; its output ends with: ${lastLine(run.output_tail)}`,
       );
     }
-    return await summarize(spec, ctx, run, reportDir, options.runAs);
+    const anonymous =
+      !options.runAs && !Object.keys(headers).some((h) => isSecretHeader(h) || isSecretName(h));
+    const secured = anonymous ? await securedOperations(spec, ctx, service.url) : [];
+    return await summarize(spec, ctx, run, reportDir, { runAs: options.runAs, secured });
   } finally {
     // The reports hold every request Schemathesis sent, headers included: not kept unredacted.
     await rm(reportDir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * The selected operations whose OpenAPI `security` (their own, else the document's) requires
+ * credentials: a requirement list without an empty `{}` alternative. Empty when the document
+ * cannot be read here (Schemathesis read it; its own warnings still apply).
+ */
+async function securedOperations(
+  spec: ContractConfig,
+  ctx: CheckContext,
+  serviceUrl: string,
+): Promise<string[]> {
+  try {
+    const { loadOpenApiDocument } = await import('../../openapi/document.js');
+    const { listOperations: operationsOf } = await import('../../openapi/operations.js');
+    const { doc } = await loadOpenApiDocument({
+      source: spec.schema,
+      serviceUrl,
+      baseDir: ctx.loaded.dir,
+      dispatcher: ctx.dispatcher,
+    });
+    const include = spec.operations?.include;
+    const exclude = new Set(spec.operations?.exclude ?? []);
+    const required = (security: unknown): boolean =>
+      Array.isArray(security) &&
+      security.length > 0 &&
+      !security.some((r) => r !== null && typeof r === 'object' && Object.keys(r).length === 0);
+    return operationsOf(doc)
+      .map((o) => ({ name: `${o.method} ${o.path}`, security: o.operation.security ?? doc.security }))
+      .filter((o) => (!include || include.includes(o.name)) && !exclude.has(o.name) && required(o.security))
+      .map((o) => o.name);
+  } catch {
+    return [];
   }
 }
 
@@ -154,12 +191,18 @@ function renderHeaders(spec: ContractConfig, ctx: CheckContext, serviceUrl: stri
   return out;
 }
 
+/** Who Schemathesis ran as, and (when it sent no credentials) the selected operations that require them. */
+interface Credentials {
+  runAs: string | undefined;
+  secured: string[];
+}
+
 async function summarize(
   spec: ContractConfig,
   ctx: CheckContext,
   run: CommandRun,
   reportDir: string,
-  runAs: string | undefined,
+  { runAs, secured }: Credentials,
 ): Promise<CheckOutcome> {
   let xml: string;
   try {
@@ -187,7 +230,9 @@ async function summarize(
     max_time_s: maxTimeSeconds(spec),
     findings,
   };
-  const refused = (totals?.refused ?? []).map((o) => ctx.redactor.redact(o));
+  // Not past authorization: what answered only 401/403, and, when Schemathesis sent no
+  // credentials, what the document says requires them (a mix of 401 and 422 escapes the former).
+  const refused = [...new Set([...secured, ...(totals?.refused ?? [])])].map((o) => ctx.redactor.redact(o));
   const coverage: CoverageItem[] = [
     {
       what: 'operations tested',
@@ -215,9 +260,15 @@ async function summarize(
   }
   if (refused.length > 0) {
     // Fuzzed, but only up to the 401: a pass would claim what was never tried.
-    const who = runAs ? `as "${runAs}"` : 'without a token (no contract.auth, no auth.default)';
+    const who = runAs
+      ? `as "${runAs}"`
+      : 'without credentials (no contract.auth, no auth.default, no credential header)';
+    const why =
+      secured.length > 0
+        ? 'require credentials (security in the OpenAPI document) or answered only 401/403'
+        : 'answered only 401/403';
     const message =
-      `${refused.length} of ${totals?.selected ?? refused.length} operations answered only 401/403 to Schemathesis ${who}, ` +
+      `${refused.length} of ${totals?.selected ?? refused.length} operations ${why} to Schemathesis ${who}, ` +
       `so their cases never got past authorization: ${listOperations(refused)}; run it as a user allowed to use them ` +
       '(contract.auth: a user of auth.users) or leave them out (contract.operations.exclude)';
     return { status: 'error', summary: message, error: { code: INCOMPLETE_COVERAGE, message }, ...common };
