@@ -40,6 +40,12 @@ describe('preflight init on a FastAPI app', () => {
     assert.match(text, /oauth2_password:\n\s+token_url: \/api\/v1\/login\/access-token/);
     assert.match(text, /lint:\n\s+run: \.venv\/bin\/ruff check --output-format=json \.\n\s+parse: ruff/);
     assert.match(text, /unit:\n\s+run: \.venv\/bin\/pytest -q --junitxml=\{junit\}\n\s+parse: junit/);
+    // Contract fuzzing is suggested, not written (admin-only operations would make it incomplete).
+    assert.doesNotMatch(text, /^contract:/m);
+    assert.match(
+      init.stdout + init.stderr,
+      /no contract check: add contract: \{ schema: \/api\/v1\/openapi\.json \}/,
+    );
     assert.match(
       text,
       /email: "u-\{\{ run\.id \}\}@example\.com"/,
@@ -64,7 +70,10 @@ describe('preflight init on a FastAPI app', () => {
     assert.equal(init.stdout.match(/TODO/g)?.length, 1, 'the TODOs are counted in one line');
     assert.deepEqual(
       init.stdout.match(/^no \w+ check: .*/gm),
-      ['no migrations check: no alembic.ini here (preflight rehearses Alembic migrations)'],
+      [
+        'no contract check: add contract: { schema: /api/v1/openapi.json } to fuzz every operation from the OpenAPI document as auth.default; operations only an administrator may use need contract.auth (an admin in auth.users) or contract.operations.exclude',
+        'no migrations check: no alembic.ini here (preflight rehearses Alembic migrations)',
+      ],
       'each check it did not write is named, and only those',
     );
 

@@ -119,8 +119,8 @@ async function runContractCheck(
     }
     const anonymous =
       !options.runAs && !Object.keys(headers).some((h) => isSecretHeader(h) || isSecretName(h));
-    const secured = anonymous ? await securedOperations(spec, ctx, service.url) : [];
-    return await summarize(spec, ctx, run, reportDir, { runAs: options.runAs, secured });
+    const secured = await securedOperations(spec, ctx, service.url);
+    return await summarize(spec, ctx, run, reportDir, { runAs: options.runAs, anonymous, secured });
   } finally {
     // The reports hold every request Schemathesis sent, headers included: not kept unredacted.
     await rm(reportDir, { recursive: true, force: true });
@@ -129,14 +129,14 @@ async function runContractCheck(
 
 /**
  * The selected operations whose OpenAPI `security` (their own, else the document's) requires
- * credentials: a requirement list without an empty `{}` alternative. Empty when the document
- * cannot be read here (Schemathesis read it; its own warnings still apply).
+ * credentials: a requirement list without an empty `{}` alternative. Null when the document
+ * cannot be read here (Schemathesis read it) or declares no security at all.
  */
 async function securedOperations(
   spec: ContractConfig,
   ctx: CheckContext,
   serviceUrl: string,
-): Promise<string[]> {
+): Promise<string[] | null> {
   try {
     const { loadOpenApiDocument } = await import('../../openapi/document.js');
     const { listOperations: operationsOf } = await import('../../openapi/operations.js');
@@ -152,12 +152,17 @@ async function securedOperations(
       Array.isArray(security) &&
       security.length > 0 &&
       !security.some((r) => r !== null && typeof r === 'object' && Object.keys(r).length === 0);
-    return operationsOf(doc)
-      .map((o) => ({ name: `${o.method} ${o.path}`, security: o.operation.security ?? doc.security }))
+    const all = operationsOf(doc).map((o) => ({
+      name: `${o.method} ${o.path}`,
+      security: o.operation.security ?? doc.security,
+    }));
+    // A document that declares no security anywhere says nothing about who may call what.
+    if (!all.some((o) => required(o.security))) return null;
+    return all
       .filter((o) => (!include || include.includes(o.name)) && !exclude.has(o.name) && required(o.security))
       .map((o) => o.name);
   } catch {
-    return [];
+    return null;
   }
 }
 
@@ -191,10 +196,13 @@ function renderHeaders(spec: ContractConfig, ctx: CheckContext, serviceUrl: stri
   return out;
 }
 
-/** Who Schemathesis ran as, and (when it sent no credentials) the selected operations that require them. */
+/** Who Schemathesis ran as, and the selected operations that require credentials (null: unknown). */
 interface Credentials {
   runAs: string | undefined;
-  secured: string[];
+  /** No credentials were sent: no user, no credential header. */
+  anonymous: boolean;
+  /** From the OpenAPI document's `security`; null when it could not be read here or declares none. */
+  secured: string[] | null;
 }
 
 async function summarize(
@@ -202,7 +210,7 @@ async function summarize(
   ctx: CheckContext,
   run: CommandRun,
   reportDir: string,
-  { runAs, secured }: Credentials,
+  { runAs, anonymous, secured }: Credentials,
 ): Promise<CheckOutcome> {
   let xml: string;
   try {
@@ -230,9 +238,14 @@ async function summarize(
     max_time_s: maxTimeSeconds(spec),
     findings,
   };
-  // Not past authorization: what answered only 401/403, and, when Schemathesis sent no
-  // credentials, what the document says requires them (a mix of 401 and 422 escapes the former).
-  const refused = [...new Set([...secured, ...(totals?.refused ?? [])])].map((o) => ctx.redactor.redact(o));
+  // Not past authorization: when Schemathesis sent no credentials, what the document says requires
+  // them (a mix of 401 and 422 escapes missing_auth); and what answered only 401/403, among the
+  // operations that require credentials when the document says which (a login's 401 for bad
+  // credentials is its own answer, not a missing token).
+  const missingAuth = totals?.refused ?? [];
+  const unauthorized = anonymous ? (secured ?? []) : [];
+  const refusedAfterAuth = secured ? missingAuth.filter((o) => secured.includes(o)) : missingAuth;
+  const refused = [...new Set([...unauthorized, ...refusedAfterAuth])].map((o) => ctx.redactor.redact(o));
   const coverage: CoverageItem[] = [
     {
       what: 'operations tested',
@@ -264,7 +277,7 @@ async function summarize(
       ? `as "${runAs}"`
       : 'without credentials (no contract.auth, no auth.default, no credential header)';
     const why =
-      secured.length > 0
+      unauthorized.length > 0
         ? 'require credentials (security in the OpenAPI document) or answered only 401/403'
         : 'answered only 401/403';
     const message =
