@@ -81,8 +81,11 @@ class H1Connection {
     parser[HTTPParser.kOnHeadersComplete] = ((...args: unknown[]) => this.#onHeaders(args)) as never;
     parser[HTTPParser.kOnBody] = (chunk: Buffer, offset: number, length: number) => {
       const p = this.#current;
-      // A copy: the chunk is the shared read buffer, reused by the next read.
-      if (p && !p.ended) p.handler.onResponseData?.(p, Buffer.from(chunk.subarray(offset, offset + length)));
+      if (!p || p.ended) return;
+      // A copy: the chunk is the shared read buffer, reused by the next read. http-parser-js
+      // passes a view of exactly the body bytes (offset 0): copied as is, without another view.
+      const bytes = offset === 0 && length === chunk.length ? chunk : chunk.subarray(offset, offset + length);
+      p.handler.onResponseData?.(p, Buffer.from(bytes));
     };
     parser[HTTPParser.kOnMessageComplete] = () => this.#onComplete();
   }
