@@ -22,19 +22,10 @@ const MAX_SCHEMA_FAILURES = 20;
 /** The assertions on the response; `vars` (on the run's variables) is evaluated apart. */
 type ResponseKey = Exclude<keyof StepExpect, 'vars'>;
 
-type Evaluate<K extends ResponseKey> = (
-  spec: NonNullable<StepExpect[K]>,
-  res: ReceivedResponse,
-) => AssertionFailure[];
-
-const ASSERTIONS: { [K in ResponseKey]-?: Evaluate<K> } = {
-  status: assertStatus,
-  headers: assertHeaders,
-  body: assertBody,
-  json: assertJson,
-  schema: assertSchema,
-  max_ms: assertMaxMs,
-};
+/** The keys `evaluateExpect` checks; the compiler says so when StepExpect gains one it does not. */
+type Checked = 'status' | 'headers' | 'body' | 'json' | 'schema' | 'max_ms';
+type UncheckedResponseKey = Exclude<ResponseKey, Checked>;
+const _everyKeyChecked: Record<UncheckedResponseKey, never> = {};
 
 /** How `evaluateExpect` judges. */
 export interface EvaluateOptions {
@@ -60,12 +51,14 @@ export function evaluateExpect(
   if (expect?.status === undefined && options.implicitStatus !== false)
     failures.push(...assertImplicitStatus(response));
   if (!expect) return failures;
-  for (const key of Object.keys(ASSERTIONS) as ResponseKey[]) {
-    const spec = expect[key];
-    if (spec === undefined) continue;
-    const evaluate = ASSERTIONS[key] as Evaluate<typeof key>;
-    failures.push(...evaluate(spec as never, response));
-  }
+  // Each key read by name, in this order: the probe evaluates this for every response, and a
+  // loop reading them by a variable key was a measurable part of its CPU per request.
+  if (expect.status !== undefined) failures.push(...assertStatus(expect.status, response));
+  if (expect.headers !== undefined) failures.push(...assertHeaders(expect.headers, response));
+  if (expect.body !== undefined) failures.push(...assertBody(expect.body, response));
+  if (expect.json !== undefined) failures.push(...assertJson(expect.json, response));
+  if (expect.schema !== undefined) failures.push(...assertSchema(expect.schema, response));
+  if (expect.max_ms !== undefined) failures.push(...assertMaxMs(expect.max_ms, response));
   if (expect.vars) failures.push(...assertVars(expect.vars, options.variables ?? new Map()));
   return failures;
 }

@@ -6,6 +6,7 @@
  * `abort` (cancellation) or `expire` (the step timeout). Beyond the body limit the
  * response is cut and the connection closed, so a huge body is not downloaded.
  */
+import { performance } from 'node:perf_hooks'; // faster than the global accessor (see h1-pool.ts)
 import type { Dispatcher } from 'undici';
 import { classifyError, timeoutError } from './errors.js';
 import { ReceivedResponse } from './response.js';

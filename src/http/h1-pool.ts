@@ -13,6 +13,9 @@
  * validation, wasm-parser callbacks and a second write for the body, spread thin).
  */
 import net from 'node:net';
+// The global `performance` is an accessor on globalThis in Node: read per call, it is a slow
+// global load; the module binding is not (the clock is read several times per request).
+import { performance } from 'node:perf_hooks';
 import { HTTPParser } from 'http-parser-js';
 import type { Dispatcher } from 'undici';
 import {
@@ -78,8 +81,11 @@ class H1Connection {
     parser[HTTPParser.kOnHeadersComplete] = ((...args: unknown[]) => this.#onHeaders(args)) as never;
     parser[HTTPParser.kOnBody] = (chunk: Buffer, offset: number, length: number) => {
       const p = this.#current;
-      // A copy: the chunk is the shared read buffer, reused by the next read.
-      if (p && !p.ended) p.handler.onResponseData?.(p, Buffer.from(chunk.subarray(offset, offset + length)));
+      if (!p || p.ended) return;
+      // A copy: the chunk is the shared read buffer, reused by the next read. http-parser-js
+      // passes a view of exactly the body bytes (offset 0): copied as is, without another view.
+      const bytes = offset === 0 && length === chunk.length ? chunk : chunk.subarray(offset, offset + length);
+      p.handler.onResponseData?.(p, Buffer.from(bytes));
     };
     parser[HTTPParser.kOnMessageComplete] = () => this.#onComplete();
   }

@@ -122,6 +122,36 @@ export function serializeRequest(o: H1DispatchOptions, host: string): Buffer | E
   return bytes;
 }
 
+/**
+ * Lower-case forms of the header names seen so far (`Content-Type` -> `content-type`). A server
+ * sends the same few names in every response; looking them up here skips lower-casing each
+ * one and then finding the new string in V8's string table when it keys the headers object
+ * (a measurable part of the probe's CPU per request). Bounded, so odd names cannot grow it.
+ */
+const LOWER_NAMES = new Map<string, string>();
+const MAX_LOWER_NAMES = 512;
+
+/**
+ * The previous response's names, raw and lower-case, by position: servers send their headers
+ * in the same order every time, and comparing two short strings is cheaper than hashing one.
+ */
+const lastRaw: string[] = [];
+const lastLower: string[] = [];
+
+function lowerName(name: string, at: number): string {
+  if (lastRaw[at] === name) return lastLower[at] as string;
+  let lower = LOWER_NAMES.get(name);
+  if (lower === undefined) {
+    lower = name.toLowerCase();
+    if (LOWER_NAMES.size < MAX_LOWER_NAMES) LOWER_NAMES.set(name, lower);
+  }
+  if (at < 64) {
+    lastRaw[at] = name;
+    lastLower[at] = lower;
+  }
+  return lower;
+}
+
 /** Header lines as the parser gives them (name, value, …): lower-case names, repeats as arrays. */
 export function foldHeaders(flat: string[]): {
   headers: Record<string, string | string[]>;
@@ -137,7 +167,7 @@ export function foldHeaders(flat: string[]): {
   let keepAlive: string | undefined;
   let size = 0;
   for (let i = 0; i < flat.length; i += 2) {
-    const name = (flat[i] as string).toLowerCase();
+    const name = lowerName(flat[i] as string, i >> 1);
     const value = flat[i + 1] as string;
     size += name.length + value.length + 4;
     const seen = headers[name];

@@ -8,6 +8,7 @@
  * every before/after comparison, use the open model (`runProbe`), the default.
  */
 import { setMaxListeners } from 'node:events';
+import { performance } from 'node:perf_hooks'; // faster than the global accessor (see h1-pool.ts)
 import { createProbeDispatcher, type ProbeDispatcher } from './dispatcher.js';
 import type { ProbeProgress, ProbeResult } from './probe.js';
 import { IterationRunner, type RunnerOptions } from './runner.js';

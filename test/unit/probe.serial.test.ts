@@ -99,6 +99,13 @@ describe('load probe', () => {
     // Within 1 ms on an idle machine (see bench:probe); a machine shared by parallel test runs
     // adds scheduling delay to every request, hence the slack here.
     assert.ok(summary.p50_ms >= 19.5 && summary.p50_ms <= 100, `p50 ${summary.p50_ms} ms`);
+    // One step: its latencies are the path's (recorded once, copied into the step's histogram).
+    const step = summary.steps[0];
+    assert.deepEqual(
+      [step?.count, step?.p50_ms, step?.p99_ms, step?.max_ms, step?.mean_ms, step?.distribution],
+      [summary.count, summary.p50_ms, summary.p99_ms, summary.max_ms, summary.mean_ms, summary.distribution],
+    );
+    assert.equal(step?.count, summary.iterations);
   });
 
   test('captures feed later steps of the same iteration', async () => {
