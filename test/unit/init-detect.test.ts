@@ -79,6 +79,7 @@ describe('init: finding the FastAPI app', () => {
     assert.deepEqual(app?.notWritten, [
       'no lint check: the project lints with flake8 (setup.cfg), whose output preflight does not parse; add checks.lint: { run: ".venv/bin/flake8 ." } (its exit code decides)',
       'no unit check: tests/ found but pytest is not configured in pyproject.toml ([tool.pytest.ini_options]) or pytest.ini; add checks.unit: { run: ".venv/bin/pytest -q --junitxml={junit}", parse: junit } only if they run against a disposable database (a test suite may empty or drop the database it is configured with)',
+      "no contract check: `.venv/bin/pip install 'schemathesis>=4.32,<5'`, then add contract: { schema: /openapi.json } to fuzz every operation from the OpenAPI document as auth.default; operations only an administrator may use need contract.auth (an admin in auth.users) or contract.operations.exclude",
       'no migrations check: no alembic.ini here (preflight rehearses Alembic migrations)',
     ]);
   });
@@ -109,6 +110,7 @@ describe('init: finding the FastAPI app', () => {
     const app = await detectFastApiApp(dir);
     assert.deepEqual(Object.keys(app?.checks ?? {}), ['lint', 'unit']);
     assert.deepEqual(app?.notWritten, [
+      "no contract check: `pip install 'schemathesis>=4.32,<5'`, then add contract: { schema: /openapi.json } to fuzz every operation from the OpenAPI document as auth.default; operations only an administrator may use need contract.auth (an admin in auth.users) or contract.operations.exclude",
       'no migrations check: no alembic.ini here (preflight rehearses Alembic migrations)',
     ]);
   });
