@@ -20,17 +20,7 @@ import { buildStCommand, findSchemathesis, installHint, maxTimeSeconds, schemaLo
 import { ContractReportError, parseContractJunit, type RawContractFinding } from './junit.js';
 import type { ContractFinding, ContractResult } from './result.js';
 
-/**
- * Headers added to every Schemathesis request beyond the plan's `contract.headers`: the seam
- * for the plan's `auth` block (a provider logs in and returns `Authorization`, say).
- */
-export type ContractHeadersProvider = (
-  ctx: CheckContext,
-  serviceUrl: string,
-) => Promise<Record<string, string>>;
-
 export interface ContractCheckOptions {
-  headers?: ContractHeadersProvider | undefined;
   /**
    * The user of the plan's `auth.users` Schemathesis runs as: its token goes on every request,
    * fetched as the critical paths fetch it (same run id, so a user they signed up is there).
@@ -79,11 +69,7 @@ async function runContractCheck(
       ' (a user that a critical path signs up exists only once the paths check has run)';
     return { status: 'error', summary: message, error: { code: 'CONTRACT_AUTH_FAILED', message } };
   }
-  const headers = {
-    ...auth,
-    ...renderHeaders(spec, ctx, service.url),
-    ...(await options.headers?.(ctx, service.url)),
-  };
+  const headers = { ...auth, ...renderHeaders(spec, ctx, service.url) };
   const reportDir = path.join(ctx.runDir, 'contract');
   await rm(reportDir, { recursive: true, force: true });
   await mkdir(reportDir, { recursive: true });
@@ -246,19 +232,12 @@ async function summarize(
   // Authenticated, missing_auth is only a warning: Schemathesis also sends cases without the
   // token on purpose (its ignored_auth check), and on an operation with few cases those 401s
   // can make "most" (seen: the example's POST /orders as the buyer, in one run of several).
+  const redact = (ops: string[]): string[] => ops.map((o) => ctx.redactor.redact(o));
   const missingAuth = totals?.refused ?? [];
+  const flagged = secured ? missingAuth.filter((o) => secured.includes(o)) : missingAuth;
   const unauthorized = anonymous ? (secured ?? []) : [];
-  const refusedAnonymous = anonymous
-    ? secured
-      ? missingAuth.filter((o) => secured.includes(o))
-      : missingAuth
-    : [];
-  const refused = [...new Set([...unauthorized, ...refusedAnonymous])].map((o) => ctx.redactor.redact(o));
-  const mostlyRefused = anonymous
-    ? []
-    : (secured ? missingAuth.filter((o) => secured.includes(o)) : missingAuth).map((o) =>
-        ctx.redactor.redact(o),
-      );
+  const refused = anonymous ? redact([...new Set([...unauthorized, ...flagged])]) : [];
+  const mostlyRefused = anonymous ? [] : redact(flagged);
   const coverage: CoverageItem[] = [
     {
       what: 'operations tested',

@@ -8,7 +8,8 @@ import { toMs } from '../../plan/duration.js';
 import type { ContractConfig } from '../../plan/schema.js';
 import { isExecutable, searchPath } from '../../process/which.js';
 
-const REQUIREMENT = "'schemathesis>=4.32,<5'";
+/** What to `pip install` (quoted for a shell): the 4.x releases whose reports the check reads. */
+export const SCHEMATHESIS_REQUIREMENT = "'schemathesis>=4.32,<5'";
 
 /**
  * How to install Schemathesis, said wherever it is missing: into the virtualenv next to the
@@ -17,8 +18,8 @@ const REQUIREMENT = "'schemathesis>=4.32,<5'";
 export async function installHint(planDir: string): Promise<string> {
   const pip = path.join(planDir, '.venv', 'bin', 'pip');
   const into = (await isExecutable(pip))
-    ? `install it into the virtualenv next to the plan: .venv/bin/pip install ${REQUIREMENT}`
-    : `install it where preflight finds it: in a .venv next to the plan (.venv/bin/pip install ${REQUIREMENT}), or with pip install ${REQUIREMENT} into a Python whose st is on PATH`;
+    ? `install it into the virtualenv next to the plan: .venv/bin/pip install ${SCHEMATHESIS_REQUIREMENT}`
+    : `install it where preflight finds it: in a .venv next to the plan (.venv/bin/pip install ${SCHEMATHESIS_REQUIREMENT}), or with pip install ${SCHEMATHESIS_REQUIREMENT} into a Python whose st is on PATH`;
   return `${into}; or set contract.command to the st binary`;
 }
 

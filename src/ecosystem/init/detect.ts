@@ -8,6 +8,7 @@
 import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { SCHEMATHESIS_REQUIREMENT } from '../../checks/contract/command.js';
 import { detectChecks } from './checks.js';
 import { type DetectedMigrations, detectAlembic } from './migrations.js';
 
@@ -93,7 +94,7 @@ export async function detectFastApiApp(dir: string): Promise<DetectedApp | undef
   const schema = openapi ?? '/openapi.json';
   const install = existsSync(path.join(dir, '.venv', 'bin', 'st'))
     ? ''
-    : `\`${bin('pip')} install 'schemathesis>=4.32,<5'\`, then `;
+    : `\`${bin('pip')} install ${SCHEMATHESIS_REQUIREMENT}\`, then `;
   app.notWritten.push(
     `no contract check: ${install}add contract: { schema: ${schema} } to fuzz every operation from the OpenAPI document as auth.default; operations only an administrator may use need contract.auth (an admin in auth.users) or contract.operations.exclude`,
   );
