@@ -79,6 +79,7 @@ export async function benchFlow(ctx: BenchContext): Promise<Row[]> {
     'marginal: Newman / preflight',
     `peak RSS, ${requests}-request flow`,
     `5-step flow x${n}, default settings (history store on), wall`,
+    '  history store on / --no-store',
   ] as const;
   let results: Map<FlowTool, FlowRound[]>;
   try {
@@ -116,7 +117,7 @@ export async function benchFlow(ctx: BenchContext): Promise<Row[]> {
       pairs.push(first === 'default' ? a.wallMs / b.wallMs : b.wallMs / a.wallMs);
     }
   } catch (error) {
-    return errorRows([labels[5]], error);
+    return errorRows([labels[5], labels[6]], error);
   }
   const fig = (pick: (r: FlowRound) => number) => medians(FLOW_TOOLS, results, pick);
   const wallOf = (r: FlowRound): number => r.full.wallMs;
@@ -164,6 +165,14 @@ export async function benchFlow(ctx: BenchContext): Promise<Row[]> {
       values: { preflight: wall.default, undici: wall.undici },
       ratio: defaultRatio,
       target: target(defaultRatio, '<=', 1.1, '≤ 1.1x undici'),
+    },
+    // What recording the run costs: the same plan with the store on and with --no-store, in the
+    // same rounds (no target: the row above is the user's figure).
+    {
+      label: labels[6],
+      unit: 's',
+      values: { preflight: wall.default },
+      ratio: medianRatio(results, 'default', 'preflight', wallOf),
     },
   ];
 }

@@ -12,7 +12,7 @@ import { Redactor } from '../secrets/redactor.js';
 import { EXIT } from './exit-codes.js';
 import { checkOutputPaths } from './output-paths.js';
 import { loadPlanOrReport, stderrColor } from './plan-errors.js';
-import { historyReporters } from './run-history.js';
+import { storeReporters } from './run-history.js';
 import { multiplexReporters, stdoutTerminal } from './stdout-reporters.js';
 
 /** Flags of `preflight compare`. */
@@ -62,7 +62,7 @@ export async function compareCommand(ref: string, flags: CompareFlags): Promise<
   loaded.plan.metrics ??= MetricsSpec.parse({});
   const redactor = new Redactor();
   const { reporter: terminal, live } = stdoutTerminal(flags, redactor);
-  const store = historyReporters(
+  const store = storeReporters(
     { ...(flags.store !== undefined ? { store: flags.store } : {}) },
     loaded.dir,
     redactor,

@@ -22,7 +22,7 @@ import {
   ecosystemReporters,
   planFileFor,
 } from './run-ecosystem.js';
-import { type HistoryFlags, historyReporters } from './run-history.js';
+import { type HistoryFlags, htmlReporters, storeReporters } from './run-history.js';
 import { multiplexReporters, stdoutTerminal } from './stdout-reporters.js';
 
 export interface RunFlags extends HistoryFlags, EcosystemFlags, CollectionFlags {
@@ -87,10 +87,17 @@ export async function runCommand(flags: RunFlags): Promise<number> {
   // `preflight history --plan COLLECTION` looks, not beside the plan converted into .preflight/.
   const home = planFile === flags.plan ? loaded.dir : path.dirname(path.resolve(flags.plan));
   const files = fileReporter(flags, resolveRecordDir(flags, loaded.plan.record?.dir, home), redactor);
-  // The files first (the summary names the record), then the verdict on the terminal, then the
-  // history: the user reads the verdict while the store writes (and fsyncs) the run.
+  // The files first (the summary names the record), then the history, which hands the result to
+  // its writer thread, then the verdict on the terminal, printed while the store writes (and
+  // fsyncs) the run; the run ends when the store is written.
   const reporter = multiplexReporters(
-    [files, terminal, ...historyReporters(flags, home, redactor), ...ecosystemReporters(redactor)],
+    [
+      files,
+      ...storeReporters(flags, home, redactor),
+      terminal,
+      ...htmlReporters(flags, redactor),
+      ...ecosystemReporters(redactor),
+    ],
     redactor,
   );
   const controller = new AbortController();

@@ -5,7 +5,8 @@
  * run, started on its first script and replaced after a crash or a timeout.
  */
 import { randomUUID } from 'node:crypto';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startWorker } from '../worker.js';
 import type { ScriptJob, ScriptReply, ScriptStarted } from './script-types.js';
 
 /** Limits of one script execution. */
@@ -84,15 +85,7 @@ export class ScriptHost {
 
   #start(): Worker {
     if (this.#worker) return this.#worker;
-    const here = import.meta.url;
-    // From the sources (tests under tsx) the worker is TypeScript too, and needs tsx's loader.
-    const fromSource = here.endsWith('.ts');
-    const file = new URL(fromSource ? './script-worker.ts' : './script-worker.js', here);
-    const entry = fromSource
-      ? `import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(file.href)}); });`
-      : file;
-    const worker = new Worker(entry, {
-      ...(fromSource ? { eval: true } : {}),
+    const worker = startWorker(import.meta.url, 'script-worker', {
       resourceLimits: { maxOldGenerationSizeMb: this.#limits.memoryMb, maxYoungGenerationSizeMb: 16 },
       stdout: true,
       stderr: true,

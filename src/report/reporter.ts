@@ -29,6 +29,11 @@ export interface Reporter {
   onStepEnd?(path: string, step: StepResult): void;
   onCheckEnd?(result: CheckResult): void;
   onRunEnd(result: RunResult): Promise<void> | void;
+  /**
+   * Waits for work `onRunEnd` handed off (the history store writes in a thread of its own while
+   * the next reporters run); the run ends only when every reporter's flush has.
+   */
+  flush?(): Promise<void>;
 }
 
 /** Called with what a reporter threw (or rejected with) and the reporter's name. */
@@ -60,6 +65,13 @@ export function createMultiplexer(reporters: Reporter[], onReporterError: Report
       for (const { reporter, name } of named) {
         try {
           await reporter.onRunEnd(result);
+        } catch (error) {
+          report(onReporterError, error, name);
+        }
+      }
+      for (const { reporter, name } of named) {
+        try {
+          await reporter.flush?.();
         } catch (error) {
           report(onReporterError, error, name);
         }

@@ -35,11 +35,13 @@ export class Redactor {
       typeof value === 'string' ? value : typeof value === 'bigint' ? String(value) : JSON.stringify(value);
     if (text === undefined || text.length < MIN_SECRET_LENGTH || this.#values.has(text)) return;
     this.#values.add(text);
-    for (const form of secretForms(text)) this.#forms.push(compile(form));
-    // Longest first, so that the scan stops at the start of the longest secret there.
-    this.#forms.sort((a, b) => b.minLength - a.minLength);
+    for (const form of secretForms(text)) {
+      const compiled = compile(form);
+      this.#forms.push(compiled);
+      this.#shortest = Math.min(this.#shortest, compiled.minLength);
+    }
+    // The forms are sorted when the scan is next built (adding many secrets stays linear).
     this.#scan = null;
-    this.#shortest = Math.min(this.#shortest, ...this.#forms.map((f) => f.minLength));
   }
 
   /**
@@ -65,7 +67,7 @@ export class Redactor {
     const masked = text.includes('@') ? maskUrlCredentials(text) : text;
     // Most strings of a result (names, statuses, header names) are shorter than any secret.
     if (masked.length < this.#shortest) return masked;
-    this.#scan ??= new RegExp(this.#forms.map((f) => f.source).join('|'), 'g');
+    this.#scan ??= this.#compileScan();
     const scan = this.#scan;
     scan.lastIndex = 0;
     let out = '';
@@ -80,6 +82,12 @@ export class Redactor {
       scan.lastIndex = end;
     }
     return at === 0 ? masked : out + masked.slice(at);
+  }
+
+  #compileScan(): RegExp {
+    // Longest first, so that the scan stops at the start of the longest secret there.
+    this.#forms.sort((a, b) => b.minLength - a.minLength);
+    return new RegExp(this.#forms.map((f) => f.source).join('|'), 'g');
   }
 
   /** Copy of `headers` with secret headers masked and secret values redacted. */

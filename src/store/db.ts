@@ -4,8 +4,8 @@
  * adapter numbers them.
  */
 
-/** A value bound to a placeholder. */
-export type SqlParam = string | number | null;
+/** A value bound to a placeholder (bytes: SQLite BLOB, PostgreSQL BYTEA). */
+export type SqlParam = string | number | Uint8Array | null;
 
 /** A connection (or a pool) that runs SQL. */
 export interface Db {

@@ -8,7 +8,7 @@ import type { Db } from './db.js';
 import { StoreError } from './types.js';
 import { insertPathStats } from './write.js';
 
-/** One step of the schema. `{real}` is the dialect's floating-point type. */
+/** One step of the schema. `{real}` is the dialect's floating-point type, `{blob}` its bytes type. */
 export interface Migration {
   version: number;
   name: string;
@@ -57,6 +57,13 @@ export const MIGRATIONS: Migration[] = [
     ],
     backfill: backfillPathStats,
   },
+  {
+    version: 3,
+    name: 'results kept gzip-compressed',
+    // A run's result is mostly its steps' requests and responses: 590 KB of JSON for 1,000 steps,
+    // 23 KB compressed, written (and checkpointed) in a fraction of the time.
+    statements: ['ALTER TABLE preflight_runs ADD COLUMN result_gzip {blob}'],
+  },
 ];
 
 /** Bring the schema up to the last of `migrations`; returns the version it is at. */
@@ -95,10 +102,13 @@ export async function currentVersion(db: Db): Promise<number> {
 }
 
 function dialectSql(statement: string, dialect: Db['dialect']): string {
-  return statement.replaceAll('{real}', dialect === 'postgres' ? 'DOUBLE PRECISION' : 'REAL');
+  return statement
+    .replaceAll('{real}', dialect === 'postgres' ? 'DOUBLE PRECISION' : 'REAL')
+    .replaceAll('{blob}', dialect === 'postgres' ? 'BYTEA' : 'BLOB');
 }
 
 async function backfillPathStats(tx: Db): Promise<void> {
+  // Version 2's backfill: every result is still plain JSON then.
   const rows = await tx.all<{ run_id: string; result_json: string }>(
     'SELECT run_id, result_json FROM preflight_runs',
   );

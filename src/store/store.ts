@@ -1,6 +1,7 @@
 /**
  * The store over any `Db`: the same queries for SQLite and PostgreSQL.
  */
+import { gunzipSync } from 'node:zlib';
 import type { RunResult } from '../run/result.js';
 import type { Db, SqlParam } from './db.js';
 import { currentVersion } from './migrations.js';
@@ -35,16 +36,22 @@ export function createRunStore(db: Db, location: string): RunStore {
     getRun: (runId: string) =>
       wrap('STORE_READ_FAILED', `could not read run ${runId}`, async () => {
         const rows = await db.all<
-          RunSummary & { result_json: string; record_md: string | null; logs_excerpt: string | null }
+          RunSummary & {
+            result_json: string;
+            result_gzip: Uint8Array | null;
+            record_md: string | null;
+            logs_excerpt: string | null;
+          }
         >(
-          `SELECT ${SUMMARY_COLUMNS}, result_json, record_md, logs_excerpt FROM preflight_runs WHERE run_id = ?`,
+          `SELECT ${SUMMARY_COLUMNS}, result_json, result_gzip, record_md, logs_excerpt FROM preflight_runs WHERE run_id = ?`,
           [runId],
         );
         const row = rows[0];
         if (!row) return null;
+        const json = row.result_gzip ? gunzipSync(row.result_gzip).toString('utf8') : row.result_json;
         const run: StoredRun = {
           summary: toSummary(row),
-          result: JSON.parse(row.result_json) as RunResult,
+          result: JSON.parse(json) as RunResult,
           record_md: row.record_md,
           logs_excerpt: row.logs_excerpt,
         };

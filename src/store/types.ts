@@ -38,6 +38,8 @@ export interface StoredRun {
 /** What `recordRun` keeps: a redacted result and what goes with it. */
 export interface RecordInput {
   result: RunResult;
+  /** `result` as JSON, when the caller has it already (it is what the store keeps, compressed). */
+  result_json?: string;
   record_md?: string | null;
   logs_excerpt?: string | null;
   who?: string | null;

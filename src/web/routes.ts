@@ -5,6 +5,7 @@
 
 import { loadKindReports } from '../checks/registry.js';
 import { html } from '../render/html.js';
+import { renderRecord } from '../report/record.js';
 import { verdictLabel } from '../run/verdict.js';
 import type { RunStore } from '../store/types.js';
 import { readAsset } from './assets.js';
@@ -66,9 +67,12 @@ async function runPage(store: RunStore, runId: string, json: boolean): Promise<R
       body: `${JSON.stringify(run.result, null, 2)}\n`,
     };
   const verdict = verdictLabel(run.summary);
+  const kinds = await loadKindReports(run.result);
+  // Runs recorded since the store's version 3 keep no record text: it is rendered from the result.
+  const record_md = run.record_md ?? renderRecord(run.result, kinds);
   return page(
     `preflight: ${verdict} ${run.summary.service} ${run.summary.run_id}`,
-    renderRunBody(run, await loadKindReports(run.result), { dashboard: true }),
+    renderRunBody({ ...run, record_md }, kinds, { dashboard: true }),
   );
 }
 

@@ -6,9 +6,10 @@
  */
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, test } from 'node:test';
+import Database from 'better-sqlite3';
 import { openPostgresStore } from '../../src/store/postgres.js';
 import { copyExample, runCli } from '../support/cli.js';
 import { createTestDatabase } from '../support/postgres.js';
@@ -92,6 +93,25 @@ describe('history: store, history, serve, --html', () => {
     } finally {
       await served.stop();
     }
+  });
+
+  test('a history this preflight cannot write: the verdict and exit code stand, the store error is said', {
+    timeout: 120_000,
+  }, async () => {
+    const dir = await copyExample();
+    const file = path.join(dir, '.preflight', 'history.db');
+    await mkdir(path.dirname(file), { recursive: true });
+    const db = new Database(file);
+    db.exec(
+      'CREATE TABLE preflight_schema (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)',
+    );
+    db.exec("INSERT INTO preflight_schema VALUES (99, 'from a newer preflight', 'now')");
+    db.close();
+    const run = await runCli(['run', '--only', 'lint'], { cwd: dir });
+    assert.equal(run.code, 0, `${run.stdout}\n${run.stderr}`);
+    assert.match(run.stdout, /\bGO\b/);
+    // Opened by the writer thread during the run; its error reaches the terminal after the verdict.
+    assert.match(run.stderr, /the history store reporter failed: the history store is at schema version 99/);
   });
 
   test('two runs at once are both kept; --no-store keeps nothing; --store postgres:// keeps it there', {

@@ -14,7 +14,7 @@ const ROOT = resolve(import.meta.dirname, '../..');
 const SRC = join(ROOT, 'src');
 
 /** Rooms any room may import: they import nothing of preflight's. */
-const BASE = ['json', 'version.ts'];
+const BASE = ['json', 'version.ts', 'worker.ts'];
 /** The rooms below checks/, which checks/ and the rooms above it may import. */
 const BELOW_CHECKS = [
   'plan',
@@ -39,6 +39,7 @@ const EVERYTHING = ['*'];
 const ROOMS: Record<string, string[]> = {
   json: [],
   'version.ts': [],
+  'worker.ts': [],
   plan: ['secrets'],
   secrets: ['plan'],
   http: ['plan', 'secrets', 'openapi'],

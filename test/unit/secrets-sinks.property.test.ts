@@ -14,6 +14,8 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { gunzipSync } from 'node:zlib';
+import Database from 'better-sqlite3';
 import fc from 'fast-check';
 import { renderPlan } from '../../src/ecosystem/init/render.js';
 import { buildK6Script } from '../../src/ecosystem/k6/script.js';
@@ -252,6 +254,14 @@ async function storedBytes(file: string, input: Awaited<ReturnType<typeof record
   const parts = await Promise.all(
     ['', '-wal'].map((suffix) => readFile(`${file}${suffix}`).catch(() => Buffer.alloc(0))),
   );
+  // The result is kept gzip-compressed: its bytes say nothing until inflated.
+  const db = new Database(file, { readonly: true });
+  try {
+    for (const row of db.prepare('SELECT result_gzip FROM preflight_runs').all() as { result_gzip: Buffer }[])
+      parts.push(gunzipSync(row.result_gzip));
+  } finally {
+    db.close();
+  }
   for (const suffix of ['', '-wal', '-shm']) await rm(`${file}${suffix}`, { force: true });
   return Buffer.concat(parts);
 }

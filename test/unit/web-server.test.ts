@@ -101,6 +101,16 @@ describe('web: the dashboard server', () => {
     assert.equal((await get(open.url, {}, 'POST')).status, 405);
   });
 
+  test('a run recorded without its record text shows the launch record rendered from its result', async () => {
+    // run-go was recorded as preflight records today (no record_md); run-nogo with one.
+    const go = await get(`${open.url}runs/run-go`);
+    assert.equal(go.status, 200);
+    assert.match(go.body, /<h2>Launch record<\/h2>/);
+    assert.match(go.body, /Launch record: shop 1\.4\.0 — GO/);
+    const noGo = await get(`${open.url}runs/run-nogo`);
+    assert.match(noGo.body, /Launch record: shop — NO-GO/, 'a kept record text is shown as kept');
+  });
+
   test('bound to loopback, it answers only to loopback host names', async () => {
     assert.equal((await get(open.url, { host: 'evil.example:80' })).status, 403);
     assert.equal((await get(open.url, { host: 'localhost:1234' })).status, 200);
