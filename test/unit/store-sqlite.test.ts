@@ -37,7 +37,9 @@ describe('history store: SQLite', () => {
     };
   });
 
-  test('what is kept is redacted: result and service log (the record text is rendered when shown)', { timeout: 20_000 }, async () => {
+  test('what is kept is redacted: result and service log (the record text is rendered when shown)', {
+    timeout: 20_000,
+  }, async () => {
     const dir = await tempDir('preflight-store-');
     try {
       const result = noGoRun();
