@@ -73,6 +73,8 @@ describe('the contract check (Schemathesis)', () => {
       (f) => f.code === 'ST101' && f.operation === 'GET /products/{product_id}',
     );
     assert.ok(serverError, JSON.stringify(check?.contract?.findings, null, 1));
+    assert.equal(check?.contract?.seed, 7);
+    assert.match(check?.summary ?? '', /contract\.seed: 7 runs the same cases again/);
     assert.equal(serverError.status, 500);
     assert.match(serverError.curl ?? '', /^curl -X GET .*\/products\/\d{11,}/);
     assert.match(
@@ -106,15 +108,14 @@ describe('the contract check (Schemathesis)', () => {
   });
 
   test("protected operations: fuzzed as the plan's auth user, GO; anonymous, only 401s: not a pass (NO-GO)", async () => {
-    const protectedOps = (ops: string[]) => `contract:
+    const protectedOps = (ops: string[], seed = '  seed: 3\n') => `contract:
   schema: /openapi.json
   operations: { include: ${JSON.stringify(ops)} }
   max_examples: 5
   max_time: 90s
   phases: [examples, coverage, fuzzing]
   rate_limit: 500/s
-  seed: 3
-`;
+${seed}`;
     // As the buyer the checkout path signs up: every case gets past authorization.
     const dir = await shopWith(
       `${protectedOps(['GET /me', 'GET /cart', 'POST /auth/login'])}  auth: buyer\n`,
@@ -139,12 +140,16 @@ describe('the contract check (Schemathesis)', () => {
     );
     // Anonymous: Schemathesis tested both, but nothing behind the 401 ran. POST /cart/items
     // answers a mix of 401 and 422 (no missing_auth warning): the document's security says it.
-    const anon = await shopWith(`${protectedOps(['GET /me', 'POST /cart/items'])}  auth: none\n`);
+    // Unseeded (the verdict does not depend on the cases): preflight draws a seed and keeps it.
+    const anon = await shopWith(`${protectedOps(['GET /me', 'POST /cart/items'], '')}  auth: none\n`);
     const { code, out, json: anonJson } = await runContract(anon);
     assert.equal(code, 1, out);
     const refused = anonJson.checks.find((c) => c.kind === 'contract');
     assert.equal(refused?.status, 'error');
     assert.equal(refused?.error?.code, 'INCOMPLETE_COVERAGE');
+    const drawn = refused?.contract?.seed;
+    assert.ok(Number.isInteger(drawn), `a drawn seed is kept: ${drawn}`);
+    assert.ok(refused?.command?.command.includes(`--seed ${drawn}`), refused?.command?.command);
     assert.match(
       refused?.summary ?? '',
       /2 of 2 operations require credentials \(security in the OpenAPI document\).* without credentials.*GET \/me, POST \/cart\/items/,

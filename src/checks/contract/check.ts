@@ -4,6 +4,7 @@
  * from its terminal text) and its JSON report gives what was covered. Server errors and
  * response-schema violations block by default; the rest warn (`contract.severity` per code).
  */
+import { randomInt } from 'node:crypto';
 import { mkdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { toMs } from '../../plan/duration.js';
@@ -74,7 +75,10 @@ async function runContractCheck(
   await rm(reportDir, { recursive: true, force: true });
   await mkdir(reportDir, { recursive: true });
   const location = schemaLocation(spec.schema, service.url, ctx.loaded.dir);
-  const { command, env } = buildStCommand({ binary, spec, location, headers, reportDir });
+  // Always seeded, and the seed kept: the plan's, else one drawn here, so that the launch record
+  // says how to run the same cases again (contract.seed, or the recorded command).
+  const seeded = { ...spec, seed: spec.seed ?? randomInt(2 ** 31) };
+  const { command, env } = buildStCommand({ binary, spec: seeded, location, headers, reportDir });
   const timeoutMs = spec.timeout !== undefined ? toMs(spec.timeout) : maxTimeSeconds(spec) * 1000 + 60_000;
   const outcome = await runCommand(command, {
     cwd: reportDir,
@@ -106,7 +110,7 @@ async function runContractCheck(
     const anonymous =
       !options.runAs && !Object.keys(headers).some((h) => isSecretHeader(h) || isSecretName(h));
     const secured = await securedOperations(spec, ctx, service.url);
-    return await summarize(spec, ctx, run, reportDir, { runAs: options.runAs, anonymous, secured });
+    return await summarize(seeded, ctx, run, reportDir, { runAs: options.runAs, anonymous, secured });
   } finally {
     // The reports hold every request Schemathesis sent, headers included: not kept unredacted.
     await rm(reportDir, { recursive: true, force: true });
@@ -222,6 +226,7 @@ async function summarize(
     operations: { tested: totals?.tested ?? parsed.cases, failed: parsed.failedCases },
     max_examples: spec.max_examples,
     max_time_s: maxTimeSeconds(spec),
+    ...(spec.seed !== undefined ? { seed: spec.seed } : {}),
     findings,
   };
   // Not past authorization: when Schemathesis sent no credentials, what the document says requires
@@ -254,8 +259,10 @@ async function summarize(
   }
   const common = { command: run, contract, coverage, findings: findings.map(toFinding) };
   const blocking = findings.filter((f) => f.severity === 'error');
-  if (blocking.length > 0)
-    return { status: 'fail', summary: failSummary(blocking, findings.length), ...common };
+  if (blocking.length > 0) {
+    const again = spec.seed !== undefined ? `; contract.seed: ${spec.seed} runs the same cases again` : '';
+    return { status: 'fail', summary: `${failSummary(blocking, findings.length)}${again}`, ...common };
+  }
   if (totals && totals.tested < totals.selected) {
     const summary = `Schemathesis tested ${totals.tested} of ${totals.selected} selected operations`;
     return { status: 'fail', summary, ...common };

@@ -36,5 +36,11 @@ export interface ContractResult {
   max_examples: number;
   /** @asType integer */
   max_time_s: number;
+  /**
+   * The seed Schemathesis ran with: the plan's `contract.seed`, else one preflight drew; the
+   * same seed against the same service generates the same cases.
+   * @asType integer
+   */
+  seed?: number;
   findings: ContractFinding[];
 }
