@@ -89,8 +89,9 @@ export async function detectFastApiApp(dir: string): Promise<DetectedApp | undef
   found.push(...checks.found);
   app.notWritten.push(...checks.notWritten);
   // Contract fuzzing is suggested, not written: as the signed-up user, the operations only an
-  // administrator may use answer 403 to every case, which is not a pass (INCOMPLETE_COVERAGE), and
-  // which operations those are is the team's to say (seen on a public FastAPI template: 3 of 12).
+  // administrator may use answer 403 to every case (seen on a public FastAPI template: 4 of 23),
+  // so they would be fuzzed only up to their refusal (a warning in the summary), and which
+  // operations those are, and who may use them, is the team's to say.
   const schema = openapi ?? '/openapi.json';
   const install = existsSync(path.join(dir, '.venv', 'bin', 'st'))
     ? ''
