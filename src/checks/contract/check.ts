@@ -229,20 +229,11 @@ async function summarize(
     ...(spec.seed !== undefined ? { seed: spec.seed } : {}),
     findings,
   };
-  // Not past authorization: when Schemathesis sent no credentials, what the document says requires
-  // them (a mix of 401 and 422 escapes missing_auth); and what answered only 401/403, among the
-  // operations that require credentials when the document says which (a login's 401 for bad
-  // credentials is its own answer, not a missing token).
-  //
-  // Authenticated, missing_auth is only a warning: Schemathesis also sends cases without the
-  // token on purpose (its ignored_auth check), and on an operation with few cases those 401s
-  // can make "most" (seen: the example's POST /orders as the buyer, in one run of several).
   const redact = (ops: string[]): string[] => ops.map((o) => ctx.redactor.redact(o));
-  const missingAuth = totals?.refused ?? [];
-  const flagged = secured ? missingAuth.filter((o) => secured.includes(o)) : missingAuth;
-  const unauthorized = anonymous ? (secured ?? []) : [];
-  const refused = anonymous ? redact([...new Set([...unauthorized, ...flagged])]) : [];
-  const mostlyRefused = anonymous ? [] : redact(flagged);
+  const auth = notPastAuthorization({ anonymous, secured, missingAuth: totals?.refused ?? [] });
+  const unauthorized = auth.unauthorized;
+  const refused = redact(auth.refused);
+  const mostlyRefused = redact(auth.mostlyRefused);
   const coverage: CoverageItem[] = [
     {
       what: 'operations tested',
@@ -326,6 +317,33 @@ async function readOperationTotals(file: string): Promise<OperationTotals | null
 }
 
 /** e.g. `GET /me, GET /cart and 3 more`. */
+/**
+ * The operations whose cases never got past authorization. When Schemathesis sent no credentials
+ * (`anonymous`): what the document says requires them (`secured`: a mix of 401 and 422 escapes
+ * missing_auth), and what answered only 401/403 (`missingAuth`, Schemathesis' warning) among the
+ * operations that require credentials when the document says which (a login's 401 to made-up
+ * credentials is its own answer, not a missing token).
+ *
+ * Authenticated, missing_auth is only a warning (`mostlyRefused`): Schemathesis also sends cases
+ * without the token on purpose (its ignored_auth check), and on an operation with few cases those
+ * 401s can make "most" (seen: the example's POST /orders as the buyer, in one run of several).
+ */
+export function notPastAuthorization(seen: {
+  anonymous: boolean;
+  /** The operations the OpenAPI document says require credentials; null when it declares none. */
+  secured: string[] | null;
+  missingAuth: string[];
+}): { refused: string[]; unauthorized: string[]; mostlyRefused: string[] } {
+  const { anonymous, secured, missingAuth } = seen;
+  const flagged = secured ? missingAuth.filter((o) => secured.includes(o)) : missingAuth;
+  const unauthorized = anonymous ? (secured ?? []) : [];
+  return {
+    refused: anonymous ? [...new Set([...unauthorized, ...flagged])] : [],
+    unauthorized,
+    mostlyRefused: anonymous ? [] : flagged,
+  };
+}
+
 function listOperations(operations: string[], shown = 4): string {
   const head = operations.slice(0, shown).join(', ');
   return operations.length > shown ? `${head} and ${operations.length - shown} more` : head;
