@@ -5,11 +5,12 @@
  * example as it is now is GO; a missing `st` is exit 3; a secret header is in no output.
  */
 import assert from 'node:assert/strict';
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { cp, readdir, readFile, stat, symlink } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, test } from 'node:test';
+import type { CheckResult } from '../../src/checks/result.js';
 import type { RunResult } from '../../src/run/result.js';
-import { copyExample, patchFile, runCli } from '../support/cli.js';
+import { copyExample, patchFile, ROOT, runCli, tempDir } from '../support/cli.js';
 
 const SECRET = 'Kc7-contract-key-3f9a0d5e2b8c41';
 
@@ -74,7 +75,7 @@ describe('the contract check (Schemathesis)', () => {
     );
     assert.ok(serverError, JSON.stringify(check?.contract?.findings, null, 1));
     assert.equal(check?.contract?.seed, 7);
-    assert.match(check?.summary ?? '', /contract\.seed: 7 runs the same cases again/);
+    assert.match(check?.summary ?? '', /to generate the same cases again: contract\.seed: 7/);
     assert.equal(serverError.status, 500);
     assert.match(serverError.curl ?? '', /^curl -X GET .*\/products\/\d{11,}/);
     assert.match(
@@ -136,6 +137,7 @@ ${seed}`;
       [
         ['operations tested', 3, 3],
         ['operations past authorization (not only 401/403)', 3, 3],
+        ['"buyer" could still log in after the run (cases did not run as a deleted user)', 1, 1],
       ],
     );
     // Anonymous: Schemathesis tested both, but nothing behind the 401 ran. POST /cart/items
@@ -159,6 +161,41 @@ ${seed}`;
       /2 of 3 operations require credentials \(security in the OpenAPI document\).* without credentials.*: GET \/me, POST \/cart\/items; /,
     );
     assert.match(out, /NO-GO/);
+  });
+
+  test('the fuzzer deletes the user it runs as: not a pass (NO-GO); without DELETE /me, GO', async () => {
+    // Our fixture, written for this: a user that DELETE /me removes, as on a public FastAPI template.
+    const dir = path.join(await tempDir('preflight-self-delete-'), 'svc');
+    await cp(path.join(ROOT, 'test', 'fixtures', 'self-deleting-user'), dir, { recursive: true });
+    await symlink(path.join(ROOT, 'examples', 'shop', '.venv'), path.join(dir, '.venv'));
+    const run = async (): Promise<{ code: number | null; out: string; check: CheckResult | undefined }> => {
+      const res = await runCli(['run', '--json', 'out.json', '--no-store'], { cwd: dir, timeoutMs: 240_000 });
+      const json = JSON.parse(await readFile(path.join(dir, 'out.json'), 'utf8')) as RunResult;
+      return {
+        code: res.code,
+        out: `${res.stdout}\n${res.stderr}`,
+        check: json.checks.find((c) => c.kind === 'contract'),
+      };
+    };
+    const lost = await run();
+    assert.equal(lost.code, 1, lost.out);
+    assert.equal(lost.check?.error?.code, 'INCOMPLETE_COVERAGE', lost.out);
+    assert.match(lost.check?.summary ?? '', /after the run "fuzzer" could not log in again/);
+    assert.deepEqual(lost.check?.coverage?.at(-1)?.covered, 0);
+
+    await patchFile(
+      path.join(dir, 'preflight.yaml'),
+      '  auth: fuzzer\n',
+      '  auth: fuzzer\n  operations: { exclude: ["DELETE /me"] }\n',
+    );
+    const kept = await run();
+    assert.equal(kept.code, 0, kept.out);
+    assert.equal(kept.check?.status, 'pass', kept.out);
+    assert.deepEqual(kept.check?.coverage?.map((c) => [c.what, c.covered, c.asked]).at(-1), [
+      '"fuzzer" could still log in after the run (cases did not run as a deleted user)',
+      1,
+      1,
+    ]);
   });
 
   test('contract.auth whose login fails (the user is signed up by a path that did not run): could not run', async () => {
