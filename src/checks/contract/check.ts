@@ -272,7 +272,8 @@ async function summarize(
   if (blocking.length > 0) {
     // The seed repeats the generation, not the run: a run cut by max_time stops where it stops,
     // and the stateful phase follows the data the service holds by then.
-    const again = spec.seed !== undefined ? `; to generate the same cases again: contract.seed: ${spec.seed}` : '';
+    const again =
+      spec.seed !== undefined ? `; to generate the same cases again: contract.seed: ${spec.seed}` : '';
     return { status: 'fail', summary: `${failSummary(blocking, findings.length)}${again}`, ...common };
   }
   if (totals && totals.tested < totals.selected) {
