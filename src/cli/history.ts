@@ -40,7 +40,8 @@ export async function historyCommand(flags: HistoryCommandFlags): Promise<number
   try {
     const store = await openStore(location);
     try {
-      runs = await store.listRuns({ service: flags.service, limit });
+      // One more than shown: whether older runs are kept too, for the footer.
+      runs = await store.listRuns({ service: flags.service, limit: limit + 1 });
     } finally {
       await store.close();
     }
@@ -49,17 +50,22 @@ export async function historyCommand(flags: HistoryCommandFlags): Promise<number
     process.stderr.write(`preflight history: ${error.message}\n`);
     return EXIT.COULD_NOT_RUN;
   }
+  const more = runs.length > limit;
+  runs = runs.slice(0, limit);
   if (flags.json) {
     process.stdout.write(`${JSON.stringify(runs, null, 2)}\n`);
     return EXIT.GO;
   }
   const color = flags.color !== false && process.stdout.isTTY === true && !process.env.NO_COLOR;
-  process.stdout.write(renderHistory(runs, where, color));
+  process.stdout.write(renderHistory(runs, where, color, more));
   return EXIT.GO;
 }
 
-/** The runs as an aligned table, with a line that says where they are kept. */
-export function renderHistory(runs: RunSummary[], where: string, color = false): string {
+/**
+ * The runs as an aligned table, with a line that says where they are kept; `more`: older runs
+ * are kept than are shown (`--limit`).
+ */
+export function renderHistory(runs: RunSummary[], where: string, color = false, more = false): string {
   if (runs.length === 0) return `no runs recorded yet in ${where}\n`;
   const c = pc.createColors(color);
   const header = ['when (UTC)', 'verdict', 'service', 'version', 'ref', 'duration', 'who', 'run'];
@@ -88,6 +94,9 @@ export function renderHistory(runs: RunSummary[], where: string, color = false):
           ? c.yellow(padded)
           : padded;
   const body = rows.map((row) => line(row, verdictPaint));
-  const footer = `${runs.length} run${runs.length === 1 ? '' : 's'} in ${where}; \`preflight serve\` shows them in the browser`;
+  const count = more
+    ? `the latest ${runs.length} runs (--limit ${runs.length}; older ones are kept too)`
+    : `${runs.length} run${runs.length === 1 ? '' : 's'}`;
+  const footer = `${count} in ${where}; \`preflight serve\` shows them in the browser`;
   return `${[c.bold(line(header)), ...body].join('\n')}\n${c.dim(footer)}\n`;
 }

@@ -96,5 +96,5 @@ function logsSection(logs: string | null): SafeHtml {
 
 function recordSection(markdown: string | null): SafeHtml {
   if (!markdown) return html``;
-  return html`<h2>Launch record</h2><details class="record" open><summary>as written to the record file</summary>${renderMarkdown(markdown)}</details>`;
+  return html`<h2>Launch record</h2><details class="record" open><summary>as <code>--record</code> writes it</summary>${renderMarkdown(markdown)}</details>`;
 }
