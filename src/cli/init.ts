@@ -5,7 +5,12 @@
 import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { type DetectedApp, detectFastApiApp } from '../ecosystem/init/detect.js';
+import {
+  contractHintExcluding,
+  type DetectedApp,
+  detectFastApiApp,
+  selfDestructiveOperations,
+} from '../ecosystem/init/detect.js';
 import { buildFlows, type Flows } from '../ecosystem/init/flows.js';
 import { obtainDocument } from '../ecosystem/init/obtain.js';
 import { promptForOperations } from '../ecosystem/init/prompt.js';
@@ -82,9 +87,10 @@ export async function initCommand(flags: InitFlags): Promise<number> {
   const operations =
     picked.length + (flows?.covered.size ?? 0) - picked.filter((c) => flows?.covered.has(c.key)).length;
   const todos = text.match(/"TODO: /g)?.length ?? 0;
+  const selfDestructive = selfDestructiveOperations(candidates.map((c) => c.key));
   const lines = [
     ...(app?.found ?? []).map((f) => `found ${f}`),
-    ...(app?.notWritten ?? []),
+    ...(app?.notWritten ?? []).map((line) => contractHintExcluding(line, selfDestructive)),
     ...(flows?.summary ?? []).map((f) => `flow: ${f}`),
     `wrote ${flags.out}: ${operations} operation${operations === 1 ? '' : 's'} in ${paths} critical path${paths === 1 ? '' : 's'}`,
     todos > 0

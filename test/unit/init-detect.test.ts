@@ -8,7 +8,11 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { after, describe, test } from 'node:test';
-import { detectFastApiApp } from '../../src/ecosystem/init/detect.js';
+import {
+  contractHintExcluding,
+  detectFastApiApp,
+  selfDestructiveOperations,
+} from '../../src/ecosystem/init/detect.js';
 import { FLOW_EMAIL, sample } from '../../src/ecosystem/init/sample.js';
 
 const dirs: string[] = [];
@@ -154,5 +158,35 @@ describe('init: example values of the flows', () => {
       code: 'xx',
     });
     assert.equal((sample(doc, schema, '', true) as Record<string, unknown>).note, 'note {{ run.id }}');
+  });
+});
+
+describe('init: the contract suggestion leaves out what would delete its own user', () => {
+  test('DELETE, PUT and PATCH …/me and writes to …/me/password, nothing else', () => {
+    assert.deepEqual(
+      selfDestructiveOperations([
+        'GET /api/v1/users/me',
+        'PATCH /api/v1/users/me',
+        'DELETE /api/v1/users/me',
+        'PATCH /api/v1/users/me/password',
+        'GET /api/v1/users/me/password',
+        'DELETE /api/v1/users/{user_id}',
+        'DELETE /me/items/{id}',
+      ]),
+      ['PATCH /api/v1/users/me', 'DELETE /api/v1/users/me', 'PATCH /api/v1/users/me/password'],
+    );
+  });
+
+  test('the suggestion names them in contract.operations.exclude and says why', () => {
+    const line =
+      'no contract check: add contract: { schema: /api/v1/openapi.json } to fuzz every operation from the OpenAPI document as auth.default';
+    const out = contractHintExcluding(line, ['DELETE /api/v1/users/me']);
+    assert.match(
+      out,
+      /add contract: \{ schema: \/api\/v1\/openapi\.json, operations: \{ exclude: \["DELETE \/api\/v1\/users\/me"\] \} \}/,
+    );
+    assert.match(out, /would delete the user or change its e-mail or password/);
+    assert.equal(contractHintExcluding(line, []), line);
+    assert.equal(contractHintExcluding('found x', ['DELETE /me']), 'found x');
   });
 });

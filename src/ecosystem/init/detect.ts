@@ -43,6 +43,8 @@ const SKIP_DIRS = new Set([
   'build',
 ]);
 const COMMAND_FILES = ['Dockerfile', 'Procfile', 'docker-compose.yml', 'compose.yml', 'Makefile'];
+/** How init's contract suggestion begins (init.ts adds what to exclude once it has the document). */
+const CONTRACT_HINT = 'no contract check:';
 const SCRIPT_DIRS = ['scripts', 'deploy', 'bin'];
 const MAX_DEPTH = 4;
 
@@ -97,7 +99,7 @@ export async function detectFastApiApp(dir: string): Promise<DetectedApp | undef
     ? ''
     : `\`${bin('pip')} install ${SCHEMATHESIS_REQUIREMENT}\`, then `;
   app.notWritten.push(
-    `no contract check: ${install}add contract: { schema: ${schema} } to fuzz every operation from the OpenAPI document as auth.default; operations only an administrator may use need contract.auth (an admin in auth.users) or contract.operations.exclude`,
+    `${CONTRACT_HINT} ${install}add contract: { schema: ${schema} } to fuzz every operation from the OpenAPI document as auth.default; operations only an administrator may use need contract.auth (an admin in auth.users) or contract.operations.exclude`,
   );
   const alembic = await detectAlembic(dir, sources);
   if (alembic.database) {
@@ -105,6 +107,38 @@ export async function detectFastApiApp(dir: string): Promise<DetectedApp | undef
     found.push(alembic.found);
   } else app.notWritten.push(alembic.notWritten);
   return app;
+}
+
+/**
+ * The operations a contract fuzzer running as a signed-in user would use to delete that user or
+ * change how it logs in (`DELETE …/me`; `PUT`/`PATCH …/me`, which may change its e-mail; a write to
+ * `…/me/password`): after one of them, every case runs with a dead token. Seen on a public FastAPI
+ * template: DELETE /users/me, and with it excluded, PATCH /users/me (the user could not log in
+ * after the run); with the three excluded, it could.
+ */
+export function selfDestructiveOperations(keys: string[]): string[] {
+  return keys.filter((key) => {
+    const [method, route = ''] = key.split(' ');
+    const segments = route.split('/').filter(Boolean);
+    const me = segments.lastIndexOf('me');
+    if (me < 0) return false;
+    if (me === segments.length - 1) return method === 'DELETE' || method === 'PUT' || method === 'PATCH';
+    return method !== 'GET' && segments[me + 1] === 'password' && me + 2 === segments.length;
+  });
+}
+
+/** The contract suggestion with `exclude` in its `contract.operations.exclude`. */
+export function contractHintExcluding(line: string, exclude: string[]): string {
+  if (exclude.length === 0 || !line.startsWith(CONTRACT_HINT)) return line;
+  const list = exclude.map((k) => JSON.stringify(k)).join(', ');
+  return line
+    .replace(
+      /add contract: \{ schema: (\S+) \}/,
+      `add contract: { schema: $1, operations: { exclude: [${list}] } }`,
+    )
+    .concat(
+      ` (excluded: as auth.default they would delete the user or change its e-mail or password, and every later case would run with a dead token)`,
+    );
 }
 
 /**
