@@ -313,15 +313,25 @@ async function summarize(
     mostlyRefused.length > 0
       ? `; Schemathesis saw mostly 401/403 on ${listOperations(mostlyRefused)} (may "${runAs}" use them?)`
       : '';
+  // Said, not judged: Schemathesis' thresholds make these flicker between runs, like missing_auth.
+  const noData = redact(totals?.shallow.noData ?? []);
+  const rejected = redact(totals?.shallow.rejected ?? []);
+  const shallowNote =
+    (noData.length > 0
+      ? `; mostly 404 on ${listOperations(noData)} (no test data: made-up ids found nothing, give examples in the document)`
+      : '') +
+    (rejected.length > 0
+      ? `; mostly 400/422 on ${listOperations(rejected)} (the service refuses what the document allows)`
+      : '');
   return {
     status: 'pass',
-    summary: `${contract.operations.tested} operations${as}, no blocking failure${warned}${refusedNote}`,
+    summary: `${contract.operations.tested} operations${as}, no blocking failure${warned}${refusedNote}${shallowNote}`,
     ...common,
   };
 }
 
 /** What Schemathesis' JSON run report says was covered (absent in older 4.x). */
-interface OperationTotals {
+export interface OperationTotals {
   selected: number;
   tested: number;
   /**
@@ -329,25 +339,37 @@ interface OperationTotals {
    * warning. Their cases never reached the code behind the authorization.
    */
   refused: string[];
+  /**
+   * Operations whose valid cases were answered mostly 404 (`missing_test_data`: made-up ids find
+   * nothing) or mostly 400/422 (`validation_mismatch`: the service refuses what the document
+   * allows). Their cases rarely reached the code behind the lookup or the validation.
+   */
+  shallow: { noData: string[]; rejected: string[] };
 }
 
-async function readOperationTotals(file: string): Promise<OperationTotals | null> {
+/** What Schemathesis' JSON run report (`--report-json-path`) says was covered; null when absent or older. */
+export async function readOperationTotals(file: string): Promise<OperationTotals | null> {
   try {
     const report = JSON.parse(await readFile(file, 'utf8')) as {
       operations?: { selected?: unknown; tested?: unknown };
-      warnings?: { missing_auth?: unknown };
+      warnings?: { missing_auth?: unknown; missing_test_data?: unknown; validation_mismatch?: unknown };
     };
     const { selected, tested } = report.operations ?? {};
     if (typeof selected !== 'number' || typeof tested !== 'number') return null;
-    const missing = report.warnings?.missing_auth;
-    const refused = Array.isArray(missing) ? missing.filter((o): o is string => typeof o === 'string') : [];
-    return { selected, tested, refused };
+    const labels = (list: unknown): string[] =>
+      Array.isArray(list) ? list.filter((o): o is string => typeof o === 'string') : [];
+    const warnings = report.warnings ?? {};
+    return {
+      selected,
+      tested,
+      refused: labels(warnings.missing_auth),
+      shallow: { noData: labels(warnings.missing_test_data), rejected: labels(warnings.validation_mismatch) },
+    };
   } catch {
     return null;
   }
 }
 
-/** e.g. `GET /me, GET /cart and 3 more`. */
 /**
  * The operations whose cases never got past authorization. When Schemathesis sent no credentials
  * (`anonymous`): what the document says requires them (`secured`: a mix of 401 and 422 escapes
@@ -375,6 +397,7 @@ export function notPastAuthorization(seen: {
   };
 }
 
+/** e.g. `GET /me, GET /cart and 3 more`. */
 function listOperations(operations: string[], shown = 4): string {
   const head = operations.slice(0, shown).join(', ');
   return operations.length > shown ? `${head} and ${operations.length - shown} more` : head;
