@@ -1,7 +1,7 @@
 /**
  * The history store's writer thread (see store-writer.ts): opens the store as soon as it starts,
  * while the run is still going, then writes the one run it is sent, answers, and ends. It loads
- * only the store: the main thread redacts and renders what is kept.
+ * only the store: the main thread redacts what is kept.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { RunResult } from '../run/result.js';

@@ -1,8 +1,7 @@
 /**
  * Recording a run off the critical path. A worker thread loads the store's driver and opens (and
  * migrates) the store while the run is still going; at the end the main thread redacts the
- * result and renders its launch record, hands them over, and prints the verdict while the
- * worker writes and commits. The run waits for the worker's answer before it exits, so the
+ * result, hands it over as JSON, and prints the verdict while the worker writes and commits. The run waits for the worker's answer before it exits, so the
  * history is written when preflight returns, and an error of the store is reported as before.
  */
 import type { Worker } from 'node:worker_threads';
@@ -67,8 +66,8 @@ function wrap(message: string, code?: string): Error {
 }
 
 /**
- * The history reporter: starts the writer when the run starts; at the end, redacts and renders
- * what is kept and hands it over; `flush` waits until it is committed. Listed before the
+ * The history reporter: starts the writer when the run starts; at the end, redacts what is kept
+ * (`recordInputOf`) and hands it over; `flush` waits until it is committed. Listed before the
  * terminal, so the verdict is printed while the store writes.
  */
 export function createStoreReporter(location: StoreLocation, redactor: Redactor): Reporter {
