@@ -112,6 +112,8 @@ export class ManagedProcess {
   #log: WriteStream | null;
   #stdout: WriteStream | null;
   #done = false;
+  /** How the command ended, as soon as it did (its output may still be arriving); null while it runs. */
+  #ended: { code: number | null; signal: NodeJS.Signals | null } | null = null;
   /** A process that left the command's group still held its output when the command ended. */
   escaped = false;
   /** The command exited but its group still runs, until the keepGroup stopper is called. */
@@ -166,10 +168,12 @@ export class ManagedProcess {
       this.#child.on('error', (error) => {
         onData(Buffer.from(`${error.message}\n`));
         exit = { code: 127, signal: null };
+        this.#ended ??= exit;
         finish();
       });
       this.#child.on('exit', (code, signal) => {
         exit = { code, signal };
+        this.#ended = exit;
         if (options.keepGroup && groupAlive(this.pid)) {
           this.#linger(options.keepGroup, started, exit, resolve);
           return;
@@ -217,6 +221,14 @@ export class ManagedProcess {
     this.#child.stdout?.destroy();
     this.#child.stderr?.destroy();
     await Promise.all([endStream(this.#log), endStream(this.#stdout)]);
+  }
+
+  /**
+   * How the command ended (exit code or signal), from the moment it did, before its output is
+   * complete (`done`); null while it runs.
+   */
+  get ended(): { code: number | null; signal: NodeJS.Signals | null } | null {
+    return this.#ended;
   }
 
   /** Whether the process has exited. */

@@ -27,6 +27,11 @@ export interface ServiceHandle {
    * `ready` whose `GET /` answered 5xx (e.g. `GET / answered 500 Internal Server Error; ...`).
    */
   readyNote?: string;
+  /**
+   * How a service preflight started ended, once it has ("exited with code 1", "was killed by
+   * SIGKILL"); null while it runs. Absent for a service preflight did not start.
+   */
+  exited?: () => string | null;
   stop: () => Promise<void>;
 }
 
@@ -115,6 +120,11 @@ export async function startService(options: StartServiceOptions): Promise<Servic
     port,
     logFile: options.logFile,
     tail: (lines = TAIL_LINES) => proc.tail(lines),
+    exited: () => {
+      const ended = proc.ended;
+      if (!ended) return null;
+      return ended.code !== null ? `exited with code ${ended.code}` : `was killed by ${ended.signal}`;
+    },
     stop: async () => {
       await proc.stop();
     },

@@ -16,7 +16,7 @@ import type { LoadedPlan } from '../plan/load.js';
 import { planNeeds } from '../plan/needs.js';
 import { ownDir } from '../plan/own-dir.js';
 import type { TemplateScope } from '../plan/template.js';
-import { renderServiceEnv, type ServiceHandle, startService } from '../process/service.js';
+import { renderServiceEnv, ServiceError, type ServiceHandle, startService } from '../process/service.js';
 import type { Reporter } from '../report/reporter.js';
 import { Redactor } from '../secrets/redactor.js';
 import { registerPlanSecrets } from '../secrets/register.js';
@@ -91,8 +91,22 @@ export async function runPlan(options: RunOptions): Promise<RunResult> {
       plan.variables ?? {},
     );
   let service: Promise<ServiceHandle> | null = null;
+  /** The service once it answered (for `serviceExit`, which must not wait). */
+  let answered: ServiceHandle | null = null;
+  const serviceExit = (): { how: string; tail: string } | null => {
+    const how = answered?.exited?.() ?? null;
+    return how && answered ? { how, tail: answered.tail(30) } : null;
+  };
   const serviceLog = path.join(runDir, 'service.log');
-  const getService = (): Promise<ServiceHandle> => {
+  const getService = async (): Promise<ServiceHandle> => {
+    // A service that ended is not started again: the checks after it say so, not "connection refused".
+    const exit = serviceExit();
+    if (exit)
+      throw new ServiceError(
+        'SERVICE_EXITED',
+        `the service ${exit.how} during an earlier check, and is not restarted`,
+        exit.tail,
+      );
     service ??= startService({
       config: plan.service,
       planDir: loaded.dir,
@@ -106,6 +120,9 @@ export async function runPlan(options: RunOptions): Promise<RunResult> {
       ...(options.baseUrl ? { baseUrl: options.baseUrl } : {}),
       signal,
       dispatcher,
+    }).then((handle) => {
+      answered = handle;
+      return handle;
     });
     return service;
   };
@@ -137,6 +154,7 @@ export async function runPlan(options: RunOptions): Promise<RunResult> {
       concurrency: options.concurrency ?? 4,
       signal,
       context,
+      serviceExit,
       onCheckStart: (c) => reporter?.onCheckStart?.({ id: c.id, kind: c.kind }),
       onCheckEnd: (r) => reporter?.onCheckEnd?.(redactor.redactValue(r)),
     });

@@ -4,7 +4,7 @@
  */
 
 import { performance } from 'node:perf_hooks';
-import type { CheckResult } from '../checks/result.js';
+import type { CheckResult, Finding } from '../checks/result.js';
 import type { CheckContext, CheckDefinition, CheckOutcome, RunLevelResults } from '../checks/types.js';
 import { timerDelay } from '../plan/duration.js';
 
@@ -14,6 +14,11 @@ export interface ScheduleOptions {
   context: (signal: AbortSignal) => CheckContext;
   onCheckStart?: (check: CheckDefinition) => void;
   onCheckEnd?: (result: CheckResult) => void;
+  /**
+   * How the service preflight started ended, once it has (ServiceHandle.exited), and the last
+   * lines of its output; null while it runs or before it started.
+   */
+  serviceExit?: () => { how: string; tail: string } | null;
 }
 
 /** What running the graph produced. */
@@ -79,8 +84,55 @@ function passed(result: CheckResult | undefined): boolean {
   return result?.status === 'pass' || result?.status === 'warn';
 }
 
-/** Run one check with its timeout; never throws: a thrown error becomes status `error`. */
+/**
+ * Run one check with its timeout; never throws: a thrown error becomes status `error`. A check
+ * that used the service, which was running when it started and had ended when it finished, fails
+ * on it, whatever it saw before (see `withServiceExit`).
+ */
 export async function runCheck(check: CheckDefinition, options: ScheduleOptions): Promise<CheckRun> {
+  const runningBefore = options.serviceExit?.() === null;
+  let usedService = false;
+  const context = (signal: AbortSignal): CheckContext => {
+    const ctx = options.context(signal);
+    const service = ctx.service;
+    return {
+      ...ctx,
+      service: () => {
+        usedService = true;
+        return service();
+      },
+    };
+  };
+  const run = await runCheckOnce(check, { ...options, context });
+  const exit = runningBefore && usedService ? options.serviceExit?.() : null;
+  return exit ? { ...run, result: withServiceExit(run.result, exit) } : run;
+}
+
+/**
+ * A check during which the service ended: a service that dies under the check's requests is not
+ * one to ship, so the check fails on it, and says so first; what it saw is kept. A cancelled
+ * check stays skipped (the run was stopped).
+ */
+function withServiceExit(result: CheckResult, exit: { how: string; tail: string }): CheckResult {
+  if (result.status === 'skip') return result;
+  const said = `the service ${exit.how} while this check ran (it is not restarted)`;
+  const tail = exit.tail.trimEnd().split('\n').slice(-10).join('\n');
+  const finding: Finding = {
+    rule: 'SERVICE_EXITED',
+    message: said,
+    severity: 'error',
+    ...(tail ? { excerpt: tail } : {}),
+  };
+  const { error: _replaced, ...rest } = result;
+  return {
+    ...rest,
+    status: result.blocking ? 'fail' : 'warn',
+    summary: `${said}; ${result.summary}`,
+    findings: [finding, ...(result.findings ?? [])],
+  };
+}
+
+async function runCheckOnce(check: CheckDefinition, options: ScheduleOptions): Promise<CheckRun> {
   const controller = new AbortController();
   const onAbort = (): void => controller.abort(options.signal.reason);
   options.signal.addEventListener('abort', onAbort, { once: true });

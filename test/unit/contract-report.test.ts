@@ -74,6 +74,39 @@ describe('Schemathesis JUnit report', () => {
     assert.ok(!report.findings[0]?.detail.includes('Reproduce with'));
   });
 
+  test('errors are named by their first line, with the curl of the last request before the service went away', () => {
+    const report = parseContractJunit(`<testsuites><testsuite name="schemathesis" tests="2">
+    <testcase name="GET /report" time="1.2">
+      <error type="error">Network Error
+
+Connection failed
+
+    Connection aborted. Remote end closed connection without response
+
+Reproduce with:
+
+    curl -X GET 'http://127.0.0.1:9/report?limit=5826'
+
+</error>
+    </testcase>
+    <testcase name="Server" time="0">
+      <error type="error">Server Unavailable
+
+http://127.0.0.1:9 stopped responding. Last requests before it went away:
+
+    curl -X GET 'http://127.0.0.1:9/report?limit=5826'
+</error>
+    </testcase>
+  </testsuite></testsuites>`);
+    assert.deepEqual(
+      report.findings.map((f) => [f.operation, f.code, f.check, f.curl]),
+      [
+        ['GET /report', 'error', 'Network Error', "curl -X GET 'http://127.0.0.1:9/report?limit=5826'"],
+        ['Server', 'error', 'Server Unavailable', "curl -X GET 'http://127.0.0.1:9/report?limit=5826'"],
+      ],
+    );
+  });
+
   test('not XML, or no testsuite: a report error, not an empty pass', () => {
     assert.throws(() => parseContractJunit('<testsuites><oops'), { code: 'CONTRACT_REPORT_INVALID' });
     assert.throws(() => parseContractJunit('<other/>'), { code: 'CONTRACT_REPORT_INVALID' });

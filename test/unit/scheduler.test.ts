@@ -82,3 +82,43 @@ describe('runGraph', () => {
     assert.deepEqual(result.runLevel, []);
   });
 });
+
+describe('a service that ends during a check', () => {
+  const handle = { url: 'http://127.0.0.1:9' } as Awaited<ReturnType<CheckContext['service']>>;
+  it('fails the checks that used it while it ended, and only those', async () => {
+    let exit: { how: string; tail: string } | null = null;
+    const uses = check('uses', async (ctx) => {
+      await ctx.service();
+      exit = { how: 'exited with code 3', tail: 'INFO: POST /jobs 202\n' };
+      return { status: 'pass', summary: 'exit 0' };
+    });
+    const ignores = check('lint', async () => ({ status: 'pass', summary: 'clean' }));
+    const errs = check('errs', async (ctx) => {
+      await ctx.service();
+      return { status: 'error', summary: 'boom', error: { code: 'X', message: 'boom' } };
+    });
+    const result = await runGraph([uses, ignores, errs], {
+      concurrency: 1,
+      signal: new AbortController().signal,
+      context: (signal) => ({ signal, service: async () => handle }) as unknown as CheckContext,
+      serviceExit: () => exit,
+    });
+    const [used, lint, errored] = result.checks;
+    assert.equal(used?.status, 'fail');
+    assert.equal(
+      used?.summary,
+      'the service exited with code 3 while this check ran (it is not restarted); exit 0',
+    );
+    assert.deepEqual(
+      used?.findings?.map((f) => [f.rule, f.excerpt]),
+      [['SERVICE_EXITED', 'INFO: POST /jobs 202']],
+    );
+    assert.deepEqual(
+      [lint?.status, lint?.summary],
+      ['pass', 'clean'],
+      'a check that did not use it is untouched',
+    );
+    // It started after the exit: its own outcome stands (run.ts makes ctx.service() throw then).
+    assert.deepEqual([errored?.status, errored?.error?.code], ['error', 'X']);
+  });
+});

@@ -110,9 +110,11 @@ async function runContractCheck(
     const anonymous =
       !options.runAs && !Object.keys(headers).some((h) => isSecretHeader(h) || isSecretName(h));
     const secured = await securedOperations(spec, ctx, service.url);
-    // The fuzzer may delete its own user or change its password (seen on a public FastAPI
+    // The fuzzer may delete its own user or change its login (seen on a public FastAPI
     // template: DELETE /users/me, then 1,001 of 2,244 responses were 404 "User not found").
-    const after = options.runAs ? await authHeader(options.runAs, ctx, service.url) : {};
+    // A service that ended during the run is the scheduler's to report (SERVICE_EXITED), not a lost user.
+    const after =
+      options.runAs && !service.exited?.() ? await authHeader(options.runAs, ctx, service.url) : {};
     const lostUser = 'error' in after ? ctx.redactor.redact(after.error) : undefined;
     return await summarize(seeded, ctx, run, reportDir, {
       runAs: options.runAs,
@@ -202,7 +204,7 @@ interface Credentials {
   anonymous: boolean;
   /** From the OpenAPI document's `security`; null when it could not be read here or declares none. */
   secured: string[] | null;
-  /** Why `runAs` could not log in again after the run: Schemathesis deleted or changed its user. */
+  /** Why `runAs` could not log in again after the run: Schemathesis deleted its user or changed its login. */
   lostUser?: string;
 }
 
@@ -284,11 +286,11 @@ async function summarize(
     return { status: 'fail', summary: 'no operation of the OpenAPI document was selected', ...common };
   }
   if (lostUser) {
-    // Every case after the deletion (or the password change) ran with a token the service no
+    // Every case after the deletion (or the e-mail or password change) ran with a token the service no
     // longer honours: the operations behind it were not tested, whatever the report says.
     const message =
       `Schemathesis ran as "${runAs}", and after the run "${runAs}" could not log in again (${lostUser}): ` +
-      'one of its cases deleted the user or changed its password, and every case after it ran with a dead token; ' +
+      'one of its cases deleted the user or changed its e-mail or password, and every case after it ran with a dead token; ' +
       'leave those operations out (contract.operations.exclude, e.g. "DELETE /users/me") or run as a user made for it';
     return { status: 'error', summary: message, error: { code: INCOMPLETE_COVERAGE, message }, ...common };
   }

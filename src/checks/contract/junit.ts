@@ -83,11 +83,13 @@ function toFindings(operation: string, problem: StProblem, isError: boolean): Ra
   const curl = curlOf(text);
   const detail = shorten(text.split(/\n\s*Reproduce with:/)[0] ?? text);
   if (isError) {
+    // Its first line names it: "Network Error", "Server Unavailable" (the service stopped answering).
+    const title = text.trim().split('\n')[0]?.trim() ?? '';
     return [
       {
         operation,
         code: 'error',
-        check: message || 'Schemathesis could not test it',
+        check: message || title || 'Schemathesis could not test it',
         detail,
         ...extra(status, curl),
       },
@@ -114,10 +116,14 @@ function statusOf(text: string): number | undefined {
   return m ? Number(m[1]) : undefined;
 }
 
-/** The curl command after `Reproduce with:` (indented by four spaces). */
+/**
+ * The curl command after `Reproduce with:` (indented by four spaces), or the first one after
+ * `Last requests before it went away:` (a service that stopped answering).
+ */
 function curlOf(text: string): string | undefined {
-  const at = text.indexOf('Reproduce with:');
-  if (at < 0) return undefined;
+  const marker = /Reproduce with:|Last requests before it went away:/.exec(text);
+  if (!marker) return undefined;
+  const at = marker.index;
   const lines = text.slice(at).split('\n').slice(1);
   const start = lines.findIndex((l) => l.trim() !== '');
   if (start < 0) return undefined;
