@@ -16,8 +16,9 @@ import { tempDir } from '../support/cli.js';
 const MODES =
   '\nif context.is_offline_mode():\n    run_migrations_offline()\nelse:\n    run_migrations_online()\n';
 
-async function alembicProject(envPy: string): Promise<string> {
-  const dir = await tempDir('preflight-init-alembic-');
+/** An Alembic project in a new directory (or in `sub` of it: the .env above it stays ours). */
+async function alembicProject(envPy: string, sub = '.'): Promise<string> {
+  const dir = path.join(await tempDir('preflight-init-alembic-'), sub);
   await mkdir(path.join(dir, 'migrations'), { recursive: true });
   await writeFile(path.join(dir, 'alembic.ini'), '[alembic]\nscript_location = %(here)s/migrations\n');
   await writeFile(path.join(dir, 'migrations', 'env.py'), envPy);
@@ -70,6 +71,33 @@ describe('init: migrations from alembic.ini', () => {
     const partly = await detectAlembic(dir, sources, { POSTGRES_HOST: 'db' });
     assert.equal(partly?.database, undefined);
     assert.match(partly.notWritten ?? '', /^no migrations check: .*POSTGRES_USER, POSTGRES_DB not set here/);
+  });
+
+  test("variables in the settings' env_file, not here: where they are and how to export them, never their values", async () => {
+    // As in the FastAPI full-stack template: settings read "../.env", relative to backend/.
+    const settings =
+      'from pydantic_settings import BaseSettings, SettingsConfigDict\n\nclass Settings(BaseSettings):\n' +
+      '    model_config = SettingsConfigDict(env_file="../.env", env_ignore_empty=True)\n' +
+      '    POSTGRES_SERVER: str\n    POSTGRES_USER: str\n    POSTGRES_PASSWORD: str = ""\n    POSTGRES_DB: str = ""\n';
+    const envPy = `from app.core.config import settings\n${MODES}`;
+    const dir = await alembicProject(envPy, 'backend');
+    const sources = [
+      { file: 'app/alembic/env.py', text: envPy },
+      { file: 'app/core/config.py', text: settings },
+    ];
+    const noFile = await detectAlembic(dir, sources, {});
+    assert.match(noFile.notWritten ?? '', /not set here: set them and run init again/);
+    await writeFile(
+      path.join(dir, '..', '.env'),
+      'POSTGRES_SERVER=localhost\nPOSTGRES_USER=postgres\nPOSTGRES_PASSWORD=a-db-password-here\nPOSTGRES_DB=app\n',
+    );
+    const inFile = await detectAlembic(dir, sources, {});
+    assert.equal(inFile.database, undefined);
+    assert.match(
+      inFile.notWritten ?? '',
+      /POSTGRES_SERVER, POSTGRES_USER, POSTGRES_DB not set here: they are in \.\.\/\.env \(the app's settings read it: env_file\), which preflight does not read; export them \(set -a; \. \.\.\/\.env; set \+a\)/,
+    );
+    assert.doesNotMatch(inFile.notWritten ?? '', /a-db-password-here|localhost/);
   });
 
   test('an env.py with no offline mode (always online): no section, and what to add to env.py', async () => {

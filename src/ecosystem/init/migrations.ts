@@ -9,6 +9,7 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { parseEnv } from 'node:util';
 import { hasOfflineMode, OFFLINE_MODE_HINT } from '../../checks/migrations/alembic.js';
 
 /** The part variables an env.py may read, and the scratch placeholder each one maps to. */
@@ -70,7 +71,7 @@ export async function detectAlembic(
     const missing = unset([host, parts.get('USER') as string, parts.get('DB') as string]);
     if (missing.length > 0)
       return {
-        notWritten: `${NOT_WRITTEN} Alembic (${envPy}) with its URL from ${[...parts.values()].join(', ')}, but ${missing.join(', ')} not set here: set them and run init again (README: database.migrations.env)`,
+        notWritten: `${NOT_WRITTEN} Alembic (${envPy}) with its URL from ${[...parts.values()].join(', ')}, but ${missing.join(', ')} not set here: ${await howToSet(dir, sources, missing)} (README: database.migrations.env)`,
       };
     const v = (key: string, fallback: string) => {
       const name = parts.get(key);
@@ -94,7 +95,7 @@ export async function detectAlembic(
     };
   if (unset([urlEnv]).length > 0)
     return {
-      notWritten: `${NOT_WRITTEN} Alembic (${envPy}) reading ${urlEnv}, which is not set here: set it and run init again`,
+      notWritten: `${NOT_WRITTEN} Alembic (${envPy}) reading ${urlEnv}, which is not set here: ${await howToSet(dir, sources, [urlEnv])}`,
     };
   return {
     database: {
@@ -104,4 +105,36 @@ export async function detectAlembic(
     },
     found: `Alembic (${envPy}) with its URL from ${urlEnv}: a migrations check on a scratch database`,
   };
+}
+
+/**
+ * What to do about variables that are not set here. An app whose settings read a dotenv file
+ * (pydantic-settings' `env_file`, e.g. `env_file="../.env"` in the FastAPI full-stack template)
+ * has them there, where the app finds them and preflight does not: say so, and how to export
+ * them. `env_file` is relative to where the app runs, taken here as `dir`.
+ */
+async function howToSet(
+  dir: string,
+  sources: { file: string; text: string }[],
+  missing: string[],
+): Promise<string> {
+  const fallback = `set ${missing.length === 1 ? 'it' : 'them'} and run init again`;
+  const declared = /\benv_file\s*=\s*(\([^)]*\)|\[[^\]]*\]|["'][^"']+["'])/.exec(
+    sources.map((s) => s.text).join('\n'),
+  )?.[1];
+  if (!declared) return fallback;
+  for (const [, file] of declared.matchAll(/["']([^"']+)["']/g)) {
+    if (!file) continue;
+    const text = await readFile(path.resolve(dir, file), 'utf8').catch(() => undefined);
+    if (text === undefined) continue;
+    let values: Record<string, string>;
+    try {
+      values = parseEnv(text) as Record<string, string>;
+    } catch {
+      continue;
+    }
+    if (!missing.every((name) => values[name] !== undefined)) continue;
+    return `${missing.length === 1 ? 'it is' : 'they are'} in ${file} (the app's settings read it: env_file), which preflight does not read; export ${missing.length === 1 ? 'it' : 'them'} (set -a; . ${file}; set +a) and run init again, and run preflight from that shell too`;
+  }
+  return fallback;
 }
