@@ -138,6 +138,7 @@ ${seed}`;
         ['operations tested', 3, 3],
         ['operations past authorization (not only 401/403)', 3, 3],
         ['"buyer" could still log in after the run (cases did not run as a deleted user)', 1, 1],
+        ['the credentials Schemathesis ran with still worked after the run (GET /me)', 1, 1],
       ],
     );
     // Anonymous: Schemathesis tested both, but nothing behind the 401 ran. POST /cart/items
@@ -163,7 +164,7 @@ ${seed}`;
     assert.match(out, /NO-GO/);
   });
 
-  test('the fuzzer deletes the user it runs as: not a pass (NO-GO); without DELETE /me, GO', async () => {
+  test('the fuzzer deletes the user it runs as, or revokes its token: not a pass (NO-GO); without DELETE /me and POST /logout, GO', async () => {
     // Our fixture, written for this: a user that DELETE /me removes, as on a public FastAPI template.
     const dir = path.join(await tempDir('preflight-self-delete-'), 'svc');
     await cp(path.join(ROOT, 'test', 'fixtures', 'self-deleting-user'), dir, { recursive: true });
@@ -177,24 +178,35 @@ ${seed}`;
         check: json.checks.find((c) => c.kind === 'contract'),
       };
     };
+    await patchFile(
+      path.join(dir, 'preflight.yaml'),
+      '  auth: fuzzer\n',
+      '  auth: fuzzer\n  operations: { exclude: ["POST /logout"] }\n',
+    );
     const lost = await run();
     assert.equal(lost.code, 1, lost.out);
     assert.equal(lost.check?.error?.code, 'INCOMPLETE_COVERAGE', lost.out);
     assert.match(lost.check?.summary ?? '', /after the run "fuzzer" could not log in again/);
     assert.deepEqual(lost.check?.coverage?.at(-1)?.covered, 0);
 
-    await patchFile(
-      path.join(dir, 'preflight.yaml'),
-      '  auth: fuzzer\n',
-      '  auth: fuzzer\n  operations: { exclude: ["DELETE /me"] }\n',
+    // The user stays, but POST /logout revokes the token the cases run with: a new login works,
+    // the old token does not.
+    await patchFile(path.join(dir, 'preflight.yaml'), '"POST /logout"]', '"DELETE /me"]');
+    const revoked = await run();
+    assert.equal(revoked.code, 1, revoked.out);
+    assert.equal(revoked.check?.error?.code, 'INCOMPLETE_COVERAGE', revoked.out);
+    assert.match(
+      revoked.check?.summary ?? '',
+      /stopped working during the run \(GET \/me answered 200 before the run and 401 after it\)/,
     );
+
+    await patchFile(path.join(dir, 'preflight.yaml'), '"DELETE /me"]', '"DELETE /me", "POST /logout"]');
     const kept = await run();
     assert.equal(kept.code, 0, kept.out);
     assert.equal(kept.check?.status, 'pass', kept.out);
-    assert.deepEqual(kept.check?.coverage?.map((c) => [c.what, c.covered, c.asked]).at(-1), [
-      '"fuzzer" could still log in after the run (cases did not run as a deleted user)',
-      1,
-      1,
+    assert.deepEqual(kept.check?.coverage?.map((c) => [c.what, c.covered, c.asked]).slice(-2), [
+      ['"fuzzer" could still log in after the run (cases did not run as a deleted user)', 1, 1],
+      ['the credentials Schemathesis ran with still worked after the run (GET /me)', 1, 1],
     ]);
   });
 

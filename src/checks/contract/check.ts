@@ -71,6 +71,11 @@ async function runContractCheck(
     return { status: 'error', summary: message, error: { code: 'CONTRACT_AUTH_FAILED', message } };
   }
   const headers = { ...auth, ...renderHeaders(spec, ctx, service.url) };
+  const anonymous = !options.runAs && !Object.keys(headers).some((h) => isSecretHeader(h) || isSecretName(h));
+  const facts = await documentFacts(spec, ctx, service.url);
+  // The credentials, asked before the run: only a probe they pass now can show them dying later.
+  const probe = !anonymous && facts?.probe ? facts.probe : null;
+  const before = probe ? await askWith(probe, headers, ctx, service.url) : null;
   const reportDir = path.join(ctx.runDir, 'contract');
   await rm(reportDir, { recursive: true, force: true });
   await mkdir(reportDir, { recursive: true });
@@ -107,20 +112,29 @@ async function runContractCheck(
         `Schemathesis exited with ${outcome.exit_code ?? outcome.signal}; its output ends with: ${lastLine(run.output_tail)}`,
       );
     }
-    const anonymous =
-      !options.runAs && !Object.keys(headers).some((h) => isSecretHeader(h) || isSecretName(h));
-    const secured = await securedOperations(spec, ctx, service.url);
+    const secured = facts?.secured ?? null;
     // The fuzzer may delete its own user or change its login (seen on a public FastAPI
     // template: DELETE /users/me, then 1,001 of 2,244 responses were 404 "User not found").
     // A service that ended during the run is the scheduler's to report (SERVICE_EXITED), not a lost user.
-    const after =
-      options.runAs && !service.exited?.() ? await authHeader(options.runAs, ctx, service.url) : {};
+    const alive = !service.exited?.();
+    const after = options.runAs && alive ? await authHeader(options.runAs, ctx, service.url) : {};
     const lostUser = 'error' in after ? ctx.redactor.redact(after.error) : undefined;
+    // A logout or a revocation among the cases kills the token without touching the user (a new
+    // login works): the same GET, with the same credentials, refused after the run.
+    const worked = before !== null && before >= 200 && before < 300;
+    const status =
+      probe && worked && alive && !lostUser ? await askWith(probe, headers, ctx, service.url) : null;
+    const deadToken =
+      probe && (status === 401 || status === 403)
+        ? `GET ${probe} answered ${before} before the run and ${status} after it`
+        : undefined;
     return await summarize(seeded, ctx, run, reportDir, {
       runAs: options.runAs,
       anonymous,
       secured,
       ...(lostUser ? { lostUser } : {}),
+      ...(probe && worked && alive && !lostUser ? { tokenChecked: probe } : {}),
+      ...(deadToken ? { deadToken } : {}),
     });
   } finally {
     // The reports hold every request Schemathesis sent, headers included: not kept unredacted.
@@ -128,16 +142,26 @@ async function runContractCheck(
   }
 }
 
-/**
- * The selected operations whose OpenAPI `security` (their own, else the document's) requires
- * credentials: a requirement list without an empty `{}` alternative. Null when the document
- * cannot be read here (Schemathesis read it) or declares no security at all.
- */
-async function securedOperations(
+/** What the OpenAPI document says about credentials, read here once (null: not readable here). */
+interface DocumentFacts {
+  /**
+   * The selected operations whose `security` (their own, else the document's) requires
+   * credentials: a requirement list without an empty `{}` alternative. Null when the document
+   * declares no security at all.
+   */
+  secured: string[] | null;
+  /**
+   * A GET that requires credentials and takes no parameter (`/users/me` first): asked with
+   * Schemathesis' credentials before and after the run, it shows whether they still work.
+   */
+  probe: string | null;
+}
+
+async function documentFacts(
   spec: ContractConfig,
   ctx: CheckContext,
   serviceUrl: string,
-): Promise<string[] | null> {
+): Promise<DocumentFacts | null> {
   try {
     const { loadOpenApiDocument } = await import('../../openapi/document.js');
     const { listOperations: operationsOf } = await import('../../openapi/operations.js');
@@ -155,16 +179,44 @@ async function securedOperations(
       !security.some((r) => r !== null && typeof r === 'object' && Object.keys(r).length === 0);
     const all = operationsOf(doc).map((o) => ({
       name: `${o.method} ${o.path}`,
+      method: o.method,
+      path: o.path,
       security: o.operation.security ?? doc.security,
+      parameters: o.parameters,
     }));
     // A document that declares no security anywhere says nothing about who may call what.
-    if (!all.some((o) => required(o.security))) return null;
-    return all
+    if (!all.some((o) => required(o.security))) return { secured: null, probe: null };
+    const secured = all
       .filter((o) => (!include || include.includes(o.name)) && !exclude.has(o.name) && required(o.security))
       .map((o) => o.name);
+    const probes = all
+      .filter(
+        (o) =>
+          o.method === 'GET' && required(o.security) && !o.path.includes('{') && o.parameters.length === 0,
+      )
+      .sort(
+        (a, b) =>
+          Number(b.path.endsWith('/me')) - Number(a.path.endsWith('/me')) || a.path.length - b.path.length,
+      );
+    return { secured, probe: probes[0]?.path ?? null };
   } catch {
     return null;
   }
+}
+
+/** The status `GET path` answers with `headers`, or null when there was no answer. */
+async function askWith(
+  path: string,
+  headers: Record<string, string>,
+  ctx: CheckContext,
+  serviceUrl: string,
+): Promise<number | null> {
+  const { sendRequest } = await import('../../http/send.js');
+  const sent = await sendRequest(
+    { method: 'GET', url: `${serviceUrl}${path}`, headers },
+    { dispatcher: ctx.dispatcher, timeoutMs: 10_000, bodyLimit: 64 * 1024, signal: ctx.signal },
+  );
+  return sent.kind === 'response' ? sent.response.status : null;
 }
 
 /** The token header of `user` (registered as a secret when fetched), or why there is none. */
@@ -206,6 +258,10 @@ interface Credentials {
   secured: string[] | null;
   /** Why `runAs` could not log in again after the run: Schemathesis deleted its user or changed its login. */
   lostUser?: string;
+  /** The GET asked with Schemathesis' credentials before and after the run (they worked before). */
+  tokenChecked?: string;
+  /** How those credentials were refused after the run: a case logged out or revoked them. */
+  deadToken?: string;
 }
 
 async function summarize(
@@ -213,7 +269,7 @@ async function summarize(
   ctx: CheckContext,
   run: CommandRun,
   reportDir: string,
-  { runAs, anonymous, secured, lostUser }: Credentials,
+  { runAs, anonymous, secured, lostUser, tokenChecked, deadToken }: Credentials,
 ): Promise<CheckOutcome> {
   let xml: string;
   try {
@@ -269,6 +325,13 @@ async function summarize(
       asked: 1,
     });
   }
+  if (tokenChecked) {
+    coverage.push({
+      what: `the credentials Schemathesis ran with still worked after the run (GET ${tokenChecked})`,
+      covered: deadToken ? 0 : 1,
+      asked: 1,
+    });
+  }
   const common = { command: run, contract, coverage, findings: findings.map(toFinding) };
   const blocking = findings.filter((f) => f.severity === 'error');
   if (blocking.length > 0) {
@@ -292,6 +355,13 @@ async function summarize(
       `Schemathesis ran as "${runAs}", and after the run "${runAs}" could not log in again (${lostUser}): ` +
       'one of its cases deleted the user or changed its e-mail or password, and every case after it ran with a dead token; ' +
       'leave those operations out (contract.operations.exclude, e.g. "DELETE /users/me") or run as a user made for it';
+    return { status: 'error', summary: message, error: { code: INCOMPLETE_COVERAGE, message }, ...common };
+  }
+  if (deadToken) {
+    const message =
+      `the credentials Schemathesis ran with stopped working during the run (${deadToken}): ` +
+      'one of its cases logged out or revoked them, and every case after it ran with a dead token; ' +
+      'leave that operation out (contract.operations.exclude, e.g. "POST /logout") or run with credentials made for it';
     return { status: 'error', summary: message, error: { code: INCOMPLETE_COVERAGE, message }, ...common };
   }
   if (refused.length > 0) {
