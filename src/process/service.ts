@@ -4,6 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { STATUS_CODES } from 'node:http';
+import { constants } from 'node:os';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -123,7 +124,10 @@ export async function startService(options: StartServiceOptions): Promise<Servic
     exited: () => {
       const ended = proc.ended;
       if (!ended) return null;
-      return ended.code !== null ? `exited with code ${ended.code}` : `was killed by ${ended.signal}`;
+      if (ended.code === null) return `was killed by ${ended.signal}`;
+      // The shell that runs the command reports a child killed by signal N as 128 + N.
+      const signal = ended.code > 128 ? signalName(ended.code - 128) : undefined;
+      return `exited with code ${ended.code}${signal ? ` (${signal}: killed)` : ''}`;
     },
     stop: async () => {
       await proc.stop();
@@ -214,6 +218,11 @@ async function waitReady(handle: ServiceHandle, ready: Readiness, o: WaitOptions
     notReadyMessage(target, ready, o.timeoutMs, { last, attempts, started: o.proc !== null }),
     o.proc?.tail(TAIL_LINES) ?? '',
   );
+}
+
+/** `SIGKILL` for 9, or undefined for a number no signal has. */
+function signalName(n: number): string | undefined {
+  return Object.entries(constants.signals).find(([, value]) => value === n)?.[0];
 }
 
 function fiveXxNote(ready: Readiness, status: number): string {

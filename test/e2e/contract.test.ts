@@ -57,6 +57,33 @@ async function filesUnder(dir: string): Promise<string[]> {
   return out;
 }
 
+/**
+ * Every process's command line, read from /proc every 50 ms until `until` settles: whether one
+ * held `secret`, and whether Schemathesis was seen at all (so that a watch that missed the run
+ * cannot pass).
+ */
+async function watchCommandLines(
+  secret: string,
+  until: Promise<unknown>,
+): Promise<{ leaked: string[]; sawSt: boolean }> {
+  const leaked: string[] = [];
+  let sawSt = false;
+  let done = false;
+  void until.finally(() => {
+    done = true;
+  });
+  while (!done) {
+    for (const pid of await readdir('/proc')) {
+      if (!/^\d+$/.test(pid)) continue;
+      const args = await readFile(`/proc/${pid}/cmdline`, 'latin1').catch(() => '');
+      if (/\/st\u0000.*\brun\b/.test(args)) sawSt = true;
+      if (args.includes(secret)) leaked.push(args.replaceAll('\u0000', ' '));
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return { leaked, sawSt };
+}
+
 describe('the contract check (Schemathesis)', () => {
   test('unbounded ids again: NO-GO with server errors, operation, status and a curl; the secret header in no output', async () => {
     const dir = await shopWith(SECTION);
@@ -92,9 +119,13 @@ describe('the contract check (Schemathesis)', () => {
     }
   });
 
-  test('the example as fixed: GO, every selected operation tested', async () => {
+  test('the example as fixed: GO, every selected operation tested; the header value on no command line', async () => {
     const dir = await shopWith(SECTION);
-    const { code, out, json } = await runContract(dir);
+    const running = runContract(dir);
+    const watched = await watchCommandLines(SECRET, running);
+    const { code, out, json } = await running;
+    assert.ok(watched.sawSt, 'Schemathesis was seen running');
+    assert.deepEqual(watched.leaked, [], 'no process had the header value in its arguments (ps shows them)');
     assert.equal(code, 0, out);
     const check = json.checks.find((c) => c.kind === 'contract');
     assert.equal(check?.status, 'pass', out);

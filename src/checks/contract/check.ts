@@ -5,7 +5,7 @@
  * response-schema violations block by default; the rest warn (`contract.severity` per code).
  */
 import { randomInt } from 'node:crypto';
-import { mkdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { toMs } from '../../plan/duration.js';
 import type { ContractConfig } from '../../plan/schema.js';
@@ -17,7 +17,14 @@ import { INCOMPLETE_COVERAGE } from '../coverage.js';
 import { newPass } from '../pass.js';
 import type { CommandRun, CoverageItem, Finding } from '../result.js';
 import type { CheckContext, CheckDefinition, CheckOutcome } from '../types.js';
-import { buildStCommand, findSchemathesis, installHint, maxTimeSeconds, schemaLocation } from './command.js';
+import {
+  buildStCommand,
+  findSchemathesis,
+  installHint,
+  maxTimeSeconds,
+  ST_CONFIG_FILE,
+  schemaLocation,
+} from './command.js';
 import { ContractReportError, parseContractJunit, type RawContractFinding } from './junit.js';
 import type { ContractFinding, ContractResult } from './result.js';
 
@@ -83,7 +90,8 @@ async function runContractCheck(
   // Always seeded, and the seed kept: the plan's, else one drawn here, so that the launch record
   // says how to run the same cases again (contract.seed, or the recorded command).
   const seeded = { ...spec, seed: spec.seed ?? randomInt(2 ** 31) };
-  const { command, env } = buildStCommand({ binary, spec: seeded, location, headers, reportDir });
+  const { command, env, config } = buildStCommand({ binary, spec: seeded, location, headers, reportDir });
+  await writeFile(path.join(reportDir, ST_CONFIG_FILE), config, { mode: 0o600 });
   const timeoutMs = spec.timeout !== undefined ? toMs(spec.timeout) : maxTimeSeconds(spec) * 1000 + 60_000;
   const outcome = await runCommand(command, {
     cwd: reportDir,
@@ -129,6 +137,8 @@ async function runContractCheck(
         ? `GET ${probe} answered ${before} before the run and ${status} after it`
         : undefined;
     return await summarize(seeded, ctx, run, reportDir, {
+      // Not asked of a service that died: nothing is known then (the scheduler says it died).
+      loginChecked: options.runAs !== undefined && alive,
       runAs: options.runAs,
       anonymous,
       secured,
@@ -256,6 +266,8 @@ interface Credentials {
   anonymous: boolean;
   /** From the OpenAPI document's `security`; null when it could not be read here or declares none. */
   secured: string[] | null;
+  /** Whether preflight tried to log in as `runAs` again after the run. */
+  loginChecked: boolean;
   /** Why `runAs` could not log in again after the run: Schemathesis deleted its user or changed its login. */
   lostUser?: string;
   /** The GET asked with Schemathesis' credentials before and after the run (they worked before). */
@@ -269,7 +281,7 @@ async function summarize(
   ctx: CheckContext,
   run: CommandRun,
   reportDir: string,
-  { runAs, anonymous, secured, lostUser, tokenChecked, deadToken }: Credentials,
+  { runAs, anonymous, secured, loginChecked, lostUser, tokenChecked, deadToken }: Credentials,
 ): Promise<CheckOutcome> {
   let xml: string;
   try {
@@ -318,7 +330,7 @@ async function summarize(
       asked: totals.selected,
     });
   }
-  if (runAs) {
+  if (runAs && loginChecked) {
     coverage.push({
       what: `"${runAs}" could still log in after the run (cases did not run as a deleted user)`,
       covered: lostUser ? 0 : 1,
@@ -339,7 +351,13 @@ async function summarize(
     // and the stateful phase follows the data the service holds by then.
     const again =
       spec.seed !== undefined ? `; to generate the same cases again: contract.seed: ${spec.seed}` : '';
-    return { status: 'fail', summary: `${failSummary(blocking, findings.length)}${again}`, ...common };
+    // Said here too: the cases after the loss ran with a dead token, so more may be wrong than found.
+    const dead = lostUser
+      ? `; and after the run "${runAs}" could not log in again (${lostUser}): a case deleted the user or changed its login, and the cases after it ran with a dead token`
+      : deadToken
+        ? `; and the credentials stopped working during the run (${deadToken}): the cases after that ran with a dead token`
+        : '';
+    return { status: 'fail', summary: `${failSummary(blocking, findings.length)}${again}${dead}`, ...common };
   }
   if (totals && totals.tested < totals.selected) {
     const summary = `Schemathesis tested ${totals.tested} of ${totals.selected} selected operations`;
@@ -505,7 +523,8 @@ function toFinding(f: ContractFinding): Finding {
 
 function failSummary(blocking: ContractFinding[], total: number): string {
   const ops = [...new Set(blocking.map((f) => f.operation))];
-  const codes = [...new Set(blocking.map((f) => `${f.code} ${f.check}`))];
+  // Schemathesis' errors (code "error") are named by their title alone: "Network Error".
+  const codes = [...new Set(blocking.map((f) => (f.code === 'error' ? f.check : `${f.code} ${f.check}`)))];
   return `${blocking.length} blocking contract failure${blocking.length === 1 ? '' : 's'} (${codes.join(', ')}) on ${ops.join(', ')}; ${total} in all`;
 }
 

@@ -60,8 +60,24 @@ export interface StCommandOptions {
   reportDir: string;
 }
 
-/** The shell command and the environment carrying the header values. */
-export function buildStCommand(options: StCommandOptions): { command: string; env: Record<string, string> } {
+/** The file, in the report directory, that names the headers (`StCommand.config`). */
+export const ST_CONFIG_FILE = 'preflight.schemathesis.toml';
+
+/** How to run Schemathesis: the shell command, its environment, and its configuration file. */
+export interface StCommand {
+  command: string;
+  /** The header values, by variable name: only here, never on a command line. */
+  env: Record<string, string>;
+  /**
+   * The text of `ST_CONFIG_FILE` (to write into the report directory before running). It names each header with `${VARIABLE}`, which Schemathesis substitutes from
+   * the environment: a value on the command line would be readable by anyone on the machine
+   * (`ps`) for the whole run, through the shell's expansion.
+   */
+  config: string;
+}
+
+/** The shell command, the environment carrying the header values, and the configuration naming them. */
+export function buildStCommand(options: StCommandOptions): StCommand {
   const { spec } = options;
   const env: Record<string, string> = {};
   const args = ['run', options.location.location];
@@ -77,13 +93,19 @@ export function buildStCommand(options: StCommandOptions): { command: string; en
   if (spec.phases) args.push('--phases', spec.phases.join(','));
   for (const op of spec.operations?.include ?? []) args.push('--include-name', op);
   for (const op of spec.operations?.exclude ?? []) args.push('--exclude-name', op);
-  const quoted = args.map(shellQuote);
-  Object.entries(options.headers).forEach(([name, value], i) => {
+  const headers = Object.entries(options.headers).map(([name, value], i) => {
     const variable = `PREFLIGHT_CONTRACT_HEADER_${i}`;
     env[variable] = value;
-    quoted.push('--header', `"${name}: \${${variable}}"`);
+    // A TOML basic string is written like a JSON one: the name escaped, the value a reference.
+    return `${JSON.stringify(name)} = "\${${variable}}"`;
   });
-  return { command: [shellQuote(options.binary), ...quoted].join(' '), env };
+  // Always this file: a schemathesis.toml of the project (found from the working directory up)
+  // would otherwise change the run behind the plan's back. The plan is the configuration.
+  const config = `# Written by preflight for one contract run; header values come from the environment.\n${
+    headers.length > 0 ? `headers = { ${headers.join(', ')} }\n` : ''
+  }`;
+  const global = ['--config-file', path.join(options.reportDir, ST_CONFIG_FILE)];
+  return { command: [options.binary, ...global, ...args].map(shellQuote).join(' '), env, config };
 }
 
 /** The plan's max_time in whole seconds, at least 1 (Schemathesis' minimum). */
