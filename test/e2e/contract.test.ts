@@ -76,7 +76,8 @@ async function watchCommandLines(
     for (const pid of await readdir('/proc')) {
       if (!/^\d+$/.test(pid)) continue;
       const args = await readFile(`/proc/${pid}/cmdline`, 'latin1').catch(() => '');
-      if (/\/st\u0000.*\brun\b/.test(args)) sawSt = true;
+      const argv = args.split('\u0000');
+      if (argv.some((a) => a.endsWith('/st')) && argv.includes('run')) sawSt = true;
       if (args.includes(secret)) leaked.push(args.replaceAll('\u0000', ' '));
     }
     await new Promise((r) => setTimeout(r, 50));
