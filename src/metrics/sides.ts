@@ -46,6 +46,7 @@ export async function startSide(side: 'baseline' | 'candidate', o: SideStart): P
       config: { ...o.service, url: undefined },
       planDir: o.planDir,
       logFile: path.join(o.dir, 'service.log'),
+      redactLog: (text) => o.redactor.redact(text),
       env,
       signal: o.signal,
       dispatcher: o.dispatcher,

@@ -10,6 +10,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { performance } from 'node:perf_hooks';
+import { StringDecoder } from 'node:string_decoder';
 import { timerDelay } from '../plan/duration.js';
 import { type FoundProcess, killOwnedSync, OWNER_TOKEN, OWNER_VARIABLE } from './owner.js';
 import { releaseGroup, superviseGroup, supervisorPid } from './supervisor.js';
@@ -65,6 +66,9 @@ function signalGroup(pgid: number, signal: NodeJS.Signals | 0): boolean {
   }
 }
 
+/** With `redactLog`, a line longer than this is written without waiting for its end. */
+const LOG_LINE_LIMIT = 64 * 1024;
+
 export interface SpawnOptions {
   cwd: string;
   env: NodeJS.ProcessEnv;
@@ -72,6 +76,11 @@ export interface SpawnOptions {
   tailLimit?: number;
   /** Also append all output to this file. */
   logFile?: string;
+  /**
+   * Applied to what is appended to `logFile`, whole lines at a time (a secret is never cut in
+   * two between writes): the file is preflight's, and secrets never appear in its files.
+   */
+  redactLog?: (text: string) => string;
   /**
    * Write the whole of stdout (alone, not interleaved with stderr) to this file, for a parser:
    * the tail is for showing, and a tool's JSON can be far longer than it.
@@ -111,6 +120,8 @@ export class ManagedProcess {
   #tailLimit: number;
   #log: WriteStream | null;
   #stdout: WriteStream | null;
+  /** Writes what `redactLog` still holds back (a last line without its newline) to the log. */
+  #flushLog: () => void = () => {};
   #done = false;
   /** How the command ended, as soon as it did (its output may still be arriving); null while it runs. */
   #ended: { code: number | null; signal: NodeJS.Signals | null } | null = null;
@@ -139,10 +150,32 @@ export class ManagedProcess {
       liveGroups.add(this.pid);
       superviseGroup(this.pid);
     }
+    const redactLog = options.redactLog;
+    const decoder = new StringDecoder('utf8');
+    let pending = '';
+    const toLog = (chunk: Buffer): void => {
+      if (!this.#log) return;
+      if (!redactLog) {
+        this.#log.write(chunk);
+        return;
+      }
+      pending += decoder.write(chunk);
+      // Whole lines only; a line longer than the limit goes as it is (bounded memory).
+      const cut = pending.length > LOG_LINE_LIMIT ? pending.length : pending.lastIndexOf('\n') + 1;
+      if (cut === 0) return;
+      this.#log.write(redactLog(pending.slice(0, cut)));
+      pending = pending.slice(cut);
+    };
+    this.#flushLog = (): void => {
+      if (!this.#log || !redactLog) return;
+      const rest = pending + decoder.end();
+      pending = '';
+      if (rest) this.#log.write(redactLog(rest));
+    };
     const onData = (chunk: Buffer): void => {
       const text = chunk.toString('utf8');
       this.#tail = (this.#tail + text).slice(-this.#tailLimit);
-      this.#log?.write(chunk);
+      toLog(chunk);
       options.onOutput?.(text);
     };
     this.#child.stdout?.on('data', (chunk: Buffer) => {
@@ -163,6 +196,7 @@ export class ManagedProcess {
           duration_ms: round(performance.now() - started),
         };
         // Resolved once the files are complete, so that a parser reads all of them.
+        this.#flushLog();
         void Promise.all([endStream(this.#log), endStream(this.#stdout)]).then(() => resolve(info));
       };
       this.#child.on('error', (error) => {
@@ -220,6 +254,7 @@ export class ManagedProcess {
     releaseGroup(this.pid);
     this.#child.stdout?.destroy();
     this.#child.stderr?.destroy();
+    this.#flushLog();
     await Promise.all([endStream(this.#log), endStream(this.#stdout)]);
   }
 

@@ -62,6 +62,8 @@ export interface StartServiceOptions {
   env: Record<string, string>;
   /** An already running service; nothing is started. */
   baseUrl?: string;
+  /** Applied to the service's output before it is written to `logFile` (the run's redactor). */
+  redactLog?: (text: string) => string;
   signal: AbortSignal;
   dispatcher: Dispatcher;
 }
@@ -115,6 +117,7 @@ export async function startService(options: StartServiceOptions): Promise<Servic
     cwd: path.resolve(options.planDir, config.cwd ?? '.'),
     env: { ...process.env, PORT: String(port), ...env },
     logFile: options.logFile,
+    ...(options.redactLog ? { redactLog: options.redactLog } : {}),
   });
   const handle: ServiceHandle = {
     url: `http://127.0.0.1:${port}`,

@@ -3,6 +3,7 @@
  */
 
 import { randomBytes } from 'node:crypto';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { linkTracebacks } from '../checks/logs/link.js';
@@ -118,6 +119,7 @@ export async function runPlan(options: RunOptions): Promise<RunResult> {
           ? {}
           : renderServiceEnv(plan.service.env ?? {}, makeScope(''), redactor),
       ...(options.baseUrl ? { baseUrl: options.baseUrl } : {}),
+      redactLog: (text) => redactor.redact(text),
       signal,
       dispatcher,
     }).then((handle) => {
@@ -166,6 +168,9 @@ export async function runPlan(options: RunOptions): Promise<RunResult> {
     serviceLogged =
       service !== null && (handle ? handle.logFile !== null : !(options.baseUrl || plan.service.url));
     await handle?.stop();
+    // A secret the run learned after the service logged it (a token logged as it was issued)
+    // was written as it was: the whole log once more, now that every secret is known.
+    if (handle?.logFile) await redactFile(handle.logFile, redactor);
     await dispatcher.close().catch(() => {});
   }
   cleanup.push(...sweepAfterRun(servicePort));
@@ -212,4 +217,12 @@ function orderPaths(paths: PathResult[], order: string[]): PathResult[] {
 
 function relativePlan(loaded: LoadedPlan): string {
   return path.relative(process.cwd(), loaded.file) || loaded.file;
+}
+
+/** Rewrite `file` redacted, if redacting changes it (a missing file is left missing). */
+async function redactFile(file: string, redactor: Redactor): Promise<void> {
+  const text = await readFile(file, 'utf8').catch(() => null);
+  if (text === null) return;
+  const redacted = redactor.redact(text);
+  if (redacted !== text) await writeFile(file, redacted);
 }

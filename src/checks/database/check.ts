@@ -228,6 +228,7 @@ async function captureCriticalPaths(
     config: { ...plan.service, url: undefined },
     planDir: ctx.loaded.dir,
     logFile: path.join(dir, 'service.log'),
+    redactLog: (text) => ctx.redactor.redact(text),
     env,
     signal: ctx.signal,
     dispatcher: ctx.dispatcher,
