@@ -121,7 +121,7 @@ critical_paths:
     assert.match(log, /config SHOP_API_KEY=\[redacted\]/);
     const steps = json.paths[0].steps.map((s: { name: string; status: string }) => s.status);
     assert.notEqual(steps[1], 'pass', 'the step that uses the secrets never ran');
-    const outputs = { ...(await sinks(dir, res)), 'service.log': log };
+    const outputs: Record<string, string> = { ...(await sinks(dir, res)), 'service.log': log };
     assert.ok(outputs['history.db'], 'the run was stored');
     assert.ok(outputs.html, 'the HTML report was written');
     for (const [name, text] of Object.entries(outputs))
