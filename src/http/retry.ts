@@ -11,6 +11,8 @@ export interface RetryPolicy {
   count: number;
   intervalMs: number;
   signal: AbortSignal;
+  /** The service preflight started has exited: no attempt after this one can pass, so none is made. */
+  serviceGone?: () => boolean;
 }
 
 /** The attempts made and the last one that completed (undefined: cancelled before any completed). */
@@ -33,6 +35,7 @@ export async function withRetry(
     if (outcome.kind === 'cancelled') return { attempts: n, last, cancelled: true };
     last = outcome;
     if (attemptPassed(outcome)) return { attempts: n, last, cancelled: false };
+    if (policy.serviceGone?.()) return { attempts: n, last, cancelled: false };
   }
   return { attempts: policy.count + 1, last, cancelled: false };
 }

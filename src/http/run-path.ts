@@ -33,6 +33,8 @@ export interface PathRunOptions {
   settings: { step_timeout: Duration };
   /** Run cancellation: remaining steps are skipped with reason `run cancelled`. */
   signal: AbortSignal;
+  /** Whether the service preflight started has exited: a step's retries stop then. */
+  serviceGone?: () => boolean;
   /** Shared keep-alive dispatcher; a private EngineAgent is created (and closed) when absent. */
   dispatcher?: Dispatcher;
   /** Where each step is in the plan file. */
@@ -83,6 +85,7 @@ async function runSteps(
     baseUrl: options.baseUrl,
     signal: options.signal,
     deadline,
+    ...(options.serviceGone ? { serviceGone: options.serviceGone } : {}),
     openapi: options.openapi ?? defaultOpenApi(path, options.baseUrl),
     scripts: () => {
       host ??= new ScriptHost();

@@ -47,6 +47,8 @@ export interface StepContext {
   scripts?: () => ScriptHost;
   /** Headers added to the request unless the step sets them itself (the auth token). */
   headers?: Record<string, string>;
+  /** Whether the service preflight started has exited (retries stop: none could pass). */
+  serviceGone?: () => boolean;
 }
 
 /** The step's result and the values it captured (empty unless it passed). */
@@ -96,7 +98,12 @@ export async function runStep(step: Step, ctx: StepContext): Promise<StepOutcome
       })
     : judgeOwn;
   const attemptCtx = attemptContext(ctx, timeoutMs, judge);
-  const policy = { count: step.retry?.count ?? 0, intervalMs, signal: ctx.signal };
+  const policy = {
+    count: step.retry?.count ?? 0,
+    intervalMs,
+    signal: ctx.signal,
+    ...(ctx.serviceGone ? { serviceGone: ctx.serviceGone } : {}),
+  };
   const retry = await withRetry(() => runAttempt(request, attemptCtx), policy);
   const final =
     until && retry.last?.kind === 'response' ? await judgeAfterPolling(retry.last, judgeOwn) : undefined;

@@ -53,6 +53,18 @@ describe('a service that exits during the run', () => {
     assert.match(out, /NO-GO/);
   });
 
+  test('a step retried against a service that exited stops retrying: no attempt could pass', async () => {
+    const dir = await fixture();
+    const { code, out, json } = await run(dir, ['--only', 'paths']);
+    assert.equal(code, 1, out);
+    const paths = json.checks.find((c) => c.kind === 'paths');
+    assert.match(paths?.summary ?? '', /^the service exited with code 3 while this check ran/);
+    const wait = json.paths[0]?.steps[1];
+    assert.equal(wait?.status, 'error', JSON.stringify(wait));
+    // 31 attempts 500 ms apart would take 15 s; it stops at the first after the exit was seen.
+    assert.ok((wait?.attempts ?? 99) <= 3, `attempts: ${wait?.attempts}`);
+  });
+
   test('the contract check: the exit is said, not a lost user, and the last request before it is reproducible', async () => {
     const dir = await fixture();
     const { code, out, json } = await run(dir, ['--only', 'contract']);

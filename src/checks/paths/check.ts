@@ -57,6 +57,7 @@ async function runPaths(
         scope: pass.scope,
         settings: { step_timeout: s.step_timeout },
         signal: ctx.signal,
+        serviceGone: () => Boolean(service.exited?.()),
         dispatcher: ctx.dispatcher,
         openapi: pass.openapi,
         auth: pass.auth,
