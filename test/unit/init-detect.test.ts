@@ -161,8 +161,8 @@ describe('init: example values of the flows', () => {
   });
 });
 
-describe('init: the contract suggestion leaves out what would delete its own user', () => {
-  test('DELETE, PUT and PATCH …/me and writes to …/me/password, nothing else', () => {
+describe('init: the contract suggestion leaves out what would delete its own user or kill its token', () => {
+  test('DELETE, PUT and PATCH …/me and …/users/{id}, writes to …/me/password, logouts; nothing else', () => {
     assert.deepEqual(
       selfDestructiveOperations([
         'GET /api/v1/users/me',
@@ -170,10 +170,25 @@ describe('init: the contract suggestion leaves out what would delete its own use
         'DELETE /api/v1/users/me',
         'PATCH /api/v1/users/me/password',
         'GET /api/v1/users/me/password',
+        'GET /api/v1/users/{user_id}',
+        'PATCH /api/v1/users/{user_id}',
         'DELETE /api/v1/users/{user_id}',
+        'DELETE /api/v1/users/{user_id}/items/{id}',
+        'POST /api/v1/users/',
         'DELETE /me/items/{id}',
+        'POST /auth/logout',
+        'GET /auth/logout',
+        'POST /login',
       ]),
-      ['PATCH /api/v1/users/me', 'DELETE /api/v1/users/me', 'PATCH /api/v1/users/me/password'],
+      [
+        'PATCH /api/v1/users/me',
+        'DELETE /api/v1/users/me',
+        'PATCH /api/v1/users/me/password',
+        'PATCH /api/v1/users/{user_id}',
+        'DELETE /api/v1/users/{user_id}',
+        'POST /auth/logout',
+        'GET /auth/logout',
+      ],
     );
   });
 
@@ -185,7 +200,7 @@ describe('init: the contract suggestion leaves out what would delete its own use
       out,
       /add contract: \{ schema: \/api\/v1\/openapi\.json, operations: \{ exclude: \["DELETE \/api\/v1\/users\/me"\] \} \}/,
     );
-    assert.match(out, /would delete the user or change its e-mail or password/);
+    assert.match(out, /could delete the user, change its e-mail, password or rights, or revoke its token/);
     assert.equal(contractHintExcluding(line, []), line);
     assert.equal(contractHintExcluding('found x', ['DELETE /me']), 'found x');
   });

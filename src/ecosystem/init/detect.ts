@@ -110,19 +110,28 @@ export async function detectFastApiApp(dir: string): Promise<DetectedApp | undef
 }
 
 /**
- * The operations a contract fuzzer running as a signed-in user would use to delete that user or
- * change how it logs in (`DELETE …/me`; `PUT`/`PATCH …/me`, which may change its e-mail; a write to
- * `…/me/password`): after one of them, every case runs with a dead token. Seen on a public FastAPI
- * template: DELETE /users/me, and with it excluded, PATCH /users/me (the user could not log in
- * after the run); with the three excluded, it could.
+ * The operations a contract fuzzer running as a signed-in user would use to delete that user,
+ * change how it logs in, or end its token: after one of them, every case runs with a dead token.
+ * - `DELETE …/me`; `PUT`/`PATCH …/me`, which may change its e-mail; a write to `…/me/password`.
+ *   Seen on a public FastAPI template: DELETE /users/me, and with it excluded, PATCH /users/me
+ *   (the user could not log in after the run); with the three excluded, it could.
+ * - `PUT`/`PATCH`/`DELETE …/users/{id}` (or accounts, members): run as an admin, the fuzzer finds
+ *   its own id in a listing (seen on the same template: PATCH /users/{user_id} renamed the admin
+ *   and took away its superuser flag); as a plain user they only answer 403, so nothing is lost.
+ * - `…/logout`, `…/signout`, `…/revoke`, whatever the method (apps log out on GET too): a logout
+ *   revokes the token.
  */
 export function selfDestructiveOperations(keys: string[]): string[] {
   return keys.filter((key) => {
-    const [method, route = ''] = key.split(' ');
+    const [method = '', route = ''] = key.split(' ');
     const segments = route.split('/').filter(Boolean);
+    const last = segments.at(-1) ?? '';
+    const writes = method === 'DELETE' || method === 'PUT' || method === 'PATCH';
+    if (/^(logout|log-out|signout|sign-out|revoke)$/.test(last)) return true;
+    if (/^\{[^}]+\}$/.test(last) && /^(users|accounts|members)$/.test(segments.at(-2) ?? '')) return writes;
     const me = segments.lastIndexOf('me');
     if (me < 0) return false;
-    if (me === segments.length - 1) return method === 'DELETE' || method === 'PUT' || method === 'PATCH';
+    if (me === segments.length - 1) return writes;
     return method !== 'GET' && segments[me + 1] === 'password' && me + 2 === segments.length;
   });
 }
@@ -137,7 +146,7 @@ export function contractHintExcluding(line: string, exclude: string[]): string {
       `add contract: { schema: $1, operations: { exclude: [${list}] } }`,
     )
     .concat(
-      ` (excluded: as auth.default they would delete the user or change its e-mail or password, and every later case would run with a dead token)`,
+      ` (excluded: as auth.default they could delete the user, change its e-mail, password or rights, or revoke its token, and every later case would run with a dead token)`,
     );
 }
 
