@@ -4,8 +4,10 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { inStatefulPhase } from '../../src/checks/contract/check.js';
 import { buildStCommand } from '../../src/checks/contract/command.js';
 import { parseContractJunit } from '../../src/checks/contract/junit.js';
+import { matchOperation } from '../../src/openapi/operations.js';
 import { ContractSpec } from '../../src/plan/schema.js';
 
 const XML = `<?xml version="1.0" encoding="utf-8"?>
@@ -110,6 +112,50 @@ http://127.0.0.1:9 stopped responding. Last requests before it went away:
   test('not XML, or no testsuite: a report error, not an empty pass', () => {
     assert.throws(() => parseContractJunit('<testsuites><oops'), { code: 'CONTRACT_REPORT_INVALID' });
     assert.throws(() => parseContractJunit('<other/>'), { code: 'CONTRACT_REPORT_INVALID' });
+  });
+});
+
+describe('findings of the stateful phase', () => {
+  const doc = { paths: { '/api/v1/users/': { post: {} }, '/api/v1/users/{user_id}': { patch: {} } } };
+  const operationOf = (method: string, url: string): string | undefined => {
+    const found = matchOperation(doc, method, new URL(url).pathname);
+    return found ? `${found.method} ${found.path}` : undefined;
+  };
+  const finding = (curl: string) => ({
+    operation: 'Stateful tests',
+    code: 'ST101',
+    check: 'Server error',
+    detail: '',
+    curl,
+  });
+
+  test('named by the operation their reproduction calls, the phase said after the check', () => {
+    const patched = inStatefulPhase(
+      finding(
+        "curl -X PATCH -H 'Content-Type: application/json' -d '{}' 'http://127.0.0.1:9/api/v1/users/7?x=1'",
+      ),
+      operationOf,
+    );
+    assert.deepEqual(
+      [patched.operation, patched.check],
+      ['PATCH /api/v1/users/{user_id}', 'Server error (in a stateful sequence)'],
+    );
+    const posted = inStatefulPhase(
+      finding('curl -X POST -d x http://127.0.0.1:9/api/v1/users/'),
+      operationOf,
+    );
+    assert.equal(posted.operation, 'POST /api/v1/users/');
+  });
+
+  test('kept as they are without a matching operation, a curl, or outside the phase', () => {
+    const unknown = finding('curl -X DELETE http://127.0.0.1:9/elsewhere');
+    assert.equal(inStatefulPhase(unknown, operationOf), unknown);
+    const other = {
+      ...finding('curl -X POST http://127.0.0.1:9/api/v1/users/'),
+      operation: 'POST /api/v1/users/',
+    };
+    assert.equal(inStatefulPhase(other, operationOf), other);
+    assert.equal(inStatefulPhase(unknown, undefined), unknown);
   });
 });
 

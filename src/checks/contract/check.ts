@@ -136,7 +136,7 @@ async function runContractCheck(
       probe && (status === 401 || status === 403)
         ? `GET ${probe} answered ${before} before the run and ${status} after it`
         : undefined;
-    return await summarize(seeded, ctx, run, reportDir, {
+    return await summarize(seeded, ctx, run, reportDir, facts?.operationOf, {
       // Not asked of a service that died: nothing is known then (the scheduler says it died).
       loginChecked: options.runAs !== undefined && alive,
       runAs: options.runAs,
@@ -165,6 +165,8 @@ interface DocumentFacts {
    * Schemathesis' credentials before and after the run, it shows whether they still work.
    */
   probe: string | null;
+  /** The document's operation (`POST /users/`) a request went to, if one matches. */
+  operationOf: (method: string, url: string) => string | undefined;
 }
 
 async function documentFacts(
@@ -174,7 +176,15 @@ async function documentFacts(
 ): Promise<DocumentFacts | null> {
   try {
     const { loadOpenApiDocument } = await import('../../openapi/document.js');
-    const { listOperations: operationsOf } = await import('../../openapi/operations.js');
+    const { listOperations: operationsOf, matchOperation } = await import('../../openapi/operations.js');
+    const operationOf = (method: string, url: string): string | undefined => {
+      try {
+        const found = matchOperation(doc, method, new URL(url).pathname);
+        return found ? `${found.method} ${found.path}` : undefined;
+      } catch {
+        return undefined;
+      }
+    };
     const { doc } = await loadOpenApiDocument({
       source: spec.schema,
       serviceUrl,
@@ -195,7 +205,7 @@ async function documentFacts(
       parameters: o.parameters,
     }));
     // A document that declares no security anywhere says nothing about who may call what.
-    if (!all.some((o) => required(o.security))) return { secured: null, probe: null };
+    if (!all.some((o) => required(o.security))) return { secured: null, probe: null, operationOf };
     const secured = all
       .filter((o) => (!include || include.includes(o.name)) && !exclude.has(o.name) && required(o.security))
       .map((o) => o.name);
@@ -208,7 +218,7 @@ async function documentFacts(
         (a, b) =>
           Number(b.path.endsWith('/me')) - Number(a.path.endsWith('/me')) || a.path.length - b.path.length,
       );
-    return { secured, probe: probes[0]?.path ?? null };
+    return { secured, probe: probes[0]?.path ?? null, operationOf };
   } catch {
     return null;
   }
@@ -281,6 +291,7 @@ async function summarize(
   ctx: CheckContext,
   run: CommandRun,
   reportDir: string,
+  operationOf: DocumentFacts['operationOf'] | undefined,
   { runAs, anonymous, secured, loginChecked, lostUser, tokenChecked, deadToken }: Credentials,
 ): Promise<CheckOutcome> {
   let xml: string;
@@ -301,7 +312,9 @@ async function summarize(
     return errored(run, error.code, error.message);
   }
   const totals = await readOperationTotals(path.join(reportDir, 'contract.json'));
-  const findings = parsed.findings.map((f) => classify(redactFinding(f, ctx), spec));
+  const findings = parsed.findings.map((f) =>
+    classify(redactFinding(inStatefulPhase(f, operationOf), ctx), spec),
+  );
   const contract: ContractResult = {
     schema: spec.schema,
     operations: { tested: totals?.tested ?? parsed.cases, failed: parsed.failedCases },
@@ -485,6 +498,21 @@ export function notPastAuthorization(seen: {
     unauthorized,
     mostlyRefused: anonymous ? [] : flagged,
   };
+}
+
+/**
+ * A failure of Schemathesis' stateful phase is reported under "Stateful tests": named here by the
+ * operation its reproduction calls (`POST /users/`), the phase said after its check.
+ */
+export function inStatefulPhase(
+  f: RawContractFinding,
+  operationOf: DocumentFacts['operationOf'] | undefined,
+): RawContractFinding {
+  if (f.operation !== 'Stateful tests' || !f.curl || !operationOf) return f;
+  const method = /(?:^|\s)-X\s+([A-Z]+)\b/.exec(f.curl)?.[1] ?? 'GET';
+  const url = /'?(https?:\/\/[^\s']+)'?\s*$/.exec(f.curl)?.[1];
+  const operation = url ? operationOf(method, url) : undefined;
+  return operation ? { ...f, operation, check: `${f.check} (in a stateful sequence)` } : f;
 }
 
 /** e.g. `GET /me, GET /cart and 3 more`. */
