@@ -12,7 +12,7 @@ export interface RetryPolicy {
   intervalMs: number;
   signal: AbortSignal;
   /** The service preflight started has exited: no attempt after this one can pass, so none is made. */
-  serviceGone?: () => boolean;
+  serviceGone?: () => string | null;
 }
 
 /** The attempts made and the last one that completed (undefined: cancelled before any completed). */

@@ -33,8 +33,11 @@ export interface PathRunOptions {
   settings: { step_timeout: Duration };
   /** Run cancellation: remaining steps are skipped with reason `run cancelled`. */
   signal: AbortSignal;
-  /** Whether the service preflight started has exited: a step's retries stop then. */
-  serviceGone?: () => boolean;
+  /**
+   * How the service preflight started ended ("exited with code 1"), once it has; null while it
+   * runs. A step's retries stop then, and the steps after it are skipped, clean-up included.
+   */
+  serviceGone?: () => string | null;
   /** Shared keep-alive dispatcher; a private EngineAgent is created (and closed) when absent. */
   dispatcher?: Dispatcher;
   /** Where each step is in the plan file. */
@@ -134,8 +137,10 @@ async function runEachStep(
   for (const { step, index, teardown } of steps) {
     const source = options.locate?.(index, teardown ? 'teardown' : 'steps');
     if (options.signal.aborted) skipReason = 'run cancelled';
+    const gone = options.serviceGone?.();
+    if (gone) skipReason = `the service ${gone}`;
     const cleanUp = teardown || step.always === true;
-    const reason = skipReason === 'run cancelled' || !cleanUp ? skipReason : undefined;
+    const reason = skipReason === 'run cancelled' || gone || !cleanUp ? skipReason : undefined;
     if (reason !== undefined) {
       results.push(mark(skipped(step, reason, source), teardown));
       continue;

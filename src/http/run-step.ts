@@ -47,8 +47,8 @@ export interface StepContext {
   scripts?: () => ScriptHost;
   /** Headers added to the request unless the step sets them itself (the auth token). */
   headers?: Record<string, string>;
-  /** Whether the service preflight started has exited (retries stop: none could pass). */
-  serviceGone?: () => boolean;
+  /** How the service preflight started ended, once it has (retries stop: none could pass). */
+  serviceGone?: () => string | null;
 }
 
 /** The step's result and the values it captured (empty unless it passed). */

@@ -22,7 +22,7 @@ function uvicornPid(dir: string): number | undefined {
 }
 
 describe('processes under faults', () => {
-  test('kill -9 of the service mid-run: the running step errors with the reason, exit 1, nothing left', {
+  test('kill -9 of the service mid-run: the running step errors with the reason, the rest is skipped saying why, exit 1, nothing left', {
     timeout: 60_000,
   }, async () => {
     const dir = await copyExample();
@@ -58,9 +58,12 @@ ${HEALTH_PATH}`,
     assert.equal(wait?.error?.code, 'HTTP_CONNECTION_REFUSED');
     assert.match(wait?.error?.message ?? '', /connection refused; is the service running/);
     assert.equal(poll?.steps[1]?.status, 'skip');
-    assert.match(poll?.steps[1]?.skip_reason ?? '', /step "wait" errored/);
+    assert.match(poll?.steps[1]?.skip_reason ?? '', /^the service was killed by SIGKILL/);
     const health = json.paths.find((p) => p.name === 'health');
-    assert.equal(health?.steps[0]?.error?.code, 'HTTP_CONNECTION_REFUSED', 'later paths fail fast too');
+    assert.equal(health?.steps[0]?.status, 'skip', 'later paths are not sent to a dead service');
+    assert.match(health?.steps[0]?.skip_reason ?? '', /^the service was killed by SIGKILL/);
+    const paths = json.checks.find((c) => c.kind === 'paths');
+    assert.match(paths?.summary ?? '', /^the service was killed by SIGKILL while this check ran/);
     assert.deepEqual(processesIn(dir), [], 'nothing left running');
   });
 

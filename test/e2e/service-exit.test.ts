@@ -53,7 +53,7 @@ describe('a service that exits during the run', () => {
     assert.match(out, /NO-GO/);
   });
 
-  test('a step retried against a service that exited stops retrying: no attempt could pass', async () => {
+  test('a step retried against a service that exited stops retrying, and the clean-up after it is skipped', async () => {
     const dir = await fixture();
     const { code, out, json } = await run(dir, ['--only', 'paths']);
     assert.equal(code, 1, out);
@@ -63,6 +63,10 @@ describe('a service that exits during the run', () => {
     assert.equal(wait?.status, 'error', JSON.stringify(wait));
     // 31 attempts 500 ms apart would take 15 s; it stops at the first after the exit was seen.
     assert.ok((wait?.attempts ?? 99) <= 3, `attempts: ${wait?.attempts}`);
+    // The clean-up step is not sent to a service that is gone: skipped, saying why.
+    const cleanUp = json.paths[0]?.steps[2];
+    assert.equal(cleanUp?.status, 'skip', JSON.stringify(cleanUp));
+    assert.match(cleanUp?.skip_reason ?? '', /^the service exited with code 3/);
   });
 
   test('the contract check: the exit is said, not a lost user, and the last request before it is reproducible', async () => {

@@ -57,7 +57,7 @@ async function runPaths(
         scope: pass.scope,
         settings: { step_timeout: s.step_timeout },
         signal: ctx.signal,
-        serviceGone: () => Boolean(service.exited?.()),
+        serviceGone: () => service.exited?.() ?? null,
         dispatcher: ctx.dispatcher,
         openapi: pass.openapi,
         auth: pass.auth,
