@@ -3,7 +3,7 @@
  */
 
 import { randomBytes } from 'node:crypto';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { linkTracebacks } from '../checks/logs/link.js';
@@ -219,8 +219,18 @@ function relativePlan(loaded: LoadedPlan): string {
   return path.relative(process.cwd(), loaded.file) || loaded.file;
 }
 
+/**
+ * The largest log rewritten at the end of the run: a bigger one (a long load test's access log)
+ * keeps what the line-by-line redaction wrote, the secrets known as it was written.
+ */
+const REDACT_FILE_LIMIT = 64 * 1024 * 1024;
+
 /** Rewrite `file` redacted, if redacting changes it (a missing file is left missing). */
 async function redactFile(file: string, redactor: Redactor): Promise<void> {
+  const size = await stat(file)
+    .then((s) => s.size)
+    .catch(() => null);
+  if (size === null || size > REDACT_FILE_LIMIT) return;
   const text = await readFile(file, 'utf8').catch(() => null);
   if (text === null) return;
   const redacted = redactor.redact(text);

@@ -77,6 +77,11 @@ describe('a service that exits during the run', () => {
     assert.equal(contract?.status, 'fail', out);
     assert.match(contract?.summary ?? '', /^the service exited with code 3 while this check ran/);
     assert.doesNotMatch(contract?.summary ?? '', /could not log in again/);
+    // Nothing was asked of a dead service: no coverage claim either way about the login.
+    assert.ok(
+      !contract?.coverage?.some((c) => /could still log in/.test(c.what)),
+      JSON.stringify(contract?.coverage),
+    );
     const unavailable = contract?.contract?.findings.find((f) => f.check === 'Server Unavailable');
     assert.ok(unavailable, JSON.stringify(contract?.contract?.findings.map((f) => [f.operation, f.check])));
     assert.match(unavailable.curl ?? '', /^curl -X GET .*\/report\?/);
