@@ -104,6 +104,12 @@ export interface SpawnOptions {
   keepGroup?: (stopGroup: () => Promise<void>) => void;
 }
 
+/** How a command ended, as the child process reports it: its exit code, or the signal that killed it. */
+interface Ended {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
 export interface ExitInfo {
   exit_code: number | null;
   signal: string | null;
@@ -124,7 +130,7 @@ export class ManagedProcess {
   #flushLog: () => void = () => {};
   #done = false;
   /** How the command ended, as soon as it did (its output may still be arriving); null while it runs. */
-  #ended: { code: number | null; signal: NodeJS.Signals | null } | null = null;
+  #ended: Ended | null = null;
   /** A process that left the command's group still held its output when the command ended. */
   escaped = false;
   /** The command exited but its group still runs, until the keepGroup stopper is called. */
@@ -184,7 +190,7 @@ export class ManagedProcess {
     });
     this.#child.stderr?.on('data', onData);
     this.exited = new Promise((resolve) => {
-      let exit: { code: number | null; signal: NodeJS.Signals | null } | null = null;
+      let exit: Ended | null = null;
       const finish = (): void => {
         if (this.#done || !exit) return;
         this.#done = true;
@@ -234,7 +240,7 @@ export class ManagedProcess {
   #linger(
     keepGroup: NonNullable<SpawnOptions['keepGroup']>,
     started: number,
-    exit: { code: number | null; signal: NodeJS.Signals | null },
+    exit: Ended,
     resolve: (info: ExitInfo) => void,
   ): void {
     this.#done = true;
@@ -262,7 +268,7 @@ export class ManagedProcess {
    * How the command ended (exit code or signal), from the moment it did, before its output is
    * complete (`done`); null while it runs.
    */
-  get ended(): { code: number | null; signal: NodeJS.Signals | null } | null {
+  get ended(): Ended | null {
     return this.#ended;
   }
 

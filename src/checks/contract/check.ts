@@ -130,11 +130,11 @@ async function runContractCheck(
     // A logout or a revocation among the cases kills the token without touching the user (a new
     // login works): the same GET, with the same credentials, refused after the run.
     const worked = before !== null && before >= 200 && before < 300;
-    const status =
-      probe && worked && alive && !lostUser ? await askWith(probe, headers, ctx, service.url) : null;
+    const tokenChecked = probe && worked && alive && !lostUser ? probe : null;
+    const status = tokenChecked ? await askWith(tokenChecked, headers, ctx, service.url) : null;
     const deadToken =
-      probe && (status === 401 || status === 403)
-        ? `GET ${probe} answered ${before} before the run and ${status} after it`
+      status === 401 || status === 403
+        ? `GET ${tokenChecked} answered ${before} before the run and ${status} after it`
         : undefined;
     return await summarize(seeded, ctx, run, reportDir, facts?.operationOf, {
       // Not asked of a service that died: nothing is known then (the scheduler says it died).
@@ -143,7 +143,7 @@ async function runContractCheck(
       anonymous,
       secured,
       ...(lostUser ? { lostUser } : {}),
-      ...(probe && worked && alive && !lostUser ? { tokenChecked: probe } : {}),
+      ...(tokenChecked ? { tokenChecked } : {}),
       ...(deadToken ? { deadToken } : {}),
     });
   } finally {

@@ -69,9 +69,10 @@ export interface StCommand {
   /** The header values, by variable name: only here, never on a command line. */
   env: Record<string, string>;
   /**
-   * The text of `ST_CONFIG_FILE` (to write into the report directory before running). It names each header with `${VARIABLE}`, which Schemathesis substitutes from
-   * the environment: a value on the command line would be readable by anyone on the machine
-   * (`ps`) for the whole run, through the shell's expansion.
+   * The text of `ST_CONFIG_FILE` (to write into the report directory before running). It names
+   * each header with `${VARIABLE}`, which Schemathesis substitutes from the environment: a value
+   * on the command line would be readable by anyone on the machine (`ps`) for the whole run,
+   * through the shell's expansion.
    */
   config: string;
 }
